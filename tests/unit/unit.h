@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* unit.h: the small test harness every tests/unit/test_*.c links with.
+ * CHECK() records a pass or a failure with file:line; the program's main
+ * calls the tests and returns unit_finish(), which prints
+ * "NAME: N passed, N failed" and returns 0 only when nothing failed. */
+#ifndef VMAILADM_UNIT_H
+#define VMAILADM_UNIT_H
+
+#include <string.h>
+
+extern int unit_passed, unit_failed;
+void unit_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int unit_finish(const char *name);
+
+#define CHECK(cond)                                                             \
+	do {                                                                    \
+		if (cond)                                                       \
+			unit_passed++;                                          \
+		else                                                            \
+			unit_fail(__FILE__, __LINE__, "%s", #cond);             \
+	} while (0)
+
+#define CHECK_MSG(cond, ...)                                                    \
+	do {                                                                    \
+		if (cond)                                                       \
+			unit_passed++;                                          \
+		else                                                            \
+			unit_fail(__FILE__, __LINE__, __VA_ARGS__);             \
+	} while (0)
+
+#define CHECK_STR(got, want)                                                    \
+	do {                                                                    \
+		const char *g_ = (got), *w_ = (want);                           \
+		if ((g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0)) \
+			unit_passed++;                                          \
+		else                                                            \
+			unit_fail(__FILE__, __LINE__, "%s: got '%s', want '%s'", #got, \
+				  g_ ? g_ : "(null)", w_ ? w_ : "(null)");      \
+	} while (0)
+
+#define CHECK_INT(got, want)                                                    \
+	do {                                                                    \
+		long long g_ = (long long)(got), w_ = (long long)(want);        \
+		if (g_ == w_)                                                   \
+			unit_passed++;                                          \
+		else                                                            \
+			unit_fail(__FILE__, __LINE__, "%s: got %lld, want %lld", #got, g_, w_); \
+	} while (0)
+
+#endif
