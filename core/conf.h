@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* conf.h: the configuration file (/etc/vmailadm.conf or -c FILE).
+ *
+ * INI format: [section], key = value, '#' or ';' starts a comment at the start
+ * of a line or after whitespace; values may be "double quoted" to keep a '#'.
+ * Unknown sections or keys are errors (a typo must not be silently ignored).
+ * A file that holds a password (in the URL) and is readable by others is
+ * refused, as is a password_file readable by others. */
+#ifndef VMAILADM_CONF_H
+#define VMAILADM_CONF_H
+
+#include <stddef.h>
+
+struct conf {
+	char *path;             /* the file read, NULL when none */
+	char *db_url;           /* [database] url */
+	char *db_password_file; /* [database] password_file */
+	char *mail_root;        /* [mail] root, default /var/vmail */
+	char *mail_owner;       /* [mail] owner, default vmail */
+	int mail_delete_remove; /* [mail] delete = archive (0) | remove (1) */
+	char *mail_archive;     /* [mail] archive, default <root>/.deleted */
+	char *password_scheme;  /* [passwords] scheme, default SHA512-CRYPT */
+	char *postfix_maps;     /* [postfix] maps, default /etc/postfix/sql */
+	char *postfix_group;    /* [postfix] group, default postfix */
+	char *dovecot_dir;      /* [dovecot] dir, default /etc/dovecot */
+	char *quota_recalc;     /* [dovecot] recalc command, default "doveadm quota recalc" */
+	int monitor_interval;   /* [monitor] interval, seconds, default 5 */
+	int monitor_warn;       /* [monitor] warn, percent, default 80 */
+	int monitor_critical;   /* [monitor] critical, percent, default 95 */
+	char *unix_logins;      /* [access] map of unix account -> login, "root=admin,alice=alice@x" */
+};
+
+/* Fills cfg with the defaults. */
+void conf_defaults(struct conf *cfg);
+/* Reads path into cfg (defaults first). On error returns -1 with a message
+ * "FILE:LINE: reason" in errbuf. */
+int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
+	__attribute__((warn_unused_result));
+void conf_free(struct conf *cfg);
+
+/* The database URL to use: explicit (-d) first, then VMAILADM_DATABASE, then
+ * the config's url, with the password from password_file (or
+ * VMAILADM_DB_PASSWORD) put in. Caller frees. NULL with a message when none
+ * or when the password file is unusable. */
+char *conf_database_url(const struct conf *cfg, const char *explicit_url, char *errbuf,
+			  size_t errlen);
+
+/* The URL with any password replaced by "***", for messages. Caller frees. */
+char *conf_url_redacted(const char *url);
+
+/* Refuses (returns -1, message in errbuf) a file readable or writable by
+ * others. what names it in the message ("config file", "password file"). */
+int conf_check_private(const char *path, const char *what, char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* password.c: crypt(3) hashing and hash-form checks (see password.h). */
+#include "core/password.h"
+
+#include <crypt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+#include "core/validate.h"
+#include "db/xalloc.h"
+
+struct scheme {
+	const char *name;   /* as in [passwords] scheme */
+	const char *prefix; /* crypt(3) setting prefix */
+	const char *tag;    /* {TAG} stored before the hash */
+};
+
+static const struct scheme schemes[] = {
+	{"SHA512-CRYPT", "$6$", "{SHA512-CRYPT}"},
+	{"SHA256-CRYPT", "$5$", "{SHA256-CRYPT}"},
+	{"BLF-CRYPT", "$2b$", "{BLF-CRYPT}"},
+	{"YESCRYPT", "$y$", "{CRYPT}"},
+};
+
+static const struct scheme *find_scheme(const char *name)
+{
+	for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)
+		if (strcasecmp(schemes[i].name, name) == 0)
+			return &schemes[i];
+	return NULL;
+}
+
+int password_scheme_known(const char *scheme)
+{
+	return find_scheme(scheme) != NULL;
+}
+
+enum vm_status password_check_plain(const char *plain, struct vm_error *err)
+{
+	if (!*plain)
+		return vm_fail(err, VM_ERR_INVALID, "password is empty");
+	if (strlen(plain) > 1024)
+		return vm_fail(err, VM_ERR_INVALID, "password is too long (at most 1024 bytes)");
+	if (!valid_text(plain))
+		return vm_fail(err, VM_ERR_INVALID, "password has control characters or is not valid UTF-8");
+	return VM_OK;
+}
+
+enum vm_status password_hash(const char *scheme, const char *plain, char *out, struct vm_error *err)
+{
+	const struct scheme *s = find_scheme(scheme);
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data *cd;
+	const char *h;
+	enum vm_status st;
+
+	if (!s)
+		return vm_fail(err, VM_ERR_INVALID,
+			       "unknown password scheme '%s' (use SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT or YESCRYPT)",
+			       scheme);
+	if ((st = password_check_plain(plain, err)) != VM_OK)
+		return st;
+	if (!crypt_gensalt_rn(s->prefix, 0, NULL, 0, setting, sizeof setting))
+		return vm_fail(err, VM_ERR_INVALID, "crypt_gensalt for %s failed", s->name);
+	cd = calloc(1, sizeof *cd); /* ~32 KB: not on the stack of a worker thread */
+	if (!cd)
+		return vm_fail(err, VM_ERR_INVALID, "out of memory for crypt");
+	h = crypt_rn(plain, setting, cd, sizeof *cd);
+	if (!h || h[0] == '*' || strlen(s->tag) + strlen(h) > PASSWORD_HASH_MAX) {
+		free(cd);
+		return vm_fail(err, VM_ERR_INVALID, "crypt(3) failed for scheme %s", s->name);
+	}
+	/* length checked above */
+	strcpy(out, s->tag);
+	strcat(out, h);
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	return VM_OK;
+}
+
+/* The crypt(3) string inside a stored hash, or NULL for a tag we don't know. */
+static const char *crypt_part(const char *stored)
+{
+	static const char *const tags[] = {"{SHA512-CRYPT}", "{SHA256-CRYPT}", "{BLF-CRYPT}",
+					   "{MD5-CRYPT}", "{CRYPT}"};
+
+	if (stored[0] != '{')
+		return stored;
+	for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
+		if (strncasecmp(stored, tags[i], strlen(tags[i])) == 0)
+			return stored + strlen(tags[i]);
+	return NULL;
+}
+
+enum vm_status password_check_hash(const char *hash, char *out, struct vm_error *err)
+{
+	const char *c = crypt_part(hash);
+	struct crypt_data *cd;
+	const char *h;
+	size_t setting_len;
+	const char *last;
+
+	if (strlen(hash) > PASSWORD_HASH_MAX)
+		return vm_fail(err, VM_ERR_INVALID, "password-hash is too long (at most %d characters)",
+			       PASSWORD_HASH_MAX);
+	if (!c)
+		return vm_fail(err, VM_ERR_INVALID,
+			       "password-hash has an unknown {SCHEME} (use SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, MD5-CRYPT or CRYPT)");
+	if (c[0] != '$')
+		return vm_fail(err, VM_ERR_INVALID, "password-hash is not a crypt(3) hash (expected $id$...)");
+	/* The tag must agree with the hash's own method. */
+	if ((strncasecmp(hash, "{SHA512-CRYPT}", 14) == 0 && strncmp(c, "$6$", 3) != 0) ||
+	    (strncasecmp(hash, "{SHA256-CRYPT}", 14) == 0 && strncmp(c, "$5$", 3) != 0) ||
+	    (strncasecmp(hash, "{MD5-CRYPT}", 11) == 0 && strncmp(c, "$1$", 3) != 0) ||
+	    (strncasecmp(hash, "{BLF-CRYPT}", 11) == 0 && strncmp(c, "$2", 2) != 0))
+		return vm_fail(err, VM_ERR_INVALID, "password-hash: the {SCHEME} does not match the hash's method");
+	/* Hash a dummy with the given hash as setting: a well-formed hash gives
+	 * a result of the same length with the same setting. */
+	cd = calloc(1, sizeof *cd);
+	if (!cd)
+		return vm_fail(err, VM_ERR_INVALID, "out of memory for crypt");
+	h = crypt_rn("vmailadm-form-check", c, cd, sizeof *cd);
+	last = strrchr(c, '$');
+	setting_len = last ? (size_t)(last - c) : 0;
+	if (!h || h[0] == '*' || strlen(h) != strlen(c) || strncmp(h, c, setting_len) != 0) {
+		free(cd);
+		return vm_fail(err, VM_ERR_INVALID, "password-hash is not a well-formed crypt(3) hash");
+	}
+	free(cd);
+	snprintf(out, PASSWORD_HASH_MAX + 1, "%s", hash);
+	return VM_OK;
+}
+
+int password_verify(const char *plain, const char *stored)
+{
+	const char *c = crypt_part(stored);
+	struct crypt_data *cd;
+	const char *h;
+	size_t n;
+	unsigned diff = 0;
+
+	if (!c || c[0] != '$')
+		return 0;
+	cd = calloc(1, sizeof *cd);
+	if (!cd)
+		return 0;
+	h = crypt_rn(plain, c, cd, sizeof *cd);
+	if (!h || h[0] == '*' || strlen(h) != strlen(c)) {
+		free(cd);
+		return 0;
+	}
+	n = strlen(c);
+	for (size_t i = 0; i < n; i++) /* constant time */
+		diff |= (unsigned)(h[i] ^ c[i]);
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	return diff == 0;
+}
+
+void password_generate(char *out, size_t size, size_t n)
+{
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char r[256];
+	size_t i;
+
+	if (n >= size)
+		n = size - 1;
+	if (n > sizeof r)
+		n = sizeof r;
+	if (getrandom(r, n, 0) != (ssize_t)n)
+		xdie("getrandom failed");
+	for (i = 0; i < n; i++)
+		out[i] = alphabet[r[i] % (sizeof alphabet - 1)];
+	out[n] = '\0';
+}

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* vm.c: the core session: open/close, transactions, errors, SQL helpers. */
+#include "core/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/xalloc.h"
+
+const char *vm_status_name(enum vm_status st)
+{
+	switch (st) {
+#define X(e, s)                                                                 \
+	case e:                                                                 \
+		return s;
+		VM_STATUS_LIST(X)
+#undef X
+	}
+	return "unknown";
+}
+
+enum vm_status vm_fail(struct vm_error *err, enum vm_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		err->status = st;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+	}
+	return st;
+}
+
+enum vm_status vm_db_fail(struct vm_error *err, const struct db_error *dberr, const char *what)
+{
+	enum vm_status st;
+
+	switch (dberr->status) {
+	case DB_ERR_DUPLICATE:
+		st = VM_ERR_EXISTS;
+		break;
+	case DB_ERR_NOT_FOUND:
+		st = VM_ERR_NOT_FOUND;
+		break;
+	case DB_ERR_CONNECTION:
+		st = VM_ERR_CONNECTION;
+		break;
+	case DB_ERR_PERMISSION:
+		st = VM_ERR_DENIED;
+		break;
+	case DB_ERR_READ_ONLY:
+		st = VM_ERR_READ_ONLY;
+		break;
+	case DB_ERR_URL:
+	case DB_ERR_NOT_BUILT:
+		st = VM_ERR_USAGE;
+		break;
+	default:
+		st = VM_ERR_DB;
+	}
+	return vm_fail(err, st, "%s%s%s", what ? what : "", what ? ": " : "", dberr->message);
+}
+
+int vm_exit_status(enum vm_status st)
+{
+	switch (st) {
+	case VM_OK:
+		return 0;
+	case VM_ERR_USAGE:
+		return 2;
+	case VM_ERR_CONNECTION:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
+enum vm_status vm_open(struct vm *vm, struct conf *cfg, const char *url, int read_only,
+		       struct vm_error *err)
+{
+	struct db_error dberr = {0};
+
+	memset(vm, 0, sizeof *vm);
+	vm->cfg = cfg;
+	vm->read_only = read_only;
+	vm->out = stdout;
+	vm->actor.superuser = 1;
+	snprintf(vm->actor.origin, sizeof vm->actor.origin, "local");
+	{
+		const char *ssh = getenv("SSH_CLIENT");
+
+		if (ssh && *ssh) {
+			size_t n = strcspn(ssh, " ");
+
+			snprintf(vm->actor.origin, sizeof vm->actor.origin, "ssh %.*s", (int)(n > 100 ? 100 : n), ssh);
+		}
+	}
+	if (db_open(url, read_only, &vm->db, &dberr) != DB_OK)
+		return vm_db_fail(err, &dberr, NULL);
+	return VM_OK;
+}
+
+void vm_close(struct vm *vm)
+{
+	if (vm->db)
+		db_close(&vm->db);
+	change_list_clear(&vm->changes);
+}
+
+enum vm_status vm_tx_begin(struct vm *vm, int write, struct vm_error *err)
+{
+	struct db_error dberr = {0};
+
+	if (write && vm->read_only)
+		return vm_fail(err, VM_ERR_READ_ONLY, "this session is read-only: nothing can be changed");
+	if (vm->tx_depth++ > 0)
+		return VM_OK;
+	if (db_begin(vm->db, &dberr) != DB_OK) {
+		vm->tx_depth = 0;
+		return vm_db_fail(err, &dberr, "starting a transaction");
+	}
+	return VM_OK;
+}
+
+enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err)
+{
+	struct db_error dberr = {0};
+
+	if (vm->tx_depth <= 0)
+		return VM_OK;
+	if (--vm->tx_depth > 0)
+		return VM_OK;
+	if (!ok || vm->dry_run) {
+		db_rollback(vm->db);
+		return VM_OK;
+	}
+	if (db_commit(vm->db, &dberr) != DB_OK)
+		return vm_db_fail(err, &dberr, "commit failed, nothing was changed");
+	return VM_OK;
+}
+
+void vm_changes_clear(struct vm *vm)
+{
+	change_list_clear(&vm->changes);
+}
+
+enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *domain_name,
+			       struct vm_error *err)
+{
+	struct db_result *res = NULL;
+	char uid[32], did[32];
+	const char *p[2] = {uid, did};
+	enum vm_status st;
+	int granted;
+
+	if (vm->actor.superuser)
+		return VM_OK;
+	snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
+	snprintf(did, sizeof did, "%lld", domain_id);
+	st = vm_sql(vm,
+		    "SELECT 1 FROM admin_objectaccess oa JOIN django_content_type ct ON ct.id = oa.content_type_id "
+		    "WHERE oa.user_id = ? AND oa.object_id = ? AND ct.app_label = 'admin' AND ct.model = 'domain'",
+		    2, p, &res, err, "checking access");
+	if (st != VM_OK)
+		return st;
+	granted = res->nrows > 0;
+	db_result_free(&res);
+	if (!granted)
+		return vm_fail(err, VM_ERR_DENIED, "%s may not manage domain %s", vm->actor.login, domain_name);
+	return VM_OK;
+}
+
+enum vm_status vm_sql(struct vm *vm, const char *sql, int n, const char *const *params,
+		      struct db_result **res, struct vm_error *err, const char *what)
+{
+	struct db_error dberr = {0};
+
+	if (db_exec(vm->db, sql, n, params, res, &dberr) != DB_OK)
+		return vm_db_fail(err, &dberr, what);
+	return VM_OK;
+}
+
+enum vm_status vm_sql_insert(struct vm *vm, const char *sql, int n, const char *const *params,
+			     long long *id, struct vm_error *err, const char *what)
+{
+	struct db_error dberr = {0};
+
+	if (db_insert(vm->db, sql, n, params, id, &dberr) != DB_OK)
+		return vm_db_fail(err, &dberr, what);
+	return VM_OK;
+}
+
+const char *vm_now(void)
+{
+	static char buf[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+	return buf;
+}
