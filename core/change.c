@@ -38,20 +38,37 @@ void change_field(struct change *c, const char *name, const char *before, const 
 	f->after = after ? xstrdup(after) : NULL;
 }
 
+static void change_free(struct change *c)
+{
+	for (size_t j = 0; j < c->nfields; j++) {
+		free(c->fields[j].name);
+		free(c->fields[j].before);
+		free(c->fields[j].after);
+	}
+	free(c->fields);
+	free(c->object);
+	free(c->key);
+}
+
+int change_end(struct change_list *cl)
+{
+	struct change *c;
+
+	if (cl->n == 0)
+		return 0;
+	c = &cl->items[cl->n - 1];
+	if (c->op == CHANGE_SET && c->nfields == 0) {
+		change_free(c);
+		cl->n--;
+		return 0;
+	}
+	return 1;
+}
+
 void change_list_clear(struct change_list *cl)
 {
-	for (size_t i = 0; i < cl->n; i++) {
-		struct change *c = &cl->items[i];
-
-		for (size_t j = 0; j < c->nfields; j++) {
-			free(c->fields[j].name);
-			free(c->fields[j].before);
-			free(c->fields[j].after);
-		}
-		free(c->fields);
-		free(c->object);
-		free(c->key);
-	}
+	for (size_t i = 0; i < cl->n; i++)
+		change_free(&cl->items[i]);
 	free(cl->items);
 	memset(cl, 0, sizeof *cl);
 }

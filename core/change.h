@@ -36,6 +36,9 @@ struct change *change_begin(struct change_list *cl, enum change_op op, const cha
 /* Adds a field; before/after copied (NULL allowed). For CHANGE_SET a field
  * whose before equals after is not recorded. */
 void change_field(struct change *c, const char *name, const char *before, const char *after);
+/* Ends the last change: a CHANGE_SET without fields is dropped. Returns 1 if
+ * the change was kept. */
+int change_end(struct change_list *cl);
 void change_list_clear(struct change_list *cl);
 /* Text diff: "+ mailbox a@b.test  quota=100 ...", "~ ... quota: 100 -> 200". */
 void change_list_print(const struct change_list *cl, FILE *out);

@@ -203,3 +203,27 @@ const char *vm_now(void)
 	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
 	return buf;
 }
+
+enum vm_status vm_new_dates(struct vm *vm, long long *id, struct vm_error *err)
+{
+	const char *now = vm_now();
+	const char *p[2] = {now, now};
+
+	return vm_sql_insert(vm, "INSERT INTO admin_objectdates (creation, last_modification) VALUES (?, ?)", 2, p,
+			     id, err, "recording dates");
+}
+
+enum vm_status vm_touch_dates(struct vm *vm, long long dates_id, struct vm_error *err)
+{
+	char idb[32];
+	const char *p[2] = {vm_now(), idb};
+
+	snprintf(idb, sizeof idb, "%lld", dates_id);
+	return vm_sql(vm, "UPDATE admin_objectdates SET last_modification = ? WHERE id = ?", 2, p, NULL, err,
+		      "recording dates");
+}
+
+long long vm_ll(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : 0;
+}

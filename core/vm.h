@@ -112,4 +112,14 @@ enum vm_status vm_sql_insert(struct vm *vm, const char *sql, int n, const char *
 /* "2026-11-25 14:00:00" UTC, for the timestamp columns. Static buffer. */
 const char *vm_now(void);
 
+
+
+/* Inserts an admin_objectdates row (creation = last_modification = now). */
+enum vm_status vm_new_dates(struct vm *vm, long long *id, struct vm_error *err)
+	__attribute__((warn_unused_result));
+/* Sets last_modification = now on an admin_objectdates row. */
+enum vm_status vm_touch_dates(struct vm *vm, long long dates_id, struct vm_error *err)
+	__attribute__((warn_unused_result));
+/* Parses a decimal id/count from a result cell (NULL -> 0). */
+long long vm_ll(const char *s);
 #endif

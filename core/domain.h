@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* domain.h: mail domains (admin_domain) and domain aliases (admin_domainalias).
+ *
+ * Rules beyond validate.h:
+ *  - The domain quota (MB) is the default and the cap of its mailboxes; 0 is
+ *    unlimited. Lowering it below a mailbox's quota, or to a cap when a
+ *    mailbox is unlimited, is refused with the numbers. Mailboxes that
+ *    follow the domain quota (use_domain_quota) take the new value.
+ *  - A domain alias name may not be a domain, and its target must exist.
+ *  - Deleting a domain removes its mailboxes (as mailbox_del does, queueing
+ *    the removal of their files unless keep_files), its aliases, the domain
+ *    aliases pointing at it, and administrators' grants on it. */
+#ifndef VMAILADM_DOMAIN_H
+#define VMAILADM_DOMAIN_H
+
+#include "core/validate.h"
+#include "core/vm.h"
+
+struct domain {
+	long long id;
+	char name[VM_DOMAIN_MAX + 1];
+	int quota_mb;
+	int enabled;
+	long long dates_id;
+};
+
+/* A row of a domain list, with counts. */
+struct domain_row {
+	struct domain d;
+	long long mailboxes;
+	long long aliases;
+	long long allocated_mb; /* sum of mailbox quotas */
+	long long used_bytes;   /* sum of admin_quota.bytes */
+	long long domain_aliases;
+};
+
+struct domain_opts {
+	int has_quota, quota_mb;
+	int has_enabled, enabled;
+};
+
+/* Reads the domain called name (normalised first). VM_ERR_NOT_FOUND if none. */
+enum vm_status domain_get(struct vm *vm, const char *name, struct domain *d, struct vm_error *err)
+	__attribute__((warn_unused_result));
+enum vm_status domain_add(struct vm *vm, const char *name, const struct domain_opts *o,
+			  struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_opts *o,
+			  struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struct vm_error *err)
+	__attribute__((warn_unused_result));
+/* A page of domains in name order after `after` ("" = from the start),
+ * whose name starts with prefix (NULL = all). *rows is malloc'd; caller frees. */
+enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit,
+			   struct domain_row **rows, size_t *n, struct vm_error *err)
+	__attribute__((warn_unused_result));
+
+struct domainalias {
+	long long id;
+	char name[VM_DOMAIN_MAX + 1];
+	char target[VM_DOMAIN_MAX + 1];
+	int enabled;
+};
+
+enum vm_status domainalias_add(struct vm *vm, const char *name, const char *target, int has_enabled,
+			       int enabled, struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status domainalias_set(struct vm *vm, const char *name, const char *target, int has_enabled,
+			       int enabled, struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error *err)
+	__attribute__((warn_unused_result));
+/* A page of domain aliases in name order; target_filter (NULL = all) limits
+ * them to one target domain. */
+enum vm_status domainalias_list(struct vm *vm, const char *target_filter, const char *after, int limit,
+				struct domainalias **rows, size_t *n, struct vm_error *err)
+	__attribute__((warn_unused_result));
+
+/* Escapes LIKE's % and _ (and the escape '!') in s for "LIKE ? ESCAPE '!'",
+ * appending suffix. Caller frees. */
+char *sql_like_prefix(const char *s);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* mailbox.h: mail accounts: admin_mailbox with its admin_user (username and
+ * email = the full address), its SimpleUsers group row and its admin_quota
+ * row (0, 0).
+ *
+ * Rules beyond validate.h and domain.h:
+ *  - The domain must exist; an address used by a mailbox or by any
+ *    admin_user login is refused.
+ *  - A password (hashed here) or a password-hash (checked) is required to
+ *    add a mailbox; it is never printed.
+ *  - No quota given: the mailbox takes the domain's quota and follows it
+ *    (use_domain_quota). A given quota must not be over the domain's cap; 0
+ *    (unlimited) is over any cap.
+ *  - Disabling sets admin_user.is_active false.
+ *  - Deleting removes the user, its group rows, its quota row and its alias
+ *    links (an alias left without recipients is removed too), and queues the
+ *    removal of its home (ops.h) unless keep_files. */
+#ifndef VMAILADM_MAILBOX_H
+#define VMAILADM_MAILBOX_H
+
+#include "core/password.h"
+#include "core/validate.h"
+#include "core/vm.h"
+
+struct mailbox {
+	long long id, user_id, domain_id, dates_id;
+	char local[VM_LOCAL_MAX + 1];
+	char domain[VM_DOMAIN_MAX + 1];
+	char address[VM_ADDRESS_MAX + 1];
+	int quota_mb;
+	int use_domain_quota;
+	int enabled;
+	char first[VM_NAME_MAX * 4 + 1], last[VM_NAME_MAX * 4 + 1];
+	long long bytes, messages; /* from admin_quota; 0 when no row */
+	int has_usage;             /* an admin_quota row exists */
+	long long pending_ops;     /* queued operations on this mailbox */
+};
+
+struct mailbox_opts {
+	const char *password;      /* plain, hashed with the configured scheme */
+	const char *password_hash; /* a given hash (checked) */
+	int has_quota, quota_mb;
+	const char *name;          /* "First Last" */
+	int has_enabled, enabled;
+};
+
+enum vm_status mailbox_get(struct vm *vm, const char *address, struct mailbox *mb, struct vm_error *err)
+	__attribute__((warn_unused_result));
+enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mailbox_opts *o,
+			   struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mailbox_opts *o,
+			   struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, struct vm_error *err)
+	__attribute__((warn_unused_result));
+
+/* One page of one domain's mailboxes in address order (keyset: after the
+ * local part `after`). local_prefix or local_glob (NULL = all) filter on
+ * the local part. */
+struct mailbox_query {
+	long long domain_id;
+	const char *local_prefix;
+	const char *local_glob;
+	const char *after;
+	int limit;
+};
+enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct mailbox **rows, size_t *n,
+			    struct vm_error *err) __attribute__((warn_unused_result));
+
+/* The home directory of a mailbox: <root>/<domain>/<local>. Caller frees. */
+char *mailbox_home(struct vm *vm, const char *domain, const char *local);
+
+#endif

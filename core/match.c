@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* match.c: prefix and glob conditions per engine (see match.h). */
+#include "core/match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/xalloc.h"
+
+void str_append(char **s, const char *text)
+{
+	size_t a = *s ? strlen(*s) : 0, b = strlen(text);
+
+	*s = xrealloc(*s, a + b + 1);
+	memcpy(*s + a, text, b + 1);
+}
+
+static void add_param(struct match_params *mp, char *v)
+{
+	if (mp->n >= 2)
+		xdie("match: too many parameters");
+	mp->v[mp->n++] = v;
+}
+
+/* s with LIKE's metacharacters escaped by '!', then tail appended. */
+static char *like_escape(const char *s, const char *tail, int glob)
+{
+	char *out = xmalloc(strlen(s) * 2 + strlen(tail) + 1), *o = out;
+
+	for (; *s; s++) {
+		if (glob && *s == '*') {
+			*o++ = '%';
+		} else if (glob && *s == '?') {
+			*o++ = '_';
+		} else {
+			if (*s == '%' || *s == '_' || *s == '!')
+				*o++ = '!';
+			*o++ = *s;
+		}
+	}
+	strcpy(o, tail);
+	return out;
+}
+
+void match_prefix(struct vm *vm, char **sql, const char *col, const char *prefix, struct match_params *mp)
+{
+	char *frag;
+
+	if (vm->db->ops->engine == DB_ENGINE_SQLITE) {
+		/* [prefix, prefix with its last byte raised): a byte range the index serves */
+		size_t n = strlen(prefix);
+		char *hi;
+
+		if (n == 0)
+			return;
+		hi = xstrdup(prefix);
+		while (n > 0 && (unsigned char)hi[n - 1] == 0xff)
+			hi[--n] = '\0';
+		if (n == 0) {
+			free(hi);
+			frag = xasprintf(" AND %s >= ?", col);
+			add_param(mp, xstrdup(prefix));
+		} else {
+			hi[n - 1] = (char)((unsigned char)hi[n - 1] + 1);
+			frag = xasprintf(" AND %s >= ? AND %s < ?", col, col);
+			add_param(mp, xstrdup(prefix));
+			add_param(mp, hi);
+		}
+	} else {
+		frag = xasprintf(" AND %s LIKE ? ESCAPE '!'", col);
+		add_param(mp, like_escape(prefix, "%", 0));
+	}
+	str_append(sql, frag);
+	free(frag);
+}
+
+void match_glob(char **sql, const char *col, const char *glob, struct match_params *mp)
+{
+	char *frag = xasprintf(" AND %s LIKE ? ESCAPE '!'", col);
+
+	str_append(sql, frag);
+	free(frag);
+	add_param(mp, like_escape(glob, "", 1));
+}
+
+int match_has_wildcard(const char *s)
+{
+	return strpbrk(s, "*?") != NULL;
+}
+
+void match_params_free(struct match_params *mp)
+{
+	for (int i = 0; i < mp->n; i++)
+		free(mp->v[i]);
+	mp->n = 0;
+}
+
+char *match_concat_address(struct vm *vm, const char *local_col, const char *domain_col)
+{
+	if (vm->db->ops->engine == DB_ENGINE_MYSQL)
+		return xasprintf("CONCAT(%s, '@', %s)", local_col, domain_col);
+	return xasprintf("%s || '@' || %s", local_col, domain_col);
+}

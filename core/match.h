@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* match.h: turns what an administrator types to find things (a prefix, a
+ * shell glob with * and ?) into SQL conditions that use the indexes of each
+ * engine: PostgreSQL LIKE (varchar_pattern_ops index), MySQL LIKE (index
+ * range), SQLite a byte range (its LIKE ignores indexes). The values are
+ * bound parameters; only the column names, which come from the core, are
+ * part of the SQL text. */
+#ifndef VMAILADM_MATCH_H
+#define VMAILADM_MATCH_H
+
+#include <stddef.h>
+
+#include "core/vm.h"
+
+/* Up to two parameters a condition binds; strings owned by the struct. */
+struct match_params {
+	char *v[2];
+	int n;
+};
+
+/* Appends " AND <col matches prefix>" to sql (a malloc'd string, reallocated)
+ * and its parameters to mp. */
+void match_prefix(struct vm *vm, char **sql, const char *col, const char *prefix, struct match_params *mp);
+/* Appends " AND col LIKE ? ESCAPE '!'" for a glob (* and ?). */
+void match_glob(char **sql, const char *col, const char *glob, struct match_params *mp);
+/* 1 if s contains * or ?. */
+int match_has_wildcard(const char *s);
+void match_params_free(struct match_params *mp);
+/* SQL text concatenating local, '@' and domain columns for this engine. */
+char *match_concat_address(struct vm *vm, const char *local_col, const char *domain_col);
+/* Appends text to a malloc'd string. */
+void str_append(char **s, const char *text);
+
+#endif
