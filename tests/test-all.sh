@@ -138,7 +138,8 @@ install_packages() {
 		chmod 755 /usr/sbin/policy-rc.d
 		created_policy=1
 	fi
-	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	echo "postfix postfix/main_mailer_type select No configuration" |
+		debconf-set-selections 2>>"$LOGS/apt-install.log" || echo "test-all: debconf-set-selections failed" >&2
 	echo "apt-get update ..."
 	if ! apt-get update -q >"$LOGS/apt-update.log" 2>&1; then
 		tail -n 20 "$LOGS/apt-update.log"
