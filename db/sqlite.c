@@ -132,9 +132,11 @@ static enum db_status run(struct db_conn *c, const char *sql, int nparams,
 	if (rc != SQLITE_OK)
 		return map_error(c->handle, rc, err, NULL);
 	if (sqlite3_bind_parameter_count(stmt) != nparams) {
+		int want = sqlite3_bind_parameter_count(stmt);
+
 		sqlite3_finalize(stmt);
-		return db_error_set(err, DB_ERR_OTHER, "sqlite: statement has %d parameters, %d given",
-				    sqlite3_bind_parameter_count(stmt), nparams);
+		return db_error_set(err, DB_ERR_OTHER, "sqlite: statement has %d parameters, %d given", want,
+				    nparams);
 	}
 	for (i = 0; i < nparams; i++) {
 		rc = params[i] ? sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC)
@@ -289,9 +291,18 @@ static enum db_status sq_introspect(struct db_conn *c, enum db_introspect what, 
 			char *unq = NULL;
 			const char *v[4];
 
-			/* pragma_table_info gives the default's SQL text: unquote '...' */
-			if (dflt && dflt[0] == '\'' && strlen(dflt) >= 2)
-				unq = xstrndup(dflt + 1, strlen(dflt) - 2);
+			/* pragma_table_info gives the default's SQL text: unquote '...' ('' is ') */
+			if (dflt && dflt[0] == '\'' && strlen(dflt) >= 2) {
+				const char *s = dflt + 1, *end = dflt + strlen(dflt) - 1;
+				char *o = unq = xmalloc(strlen(dflt));
+
+				for (; s < end; s++) {
+					if (*s == '\'' && s + 1 < end && s[1] == '\'')
+						s++;
+					*o++ = *s;
+				}
+				*o = '\0';
+			}
 			v[0] = db_value(raw, r, 0);
 			v[1] = type;
 			v[2] = nullable ? "1" : "0";
