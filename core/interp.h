@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* interp.h: the statement interpreter, and the one action table that gives
+ * every action its enum, its statement name, its options and its help. The
+ * console's keys name these actions too, so a key and a script line reach the
+ * same core call.
+ *
+ * To add a statement: a line in ACTION_LIST and a handler with the
+ * action_fn signature (declared in the module that implements it and
+ * listed in interp.c's includes). */
+#ifndef VMAILADM_INTERP_H
+#define VMAILADM_INTERP_H
+
+#include "core/stmt.h"
+#include "core/vm.h"
+
+/* Parsed words of one statement: positional words and key=value options. */
+struct args {
+	int npos;
+	const char **pos;
+	int nopt;
+	const char **keys;
+	const char **vals;
+	const char *where; /* "FILE:LINE" or "statement", for messages */
+};
+/* The value of option key, or NULL. */
+const char *args_opt(const struct args *a, const char *key);
+/* 1 if the positional word `word` (a flag like keep-files) is present; it is
+ * removed from pos so handlers see only the real positional words. */
+int args_flag(struct args *a, const char *word);
+
+typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_error *err);
+
+/* X(ENUM, object, verb, min positional, max positional (-1 = any), writes,
+ *   options (comma-separated keys), handler, usage, help) */
+#define ACTION_LIST(X)                                                                                   \
+	X(DB_INIT, "db", "init", 0, 0, 1, "", cmd_db_init, "db init",                                    \
+	  "create the schema, or check an existing one")                                               \
+	X(DB_CHECK, "db", "check", 0, 0, 0, "", cmd_db_check, "db check",                                \
+	  "report whether the database has what vmailadm needs")                                       \
+	X(DOMAIN_ADD, "domain", "add", 1, 1, 1, "quota,enabled", cmd_domain_add,                         \
+	  "domain add NAME [quota=SIZE] [enabled=yes|no]", "add a mail domain")                        \
+	X(DOMAIN_SET, "domain", "set", 1, 1, 1, "quota,enabled", cmd_domain_set,                         \
+	  "domain set NAME [quota=SIZE] [enabled=yes|no]", "change a domain")                          \
+	X(DOMAIN_DEL, "domain", "del", 1, 2, 1, "", cmd_domain_del, "domain del NAME [keep-files]",      \
+	  "delete a domain with its mailboxes and aliases")                                            \
+	X(DOMAIN_LIST, "domain", "list", 0, 1, 0, "", cmd_domain_list, "domain list [PATTERN]",          \
+	  "list domains")                                                                              \
+	X(DOMAINALIAS_ADD, "domainalias", "add", 2, 2, 1, "enabled", cmd_domainalias_add,                \
+	  "domainalias add NAME TARGET [enabled=yes|no]", "add a domain alias")                        \
+	X(DOMAINALIAS_SET, "domainalias", "set", 1, 1, 1, "target,enabled", cmd_domainalias_set,         \
+	  "domainalias set NAME [target=DOMAIN] [enabled=yes|no]", "change a domain alias")            \
+	X(DOMAINALIAS_DEL, "domainalias", "del", 1, 1, 1, "", cmd_domainalias_del,                       \
+	  "domainalias del NAME", "delete a domain alias")                                             \
+	X(DOMAINALIAS_LIST, "domainalias", "list", 0, 1, 0, "", cmd_domainalias_list,                    \
+	  "domainalias list [DOMAIN]", "list domain aliases")                                          \
+	X(MAILBOX_ADD, "mailbox", "add", 1, 1, 1, "password,password-hash,quota,name,enabled",           \
+	  cmd_mailbox_add,                                                                             \
+	  "mailbox add ADDRESS password=TEXT|password-hash=HASH [quota=SIZE] [name=\"First Last\"] "   \
+	  "[enabled=yes|no]",                                                                          \
+	  "add a mailbox")                                                                             \
+	X(MAILBOX_SET, "mailbox", "set", 1, 1, 1, "password,password-hash,quota,name,enabled",           \
+	  cmd_mailbox_set, "mailbox set ADDRESS [password=..] [quota=..] [name=..] [enabled=..]",      \
+	  "change a mailbox")                                                                          \
+	X(MAILBOX_DEL, "mailbox", "del", 1, 2, 1, "", cmd_mailbox_del, "mailbox del ADDRESS [keep-files]", \
+	  "delete a mailbox (its files are queued for removal unless keep-files)")                     \
+	X(MAILBOX_LIST, "mailbox", "list", 0, 1, 0, "", cmd_mailbox_list, "mailbox list [PATTERN]",      \
+	  "list mailboxes (PATTERN: a domain, or a glob like a*@example.com)")                         \
+	X(ALIAS_ADD, "alias", "add", 2, -1, 1, "enabled", cmd_alias_add,                                 \
+	  "alias add ADDRESS RECIPIENT... [enabled=yes|no]", "add an alias (@domain: a catch-all)")    \
+	X(ALIAS_SET, "alias", "set", 1, 1, 1, "recipients,enabled", cmd_alias_set,                       \
+	  "alias set ADDRESS [recipients=a,b] [enabled=yes|no]", "change an alias")                    \
+	X(ALIAS_DEL, "alias", "del", 1, 1, 1, "", cmd_alias_del, "alias del ADDRESS", "delete an alias") \
+	X(ALIAS_LIST, "alias", "list", 0, 1, 0, "", cmd_alias_list, "alias list [PATTERN]",              \
+	  "list aliases")                                                                              \
+	X(QUOTA_SHOW, "quota", "show", 0, 1, 0, "", cmd_quota_show, "quota show [ADDRESS|DOMAIN]",       \
+	  "show quota usage")
+
+/* Every handler's prototype, so a module implementing one only includes this header. */
+#define X(e, o, v, mn, mx, w, opts, fn, usage, help)                                                     \
+	enum vm_status fn(struct vm *vm, struct args *a, struct vm_error *err);
+ACTION_LIST(X)
+#undef X
+
+enum action {
+#define X(e, o, v, mn, mx, w, opts, fn, usage, help) ACTION_##e,
+	ACTION_LIST(X)
+#undef X
+	ACTION_COUNT
+};
+
+struct action_info {
+	const char *object, *verb;
+	int min_pos, max_pos;
+	int writes;
+	const char *options;
+	action_fn fn;
+	const char *usage, *help;
+};
+
+const struct action_info *action_get(enum action a);
+/* The action named by object + verb, or -1. */
+int action_find(const char *object, const char *verb);
+
+/* Runs one statement. where names it in messages ("FILE:LINE", or
+ * "statement" for a command line). Joins an open transaction; otherwise the
+ * statement is its own. Prints list output and, for changes, nothing (the
+ * caller prints vm->changes). */
+enum vm_status interp_exec(struct vm *vm, const struct stmt *s, const char *where, struct vm_error *err);
+/* 1 if the statement would write (unknown statements count as writes). */
+int interp_writes(const struct stmt *s);
+/* Prints the list of statements with their usage and help. */
+void interp_help(FILE *out);
+
+#endif
