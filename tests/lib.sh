@@ -79,6 +79,28 @@ vt_rundir() {
 	printf '%s\n' "$d"
 }
 
+# vt_claim_rundir: sets RUNDIR to the run directory and exports it as
+# VMAILADM_TEST_RUNDIR, locked for this run (flock on fd 9, held until the shell
+# exits; start children that outlive the run with 9>&-). When another run holds it
+# (two `make check` in one checkout), this run gets a private one beside it:
+# VT_PRIVATE_RUNDIR is then set, and the caller removes it.
+vt_claim_rundir() {
+	RUNDIR=$(vt_rundir) || return 1
+	VT_PRIVATE_RUNDIR=""
+	if command -v flock >/dev/null; then
+		exec 9>>"$RUNDIR/.lock"
+		if ! flock -n 9; then
+			exec 9>&-
+			echo "note: another test run uses $RUNDIR; this one uses $RUNDIR.$$"
+			RUNDIR=$RUNDIR.$$
+			rm -rf "$RUNDIR"
+			vt_mkdir755 "$RUNDIR" || return 1
+			VT_PRIVATE_RUNDIR=$RUNDIR
+		fi
+	fi
+	export VMAILADM_TEST_RUNDIR=$RUNDIR
+}
+
 # vt_mkdir755 DIR: mkdir -p, with every component it creates made 0755
 vt_mkdir755() {
 	local d=$1

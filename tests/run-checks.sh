@@ -14,7 +14,8 @@
 #   VMAILADM_TEST_PG_ADMIN_URL, VMAILADM_TEST_MYSQL_ADMIN_URL  use these servers instead
 #   VMAILADM_TEST_TIMEOUT  seconds one test may take (default 600)
 #   VMAILADM_TESTS         only the tests whose name contains one of these words
-#   VMAILADM_TEST_RUNDIR   run directory (see tests/lib.sh)
+#   VMAILADM_TEST_RUNDIR   run directory (see vt_rundir in tests/lib.sh): the servers,
+#                          logs/NAME.log of each test, work/NAME scratch directories
 # Each test gets, besides that:
 #   VMAILADM_TEST_PG_URL, VMAILADM_TEST_MYSQL_URL, VMAILADM_TEST_SQLITE_URL  a fresh
 #       empty database of its own on each engine tested (empty when not tested)
@@ -29,13 +30,15 @@ cd "$ROOT" || exit 2
 VT_LIB_TOOLS=1
 . tests/lib.sh
 
-RUNDIR=$(vt_rundir) || exit 2
+vt_claim_rundir || exit 2
 LOGDIR=$RUNDIR/logs
 rm -rf "$LOGDIR" "$RUNDIR/work"
 vt_mkdir755 "$LOGDIR" && vt_mkdir755 "$RUNDIR/work" || exit 2
 
 STARTED=""
 CHILD=""
+TOTAL_FAILED=0
+exec 3>&2 # for messages from the traps, which may run while stderr is redirected
 cleanup() {
 	trap - EXIT INT TERM
 	if [ -n "$CHILD" ]; then
@@ -43,10 +46,16 @@ cleanup() {
 		wait "$CHILD" 2>/dev/null
 	fi
 	if [ -n "$STARTED" ]; then
-		bash tests/servers.sh stop $STARTED >/dev/null || echo "run-checks: could not stop the test servers" >&2
+		bash tests/servers.sh stop $STARTED >/dev/null 9>&- || echo "run-checks: could not stop the test servers" >&3
+	fi
+	if [ -n "$VT_PRIVATE_RUNDIR" ]; then
+		if [ "$TOTAL_FAILED" = 0 ]; then
+			rm -rf "$VT_PRIVATE_RUNDIR"
+		else
+			echo "run-checks: the logs are in $VT_PRIVATE_RUNDIR/logs (remove it when done)" >&3
+		fi
 	fi
 }
-exec 3>&2 # for messages from the traps, which may run while stderr is redirected
 on_signal() {
 	echo "run-checks: interrupted" >&3
 	cleanup
@@ -58,6 +67,7 @@ trap 'on_signal 143' TERM
 
 # the closing line on an early failure
 give_up() {
+	TOTAL_FAILED=1
 	echo "run-checks: $*" >&2
 	echo "0 passed, 1 failed"
 	exit 1
@@ -84,7 +94,7 @@ case " $ENGINES " in *" pgsql "*) [ -n "${VMAILADM_TEST_PG_ADMIN_URL:-}" ] || ne
 case " $ENGINES " in *" mysql "*) [ -n "${VMAILADM_TEST_MYSQL_ADMIN_URL:-}" ] || need="$need mysql" ;; esac
 if [ -n "$need" ]; then
 	STARTED=$need
-	bash tests/servers.sh start $need || give_up "the test servers did not start"
+	bash tests/servers.sh start $need 3>&- 9>&- || give_up "the test servers did not start"
 	for e in $need; do
 		case $e in pgsql) pat=PG ;; mysql) pat=MYSQL ;; esac
 		eval "$(grep "^export VMAILADM_TEST_${pat}_" "$RUNDIR/servers.env")"
@@ -99,32 +109,42 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
 # ---------------------------------------------------------------- the tests
 
-TESTS=()
-for f in tests/unit/test_*; do
-	case $f in *.c | *.o | *.d | *.h | *.tmp) continue ;; esac
-	[ -f "$f" ] && [ -x "$f" ] && TESTS+=("$f")
+# selected FILE: FILE's name contains one of the words of $VMAILADM_TESTS (or it is unset)
+selected() {
+	local w
+	[ -n "${VMAILADM_TESTS:-}" ] || return 0
+	for w in $VMAILADM_TESTS; do
+		case $1 in *"$w"*) return 0 ;; esac
+	done
+	return 1
+}
+
+TESTS=()   # what to run
+MISSING=() # unit tests whose binary was not built
+for f in tests/unit/test_*.c; do
+	# the binary make built from it (a binary left from a deleted source is not run)
+	[ -f "$f" ] && selected "$f" || continue
+	if [ -x "${f%.c}" ]; then TESTS+=("${f%.c}"); else MISSING+=("${f%.c}"); fi
 done
 for f in tests/sh/*.sh; do
-	[ -f "$f" ] && TESTS+=("$f")
+	[ -f "$f" ] && selected "$f" && TESTS+=("$f")
 done
-if [ -n "${VMAILADM_TESTS:-}" ]; then
-	sel=()
-	for f in "${TESTS[@]}"; do
-		for w in $VMAILADM_TESTS; do
-			case $f in *"$w"*) sel+=("$f"); break ;; esac
-		done
-	done
-	TESTS=("${sel[@]}")
-fi
-[ ${#TESTS[@]} -gt 0 ] || give_up "no tests found (tests/unit/test_* are built by make; tests/sh/*.sh)"
+[ ${#TESTS[@]} -gt 0 ] || [ ${#MISSING[@]} -gt 0 ] ||
+	give_up "no tests found (tests/unit/test_*.c, built by make check; tests/sh/*.sh)"
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 TOTAL_PASSED=0
-TOTAL_FAILED=0
 RAN=0
 FAILED_TESTS=()
+
+for t in ${MISSING[@]+"${MISSING[@]}"}; do
+	TOTAL_FAILED=$((TOTAL_FAILED + 1))
+	FAILED_TESTS+=("$(basename "$t")")
+	echo "$t was not built: run the tests with make check, which builds them" >"$LOGDIR/$(basename "$t").log"
+	printf 'FAIL %-32s not built\n' "$(basename "$t")"
+done
 
 # fresh_dbs NAME: a fresh database on each engine tested, exported for one test
 fresh_dbs() {
@@ -141,7 +161,7 @@ fresh_dbs() {
 	done
 }
 
-for t in "${TESTS[@]}"; do
+for t in ${TESTS[@]+"${TESTS[@]}"}; do
 	case $t in
 	*.sh) name=sh/$(basename "$t" .sh); cmd=(bash "$t") ;;
 	*) name=$(basename "$t"); cmd=("./$t") ;;
@@ -157,7 +177,7 @@ for t in "${TESTS[@]}"; do
 		printf 'FAIL %-32s could not create its databases\n' "$name"
 		continue
 	fi
-	timeout -k 10 "${VMAILADM_TEST_TIMEOUT:-600}" "${cmd[@]}" </dev/null >>"$log" 2>&1 &
+	timeout -k 10 "${VMAILADM_TEST_TIMEOUT:-600}" "${cmd[@]}" </dev/null >>"$log" 2>&1 3>&- 9>&- &
 	CHILD=$!
 	{ wait "$CHILD"; } 2>/dev/null # no "Segmentation fault" notice from bash: the log says it
 	rc=$?

@@ -44,6 +44,7 @@ die() {
 RUNDIR=$(vt_rundir) || exit 1
 PGDIR=$RUNDIR/pg
 MYDIR=$RUNDIR/mysql
+MYSOCK=$MYDIR/mysqld.sock
 ENVFILE=$RUNDIR/servers.env
 
 if [ "$(id -u)" = 0 ]; then
@@ -83,8 +84,8 @@ port_busy() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# pick_port VAR DEFAULT: prints a free port: $VAR if set (must be free), else DEFAULT
-# or one of the 20 after it
+# pick_port VAR DEFAULT [FROM]: prints a free port: $VAR if set (must be free), else
+# the first free one of DEFAULT..DEFAULT+20, starting at FROM
 pick_port() {
 	local given=${!1:-} p
 	if [ -n "$given" ]; then
@@ -92,13 +93,22 @@ pick_port() {
 		echo "$given"
 		return
 	fi
-	for p in $(seq "$2" $(($2 + 20))); do
+	for p in $(seq "${3:-$2}" $(($2 + 20))); do
 		if ! port_busy "$p"; then
 			echo "$p"
 			return
 		fi
 	done
 	die "ports $2-$(($2 + 20)) are all in use on 127.0.0.1 (set $1)"
+}
+
+# retry_port VAR LOG PORT DEFAULT: after a failed start, prints the port to try next
+# when another server took PORT between the check and the bind (a test run started
+# at the same time); fails when it is no such race
+retry_port() {
+	[ -z "${!1:-}" ] && [ "$3" -lt $(($4 + 20)) ] &&
+		tail -n 20 "$2" 2>/dev/null | grep -q 'Address already in use' &&
+		echo $(($3 + 1))
 }
 
 # alive PID NAME...: PID runs and its command is one of NAME (a recycled PID is not ours)
@@ -144,9 +154,8 @@ random_password() {
 # ------------------------------------------------------------------ PostgreSQL
 
 pg_start() {
-	local bin port t0 pid i
+	local bin port from=25433 t0 pid
 	bin=$(pgbin)
-	port=$(pick_port VMAILADM_TEST_PG_PORT 25433) || exit 1
 	t0=$(now)
 	rm -rf "$PGDIR"
 	mkdir "$PGDIR" && chmod 755 "$PGDIR" || die "cannot create $PGDIR"
@@ -159,9 +168,8 @@ pg_start() {
 		die "PostgreSQL initdb failed"
 	fi
 	cat >>"$PGDIR/data/postgresql.conf" <<EOF
-# vmailadm test server (tests/servers.sh)
+# vmailadm test server (tests/servers.sh); the port is given by pg_ctl -o
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$PGDIR'
 fsync = off
 synchronous_commit = off
@@ -170,14 +178,17 @@ max_connections = 100
 log_min_messages = warning
 log_line_prefix = '%m [%p] %d '
 EOF
-	if ! as "$PG_OS_USER" "$bin/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" \
-		-w -t "$TIMEOUT" start >"$PGDIR/pg_ctl.log" 2>&1; then
+	while :; do
+		port=$(pick_port VMAILADM_TEST_PG_PORT 25433 $from) || exit 1
+		as "$PG_OS_USER" "$bin/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" -o "-p $port" \
+			-w -t "$TIMEOUT" start >"$PGDIR/pg_ctl.log" 2>&1 && break
+		from=$(retry_port VMAILADM_TEST_PG_PORT "$PGDIR/postgres.log" "$port" 25433) && continue
 		cat "$PGDIR/pg_ctl.log" >&2
 		logtail "$PGDIR/postgres.log"
 		pid=$(head -n 1 "$PGDIR/data/postmaster.pid" 2>/dev/null)
 		alive "$pid" postgres && kill -INT "$pid"
 		die "PostgreSQL did not start on port $port"
-	fi
+	done
 	pid=$(head -n 1 "$PGDIR/data/postmaster.pid")
 	echo "$pid" >"$RUNDIR/pg.pid"
 	PG_PASSWORD=$(random_password)
@@ -187,11 +198,8 @@ EOF
 		die "cannot create the PostgreSQL role $DB_USER"
 	fi
 	# the TCP path with the password, as the tests will use it
-	for i in 1 2 3; do
-		PGPASSWORD=$PG_PASSWORD psql -X -q -h 127.0.0.1 -p "$port" -U "$DB_USER" -d postgres -c 'SELECT 1' </dev/null >/dev/null 2>&1 && break
-		[ $i = 3 ] && { logtail "$PGDIR/postgres.log"; die "cannot log in to PostgreSQL as $DB_USER over TCP"; }
-		sleep 0.2
-	done
+	PGCONNECT_TIMEOUT=10 PGPASSWORD=$PG_PASSWORD psql -X -q -h 127.0.0.1 -p "$port" -U "$DB_USER" -d postgres \
+		-c 'SELECT 1' </dev/null >/dev/null || die "cannot log in to PostgreSQL as $DB_USER over TCP"
 	PG_PORT=$port
 	echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port and $PGDIR/.s.PGSQL.$port (pid $pid, log $PGDIR/postgres.log), ready in $(since "$t0") s"
 }
@@ -216,18 +224,51 @@ pg_stop() {
 
 # ------------------------------------------------------------------ MariaDB
 
+# mysql_launch PORT: starts mariadbd on the initialized data directory and waits
+# until it answers; fails if it exits or does not answer in time
+mysql_launch() {
+	local port=$1 pid i=0 userarg=()
+	[ "$(id -u)" = 0 ] && userarg=(--user="$MY_OS_USER")
+	(cd / && exec setsid "$MARIADBD" --no-defaults "${userarg[@]}" \
+		--datadir="$MYDIR/data" --tmpdir="$MYDIR/tmp" \
+		--socket="$MYSOCK" --port="$port" --bind-address=127.0.0.1 \
+		--pid-file="$MYDIR/mariadbd.pid" --log-error="$MYDIR/error.log" \
+		--skip-name-resolve --skip-log-bin \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+		--innodb-buffer-pool-size=128M --innodb-log-file-size=48M \
+		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --innodb-fast-shutdown=2 \
+		--innodb-buffer-pool-dump-at-shutdown=0 --innodb-buffer-pool-load-at-startup=0 \
+		--sync-binlog=0 --max-connections=200) </dev/null >"$MYDIR/stdout.log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$RUNDIR/mysql.pid"
+	until mariadb-admin --no-defaults --protocol=socket -S "$MYSOCK" -u "$MY_ADMIN" ping >/dev/null 2>&1; do
+		if ! running "$pid"; then
+			rm -f "$RUNDIR/mysql.pid"
+			return 1
+		fi
+		i=$((i + 1))
+		if [ $i -ge $((TIMEOUT * 20)) ]; then
+			echo "servers.sh: mariadbd did not accept connections within $TIMEOUT s" >&2
+			mysql_stop >/dev/null
+			return 1
+		fi
+		sleep 0.05
+	done
+	# the server's own PID (the same unless setsid had to fork)
+	[ -s "$MYDIR/mariadbd.pid" ] && cat "$MYDIR/mariadbd.pid" >"$RUNDIR/mysql.pid"
+	return 0
+}
+
 mysql_start() {
-	local port t0 pid i mariadbd sock=$MYDIR/mysqld.sock
-	mariadbd=$(command -v mariadbd || ls /usr/sbin/mariadbd 2>/dev/null) ||
+	local port from=23307 t0 pid userarg=()
+	MARIADBD=$(command -v mariadbd || ls /usr/sbin/mariadbd 2>/dev/null) ||
 		die "mariadbd not found (Debian: apt-get install mariadb-server)"
 	command -v mariadb-install-db >/dev/null || die "mariadb-install-db not found (Debian: apt-get install mariadb-server)"
 	command -v mariadb >/dev/null || die "the mariadb client not found (Debian: apt-get install mariadb-client)"
-	port=$(pick_port VMAILADM_TEST_MYSQL_PORT 23307) || exit 1
 	t0=$(now)
 	rm -rf "$MYDIR"
 	mkdir -p "$MYDIR/data" "$MYDIR/tmp" && chmod 755 "$MYDIR" || die "cannot create $MYDIR"
 	[ "$MY_OS_USER" != "$(id -un)" ] && chown -R "$MY_OS_USER:" "$MYDIR"
-	local userarg=()
 	[ "$(id -u)" = 0 ] && userarg=(--user="$MY_OS_USER")
 	if ! (cd / && mariadb-install-db --no-defaults "${userarg[@]}" --datadir="$MYDIR/data" \
 		--auth-root-authentication-method=socket --skip-test-db --skip-name-resolve) \
@@ -235,39 +276,17 @@ mysql_start() {
 		logtail "$MYDIR/install.log"
 		die "mariadb-install-db failed"
 	fi
-	(cd / && exec setsid "$mariadbd" --no-defaults "${userarg[@]}" \
-		--datadir="$MYDIR/data" --tmpdir="$MYDIR/tmp" \
-		--socket="$sock" --port="$port" --bind-address=127.0.0.1 \
-		--pid-file="$MYDIR/mariadbd.pid" --log-error="$MYDIR/error.log" \
-		--skip-name-resolve --skip-log-bin \
-		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-		--innodb-buffer-pool-size=128M --innodb-log-file-size=48M \
-		--innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --innodb-fast-shutdown=2 \
-		--innodb-buffer-pool-dump-at-shutdown=0 --innodb-buffer-pool-load-at-startup=0 \
-		--sync-binlog=0 \
-		--max-connections=200) </dev/null >"$MYDIR/stdout.log" 2>&1 &
-	pid=$!
-	echo "$pid" >"$RUNDIR/mysql.pid"
-	i=0
-	until mariadb-admin --no-defaults --protocol=socket -S "$sock" -u "$MY_ADMIN" ping >/dev/null 2>&1; do
-		if ! running "$pid"; then
-			cat "$MYDIR/stdout.log" >&2
-			logtail "$MYDIR/error.log"
-			rm -f "$RUNDIR/mysql.pid"
-			die "mariadbd exited during start-up"
-		fi
-		i=$((i + 1))
-		if [ $i -ge $((TIMEOUT * 20)) ]; then
-			logtail "$MYDIR/error.log"
-			mysql_stop >/dev/null
-			die "mariadbd did not accept connections within $TIMEOUT s"
-		fi
-		sleep 0.05
+	while :; do
+		port=$(pick_port VMAILADM_TEST_MYSQL_PORT 23307 $from) || exit 1
+		mysql_launch "$port" && break
+		from=$(retry_port VMAILADM_TEST_MYSQL_PORT "$MYDIR/error.log" "$port" 23307) && continue
+		cat "$MYDIR/stdout.log" >&2
+		logtail "$MYDIR/error.log"
+		die "MariaDB did not start on port $port"
 	done
-	# the server's own PID (the same unless setsid had to fork)
-	[ -s "$MYDIR/mariadbd.pid" ] && pid=$(cat "$MYDIR/mariadbd.pid") && echo "$pid" >"$RUNDIR/mysql.pid"
+	pid=$(cat "$RUNDIR/mysql.pid")
 	MY_PASSWORD=$(random_password)
-	if ! mariadb --no-defaults --protocol=socket -S "$sock" -u "$MY_ADMIN" </dev/null -e "
+	if ! mariadb --no-defaults --protocol=socket -S "$MYSOCK" -u "$MY_ADMIN" </dev/null -e "
 		CREATE USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$MY_PASSWORD';
 		CREATE USER '$DB_USER'@'localhost' IDENTIFIED BY '$MY_PASSWORD';
 		GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1' WITH GRANT OPTION;
@@ -278,7 +297,7 @@ mysql_start() {
 	MYSQL_PWD=$MY_PASSWORD mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$port" -u "$DB_USER" -e 'SELECT 1' </dev/null >/dev/null ||
 		die "cannot log in to MariaDB as $DB_USER over TCP"
 	MY_PORT=$port
-	echo "MariaDB $("$mariadbd" --version | awk '{print $3}' | cut -d- -f1) on 127.0.0.1:$port and $sock (pid $pid, log $MYDIR/error.log), ready in $(since "$t0") s"
+	echo "MariaDB $("$MARIADBD" --version | awk '{print $3}' | cut -d- -f1) on 127.0.0.1:$port and $MYSOCK (pid $pid, log $MYDIR/error.log), ready in $(since "$t0") s"
 }
 
 mysql_stop() {
@@ -316,7 +335,7 @@ write_env() {
 		fi
 		if [ -n "${MY_PORT:-}" ]; then
 			echo "export VMAILADM_TEST_MYSQL_PORT='$MY_PORT'"
-			echo "export VMAILADM_TEST_MYSQL_SOCKET='$MYDIR/mysqld.sock'"
+			echo "export VMAILADM_TEST_MYSQL_SOCKET='$MYSOCK'"
 			echo "export VMAILADM_TEST_MYSQL_PASSWORD='$MY_PASSWORD'"
 			echo "export VMAILADM_TEST_MYSQL_ADMIN_URL='mysql://$DB_USER:$MY_PASSWORD@127.0.0.1:$MY_PORT/mysql'"
 		elif [ -f "$RUNDIR/mysql.pid" ] && [ -f "$ENVFILE" ]; then

@@ -36,7 +36,7 @@ section() {
 	printf '\n======== %s  [%ss]\n' "$*" "$(($(date +%s) - T_START))"
 }
 
-RUNDIR=$(vt_rundir) || exit 2
+vt_claim_rundir || exit 2
 LOGS=$RUNDIR/test-all
 rm -rf "$LOGS"
 vt_mkdir755 "$LOGS" || exit 2
@@ -180,7 +180,8 @@ fi
 STARTED=""
 cleanup() {
 	trap - EXIT INT TERM
-	[ -n "$STARTED" ] && bash "$ROOT/tests/servers.sh" stop $STARTED >/dev/null
+	[ -n "$STARTED" ] && bash "$ROOT/tests/servers.sh" stop $STARTED >/dev/null 9>&-
+	[ -n "$VT_PRIVATE_RUNDIR" ] && [ "$ALL_FAILED" = 0 ] && rm -rf "$VT_PRIVATE_RUNDIR"
 }
 trap cleanup EXIT
 trap 'echo "test-all: interrupted" >&2; cleanup; exit 130' INT
@@ -193,7 +194,7 @@ case " $engines " in *" pgsql "*) [ -n "${VMAILADM_TEST_PG_ADMIN_URL:-}" ] || ne
 case " $engines " in *" mysql "*) [ -n "${VMAILADM_TEST_MYSQL_ADMIN_URL:-}" ] || need="$need mysql" ;; esac
 if [ -n "$need" ]; then
 	STARTED=$need
-	if step "servers" bash tests/servers.sh start $need; then
+	if step "servers" bash tests/servers.sh start $need 9>&-; then
 		for e in $need; do
 			case $e in pgsql) pat=PG ;; mysql) pat=MYSQL ;; esac
 			eval "$(grep "^export VMAILADM_TEST_${pat}_" "$RUNDIR/servers.env")"
@@ -209,22 +210,24 @@ fi
 
 # build_and_check LABEL DIR CONFIGURE-ARGS...
 build_and_check() {
-	local label=$1 dir=$2 clog
+	local label=$1 dir=$2 slug
 	shift 2
-	clog=$LOGS/$(printf %s "$label" | tr -c 'A-Za-z0-9_\n' _)_configure.log
+	slug=$(printf %s "$label" | tr -c 'A-Za-z0-9_\n' _)
 	section "$label: ./configure $*"
-	(cd "$dir" && ./configure "$@") </dev/null >"$clog" 2>&1 || {
-		cat "$clog"
-		record "$label build" "$clog" 1
+	(cd "$dir" && ./configure "$@") </dev/null >"$LOGS/$slug.configure.log" 2>&1 || {
+		cat "$LOGS/$slug.configure.log"
+		record "$label build" "$LOGS/$slug.configure.log" 1
 		return 1
 	}
-	tail -n 1 "$clog"
+	tail -n 1 "$LOGS/$slug.configure.log"
 	section "$label: make -j$JOBS"
 	if ! step "$label build" make -C "$dir" -j"$JOBS" --no-print-directory; then
 		return 1
 	fi
 	section "$label: make check"
-	step "$label make check" make -C "$dir" -j"$JOBS" --no-print-directory check
+	# its logs in a run directory of its own; the servers are shared
+	step "$label make check" env VMAILADM_TEST_RUNDIR="$RUNDIR/check-$slug" \
+		make -C "$dir" -j"$JOBS" --no-print-directory check
 }
 
 build_and_check "gcc -Werror" "$ROOT" --enable-werror
@@ -246,6 +249,7 @@ if [ "${VMAILADM_SKIP_ASAN:-0}" = 1 ]; then
 else
 	section "ASan+UBSan: a copy of the tree in tests/tmp/asan"
 	ASAN=$ROOT/tests/tmp/asan
+	[ -n "$VT_PRIVATE_RUNDIR" ] && ASAN=$RUNDIR/asan # another run uses tests/tmp
 	rm -rf "$ASAN"
 	vt_mkdir755 "$ASAN"
 	tar -C "$ROOT" --exclude=./.git --exclude=./tests/tmp --exclude='*.o' --exclude='*.d' \
@@ -259,12 +263,12 @@ fi
 
 if [ -f tests/valgrind.sh ]; then
 	section "valgrind: tests/valgrind.sh"
-	step "valgrind" bash tests/valgrind.sh
+	step "valgrind" env VMAILADM_TEST_RUNDIR="$RUNDIR/check-valgrind" bash tests/valgrind.sh
 fi
 if [ -f tests/fuzz/run.sh ]; then
 	section "fuzz: tests/fuzz/run.sh (${VMAILADM_FUZZ_SECONDS:-60} s)"
 	export VMAILADM_FUZZ_SECONDS=${VMAILADM_FUZZ_SECONDS:-60}
-	step "fuzz" timeout -k 10 $((VMAILADM_FUZZ_SECONDS * 10 + 300)) bash tests/fuzz/run.sh
+	step "fuzz" env VMAILADM_TEST_RUNDIR="$RUNDIR/check-fuzz" timeout -k 10 $((VMAILADM_FUZZ_SECONDS * 10 + 300)) bash tests/fuzz/run.sh
 fi
 
 finish
