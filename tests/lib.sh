@@ -15,8 +15,10 @@
 #   $VMAILADM           the binary under test (<checkout>/vmailadm)
 #   $VMAILADM_ENGINES   the engines to test, some of "sqlite pgsql mysql" (set by
 #                       run-checks.sh; on a stand-alone run: sqlite plus the servers found)
-#   $TEST_TMP           a scratch directory of this test, emptied when the test starts
+#   $TEST_TMP           a scratch directory of this test, empty when the test starts
 #                       (mode 755, so the postfix/dovecot users can read what is in it)
+#   $VMAILADM_TEST_PG_URL, _MYSQL_URL, _SQLITE_URL  (under run-checks.sh) a fresh
+#                       empty database per engine tested; new_db makes more
 #   new_db ENGINE NAME  creates a fresh empty database and prints its URL
 #   sql ENGINE URL QUERY  runs QUERY with the engine's own client, rows '|'-separated,
 #                       NULL printed as NULL on every engine
@@ -360,8 +362,12 @@ if [ "${VT_LIB_TOOLS:-0}" != 1 ]; then
 		VMAILADM_ENGINES=$(vt_engines "${VMAILADM_ENGINES:-$vt_list}") || exit 2
 		unset vt_list
 	fi
-	TEST_TMP=${VMAILADM_TEST_TMP:-$(vt_rundir)/work/$(basename "$0" .sh)}
-	rm -rf "$TEST_TMP"
+	if [ -n "${VMAILADM_TEST_TMP:-}" ]; then
+		TEST_TMP=$VMAILADM_TEST_TMP # fresh from run-checks.sh, with its SQLite database
+	else
+		TEST_TMP=$(vt_rundir)/work/$(basename "$0" .sh)
+		rm -rf "$TEST_TMP"
+	fi
 	vt_mkdir755 "$TEST_TMP" || exit 2
 	export VMAILADM VMAILADM_ENGINES TEST_TMP
 fi
