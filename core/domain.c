@@ -163,8 +163,8 @@ enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_o
 					 "changing domain quota")) != VM_OK)
 				goto out;
 			/* mailboxes that follow the domain's quota take the new one */
-			if ((st = vm_sql(vm, "UPDATE admin_mailbox SET quota = ? WHERE domain_id = ? AND use_domain_quota = 1",
-					 2, p, NULL, err, "changing mailbox quotas")) != VM_OK)
+			if ((st = vm_sql(vm, "UPDATE admin_mailbox SET quota = ? WHERE domain_id = ? AND use_domain_quota = ?",
+					 3, (const char *const[]){qb, idb, "1"}, NULL, err, "changing mailbox quotas")) != VM_OK)
 				goto out;
 		}
 	}
@@ -230,6 +230,9 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
 		char *addr = strcmp(local, "*") == 0 ? xasprintf("@%s", d.name) : xasprintf("%s@%s", local, d.name);
 
 		st = alias_del(vm, addr, err);
+		/* an alias may already be gone: removed with its last recipient */
+		if (st == VM_ERR_NOT_FOUND)
+			st = VM_OK;
 		free(addr);
 	}
 	db_result_free(&res);

@@ -189,13 +189,14 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 		goto out;
 	now = vm_now();
 	{
-		const char *p[8] = {hash, now, addr, first, last, addr, (o->has_enabled && !o->enabled) ? "0" : "1", now};
+		const char *p[11] = {hash, now, "0", addr, first, last, addr, "0",
+				     (o->has_enabled && !o->enabled) ? "0" : "1", now, "1"};
 
 		if ((st = vm_sql_insert(vm,
 					"INSERT INTO admin_user (password, last_login, is_superuser, username, first_name, "
 					"last_name, email, is_staff, is_active, date_joined, is_local) "
-					"VALUES (?, ?, 0, ?, ?, ?, ?, 0, ?, ?, 1)",
-					8, p, &user_id, err, "adding the mailbox's user")) != VM_OK)
+					"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					11, p, &user_id, err, "adding the mailbox's user")) != VM_OK)
 			goto out;
 	}
 	snprintf(uid, sizeof uid, "%lld", user_id);
@@ -278,8 +279,8 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 		if ((st = quota_rule(&d, mb.address, 1, o->quota_mb, &q, &follows, err)) != VM_OK)
 			goto out;
 		snprintf(qb, sizeof qb, "%d", q);
-		if ((st = vm_sql(vm, "UPDATE admin_mailbox SET quota = ?, use_domain_quota = 0 WHERE id = ?", 2,
-				 (const char *const[]){qb, mid}, NULL, err, "changing quota")) != VM_OK)
+		if ((st = vm_sql(vm, "UPDATE admin_mailbox SET quota = ?, use_domain_quota = ? WHERE id = ?", 3,
+				 (const char *const[]){qb, "0", mid}, NULL, err, "changing quota")) != VM_OK)
 			goto out;
 		change_field(c, "quota", mb.use_domain_quota ? "domain" : fmt_mb(mb.quota_mb, 1, b1, sizeof b1),
 			     fmt_mb(q, 1, b2, sizeof b2));
