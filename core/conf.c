@@ -26,6 +26,7 @@ void conf_defaults(struct conf *cfg)
 	set_str(&cfg->postfix_maps, "/etc/postfix/sql");
 	set_str(&cfg->postfix_group, "postfix");
 	set_str(&cfg->dovecot_dir, "/etc/dovecot");
+	set_str(&cfg->dovecot_group, "dovecot");
 	set_str(&cfg->quota_recalc, "doveadm quota recalc");
 	cfg->monitor_interval = 5;
 	cfg->monitor_warn = 80;
@@ -44,6 +45,7 @@ void conf_free(struct conf *cfg)
 	free(cfg->postfix_maps);
 	free(cfg->postfix_group);
 	free(cfg->dovecot_dir);
+	free(cfg->dovecot_group);
 	free(cfg->quota_recalc);
 	free(cfg->unix_logins);
 	memset(cfg, 0, sizeof *cfg);
@@ -237,6 +239,8 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			set_str(&cfg->postfix_group, val);
 		} else if (IS("dovecot", "dir")) {
 			set_str(&cfg->dovecot_dir, val);
+		} else if (IS("dovecot", "group")) {
+			set_str(&cfg->dovecot_group, val);
 		} else if (IS("dovecot", "recalc")) {
 			set_str(&cfg->quota_recalc, val);
 		} else if (IS("monitor", "interval")) {

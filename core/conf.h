@@ -23,6 +23,7 @@ struct conf {
 	char *postfix_maps;     /* [postfix] maps, default /etc/postfix/sql */
 	char *postfix_group;    /* [postfix] group, default postfix */
 	char *dovecot_dir;      /* [dovecot] dir, default /etc/dovecot */
+	char *dovecot_group;    /* [dovecot] group of the 0640 config files, default dovecot */
 	char *quota_recalc;     /* [dovecot] recalc command, default "doveadm quota recalc" */
 	int monitor_interval;   /* [monitor] interval, seconds, default 5 */
 	int monitor_warn;       /* [monitor] warn, percent, default 80 */

@@ -100,6 +100,7 @@ enum vm_status vm_open(struct vm *vm, struct conf *cfg, const char *url, int rea
 	}
 	if (db_open(url, read_only, &vm->db, &dberr) != DB_OK)
 		return vm_db_fail(err, &dberr, NULL);
+	vm->url = xstrdup(url);
 	return VM_OK;
 }
 
@@ -107,6 +108,11 @@ void vm_close(struct vm *vm)
 {
 	if (vm->db)
 		db_close(&vm->db);
+	if (vm->url) {
+		memset(vm->url, 0, strlen(vm->url)); /* the password */
+		free(vm->url);
+		vm->url = NULL;
+	}
 	change_list_clear(&vm->changes);
 }
 

@@ -79,6 +79,8 @@ struct vm {
 	FILE *out;          /* where statements print (stdout) */
 	long long simple_users_group; /* auth_group id cache, 0 = not read yet */
 	void *hook_ctx;     /* for front ends */
+	char *url;          /* the URL opened (owned; holds a password: never print it);
+	                     * map and Dovecot config generation read its parameters */
 };
 
 /* Opens the database named in cfg/url and fills vm. read_only makes the
