@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# valgrind.sh: the main paths of vmailadm under valgrind (statements that add, change,
+# list and delete every kind of object, a failing statement, a batch script, and the
+# unit test binaries), on every engine available. Any memory error or definite/
+# indirect leak fails. Run by tests/test-all.sh; needs a built tree.
+. "$(dirname "$0")/lib.sh"
+
+VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+	--show-leak-kinds=definite,indirect)
+if ! command -v valgrind >/dev/null; then
+	fail "valgrind is not installed (Debian: valgrind)"
+	test_done
+fi
+
+vg() { # vg WHAT WANT_RC ARGS...: vmailadm under valgrind
+	local what=$1 want=$2
+	shift 2
+	check_rc "$what" "$want" "${VG[@]}" "$VMAILADM" "$@"
+	case $RC in 99) fail "$what: valgrind found errors" "$ERR" ;; esac
+}
+
+for e in $VMAILADM_ENGINES; do
+	url=$(new_db "$e" t_valgrind) || { fail "$e: new_db"; continue; }
+	vg "$e: db init" 0 -d "$url" db init
+	vg "$e: db check" 0 -d "$url" db check
+	vg "$e: domain add" 0 -d "$url" domain add example.com quota=1G
+	vg "$e: mailbox add" 0 -d "$url" mailbox add alice@example.com password=x name="Alice L" quota=100M
+	vg "$e: refused mailbox" 1 -d "$url" mailbox add bob@example.com password=x quota=5G
+	vg "$e: unknown option" 2 -d "$url" mailbox add bob@example.com colour=red
+	vg "$e: alias add" 0 -d "$url" alias add sales@example.com alice@example.com out@elsewhere.org
+	vg "$e: domain alias" 0 -d "$url" domainalias add example.net example.com
+	vg "$e: mailbox set" 0 -d "$url" mailbox set alice@example.com enabled=no password=y
+	vg "$e: lists" 0 -d "$url" --json mailbox list example.com
+	vg "$e: alias list" 0 -d "$url" alias list
+	vg "$e: domain list" 0 -d "$url" domain list
+	vg "$e: quota show" 0 -d "$url" quota show example.com
+	printf 'mailbox add b@example.com password=x\nalias add c@example.com b@example.com\nmailbox add d@nowhere.test password=x\n' >"$TEST_TMP/s.vm"
+	vg "$e: failing script" 1 -d "$url" -f "$TEST_TMP/s.vm"
+	vg "$e: dry run" 0 -d "$url" --dry-run domain del example.com
+	vg "$e: domain del" 0 -d "$url" domain del example.com
+done
+vg "unreachable database" 3 -d "postgresql://u:pw@127.0.0.1:1/db" domain list
+for t in "$VT_ROOT"/tests/unit/test_validate "$VT_ROOT"/tests/unit/test_password; do
+	[ -x "$t" ] || continue
+	check_rc "valgrind $(basename "$t")" 0 "${VG[@]}" "$t"
+done
+test_done
