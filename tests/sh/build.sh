@@ -6,8 +6,15 @@
 
 src=$TEST_TMP/src
 mkdir -p "$src"
-# the files git tracks, as they are in the working tree
-(cd "$VT_ROOT" && git ls-files -z | tar --null -T - -cf -) | (cd "$src" && tar -xf -)
+# the files git tracks, as they are in the working tree (outside git: the tree less
+# what a build and the tests leave)
+if [ -n "$(cd "$VT_ROOT" && git ls-files 2>/dev/null | head -1)" ]; then
+	(cd "$VT_ROOT" && git ls-files -z | tar --null -T - -cf -) | (cd "$src" && tar -xf -)
+else
+	(cd "$VT_ROOT" && tar --exclude=./tests/tmp --exclude='*.o' --exclude='*.d' --exclude='*.a' \
+		--exclude=./vmailadm --exclude=./config.h --exclude=./config.mk --exclude=./Makefile \
+		--exclude='./demo.db*' --exclude=./.git -cf - .) | (cd "$src" && tar -xf -)
+fi
 cd "$src" || exit 1
 
 # a library that pkg-config cannot find: configure names it and its Debian package
