@@ -149,6 +149,7 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 	f = fopen(path, "r");
 	if (!f) {
 		snprintf(errbuf, errlen, "config file %s: %s", path, strerror(errno));
+		conf_free(cfg);
 		return -1;
 	}
 	set_str(&cfg->path, path);
@@ -280,6 +281,8 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 	rc = 0;
 out:
 	fclose(f);
+	if (rc != 0)
+		conf_free(cfg); /* nothing half-read stays behind */
 	return rc;
 }
 

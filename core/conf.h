@@ -34,7 +34,7 @@ struct conf {
 /* Fills cfg with the defaults. */
 void conf_defaults(struct conf *cfg);
 /* Reads path into cfg (defaults first). On error returns -1 with a message
- * "FILE:LINE: reason" in errbuf. */
+ * "FILE:LINE: reason" in errbuf, and cfg holds nothing to free. */
 int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 	__attribute__((warn_unused_result));
 void conf_free(struct conf *cfg);
