@@ -43,6 +43,8 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	  "domain set NAME [quota=SIZE] [enabled=yes|no]", "change a domain")                          \
 	X(DOMAIN_DEL, "domain", "del", 1, 2, 1, "", cmd_domain_del, "domain del NAME [keep-files]",      \
 	  "delete a domain with its mailboxes and aliases")                                            \
+	X(DOMAIN_RENAME, "domain", "rename", 2, 2, 1, "", cmd_domain_rename, "domain rename OLD NEW",     \
+	  "rename a domain: every address in it, and queue the moves of their homes")                  \
 	X(DOMAIN_LIST, "domain", "list", 0, 1, 0, "", cmd_domain_list, "domain list [PATTERN]",          \
 	  "list domains")                                                                              \
 	X(DOMAINALIAS_ADD, "domainalias", "add", 2, 2, 1, "enabled", cmd_domainalias_add,                \
@@ -63,6 +65,8 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	  "change a mailbox")                                                                          \
 	X(MAILBOX_DEL, "mailbox", "del", 1, 2, 1, "", cmd_mailbox_del, "mailbox del ADDRESS [keep-files]", \
 	  "delete a mailbox (its files are queued for removal unless keep-files)")                     \
+	X(MAILBOX_RENAME, "mailbox", "rename", 2, 2, 1, "", cmd_mailbox_rename, "mailbox rename OLD NEW",  \
+	  "rename a mailbox (maybe into another domain) and queue the move of its home")              \
 	X(MAILBOX_LIST, "mailbox", "list", 0, 1, 0, "", cmd_mailbox_list, "mailbox list [PATTERN]",      \
 	  "list mailboxes (PATTERN: a domain, or a glob like a*@example.com)")                         \
 	X(ALIAS_ADD, "alias", "add", 2, -1, 1, "enabled", cmd_alias_add,                                 \
@@ -73,7 +77,10 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	X(ALIAS_LIST, "alias", "list", 0, 1, 0, "", cmd_alias_list, "alias list [PATTERN]",              \
 	  "list aliases")                                                                              \
 	X(QUOTA_SHOW, "quota", "show", 0, 1, 0, "", cmd_quota_show, "quota show [ADDRESS|DOMAIN]",       \
-	  "show quota usage")
+	  "show quota usage")                                                                          \
+	X(OPS_LIST, "ops", "list", 0, 0, 0, "", cmd_ops_list, "ops list", "list pending mailbox operations") \
+	X(OPS_RUN, "ops", "run", 0, 1, 1, "", cmd_ops_run, "ops run [as-any-user]",                      \
+	  "apply pending renames and deletions on disk (as [mail] owner; see README)")
 
 /* Every handler's prototype, so a module implementing one only includes this header. */
 #define X(e, o, v, mn, mx, w, opts, fn, usage, help)                                                     \
