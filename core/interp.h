@@ -80,7 +80,11 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	  "show quota usage")                                                                          \
 	X(OPS_LIST, "ops", "list", 0, 0, 0, "", cmd_ops_list, "ops list", "list pending mailbox operations") \
 	X(OPS_RUN, "ops", "run", 0, 1, 1, "", cmd_ops_run, "ops run [as-any-user]",                      \
-	  "apply pending renames and deletions on disk (as [mail] owner; see README)")
+	  "apply pending renames and deletions on disk (as [mail] owner; see README)")                 \
+	X(MAPS_GENERATE, "maps", "generate", 0, 2, 0, "", cmd_maps_generate, "maps generate [DIR] [force]", \
+	  "write the Postfix map files for this database (DIR: [postfix] maps)")                       \
+	X(DOVECOT_GENERATE, "dovecot", "generate", 0, 2, 0, "", cmd_dovecot_generate,                    \
+	  "dovecot generate [DIR] [force]", "write Dovecot's SQL and quota dict files ([dovecot] dir)")
 
 /* Every handler's prototype, so a module implementing one only includes this header. */
 #define X(e, o, v, mn, mx, w, opts, fn, usage, help)                                                     \
