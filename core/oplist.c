@@ -43,19 +43,29 @@ enum vm_status op_list(struct vm *vm, long long after_id, int limit, struct op_r
 	return VM_OK;
 }
 
-enum vm_status op_last_start(struct vm *vm, int limit, long long *after_id, struct vm_error *err)
+enum vm_status op_start_before(struct vm *vm, long long before_id, int limit, long long *after_id, int *count,
+			       struct vm_error *err)
 {
 	struct db_result *res = NULL;
-	char sql[160];
+	char sql[200], bid[32];
+	const char *p[1] = {bid};
 	enum vm_status st;
 
 	*after_id = 0;
-	snprintf(sql, sizeof sql, "SELECT id FROM admin_mailboxoperation ORDER BY id DESC LIMIT %d",
-		 (limit > 0 ? limit : 50) + 1);
-	if ((st = vm_sql(vm, sql, 0, NULL, &res, err, "listing pending operations")) != VM_OK)
+	*count = 0;
+	if (limit <= 0)
+		limit = 50;
+	snprintf(bid, sizeof bid, "%lld", before_id);
+	snprintf(sql, sizeof sql, "SELECT id FROM admin_mailboxoperation %s ORDER BY id DESC LIMIT %d",
+		 before_id > 0 ? "WHERE id < ?" : "", limit + 1);
+	if ((st = vm_sql(vm, sql, before_id > 0 ? 1 : 0, p, &res, err, "listing pending operations")) != VM_OK)
 		return st;
-	if (res->nrows > (size_t)limit)
+	if (res->nrows > (size_t)limit) {
 		*after_id = vm_ll(db_value(res, (size_t)limit, 0));
+		*count = limit;
+	} else {
+		*count = (int)res->nrows;
+	}
 	db_result_free(&res);
 	return VM_OK;
 }

@@ -22,9 +22,10 @@ struct op_row {
  * runner applies them). *rows is malloc'd: free with op_rows_free. */
 enum vm_status op_list(struct vm *vm, long long after_id, int limit, struct op_row **rows, size_t *n,
 		       struct vm_error *err) __attribute__((warn_unused_result));
-/* The id to list after so that op_list returns the last `limit` rows. */
-enum vm_status op_last_start(struct vm *vm, int limit, long long *after_id, struct vm_error *err)
-	__attribute__((warn_unused_result));
+/* The id to list after so that op_list returns the `limit` rows before
+ * before_id (0 = the last rows); *count: how many there are (0..limit). */
+enum vm_status op_start_before(struct vm *vm, long long before_id, int limit, long long *after_id, int *count,
+			       struct vm_error *err) __attribute__((warn_unused_result));
 void op_rows_free(struct op_row **rows, size_t n);
 
 #endif
