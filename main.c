@@ -12,6 +12,7 @@
 #include "core/batch.h"
 #include "core/conf.h"
 #include "core/interp.h"
+#include "core/quota.h"
 #include "core/stmt.h"
 #include "core/vm.h"
 #include "db/xalloc.h"
@@ -37,7 +38,8 @@ static void usage(FILE *out)
 		"  -h, --help, --version\n"
 		"statements:\n");
 	interp_help(out);
-	fprintf(out, "exit status: 0 done; 1 a statement failed; 2 usage or config error; 3 database unreachable\n");
+	fprintf(out, "exit status: 0 done; 1 a statement failed; 2 usage or config error; 3 database unreachable;\n"
+		     "             4 quota show / --monitor --once: a mailbox over [monitor] critical\n");
 }
 
 enum {
@@ -242,6 +244,10 @@ int main(int argc, char **argv)
 	} else {
 		rc = tui_main(&vm, &topts);
 	}
+	/* quota show or --monitor --once saw a mailbox over the critical
+	 * threshold: a status of its own for cron and Nagios-style checks */
+	if (rc == 0 && quota_alert_seen())
+		rc = QUOTA_EXIT_CRITICAL;
 out:
 	vm_close(&vm);
 	conf_free(&cfg);

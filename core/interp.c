@@ -613,28 +613,4 @@ enum vm_status cmd_alias_list(struct vm *vm, struct args *a, struct vm_error *er
 	return st;
 }
 
-/* ---- quota ---- */
-
-enum vm_status cmd_quota_show(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	const char *what = a->npos ? a->pos[0] : NULL;
-
-	if (what && strchr(what, '@') && !match_has_wildcard(what)) {
-		static const char *const qcols[] = {"address", "used_bytes", "messages", "quota", "percent"};
-		struct mailbox m;
-		struct out_table t;
-		char qb[32], used[32], msgs[32], pct[32];
-		enum vm_status st = mailbox_get(vm, what, &m, err);
-
-		if (st != VM_OK)
-			return st;
-		if ((st = vm_check_domain(vm, m.domain_id, m.domain, err)) != VM_OK)
-			return st;
-		mailbox_usage_cells(&m, qb, used, msgs, pct, sizeof qb);
-		out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 5, qcols);
-		out_table_row(&t, (const char *const[]){m.address, used, msgs, qb, pct});
-		out_table_end(&t);
-		return VM_OK;
-	}
-	return list_mailboxes(vm, what, 1, err);
-}
+/* quota show, recalc, rollup: core/quota.c */

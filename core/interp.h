@@ -76,8 +76,14 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	X(ALIAS_DEL, "alias", "del", 1, 1, 1, "", cmd_alias_del, "alias del ADDRESS", "delete an alias") \
 	X(ALIAS_LIST, "alias", "list", 0, 1, 0, "", cmd_alias_list, "alias list [PATTERN]",              \
 	  "list aliases")                                                                              \
-	X(QUOTA_SHOW, "quota", "show", 0, 1, 0, "", cmd_quota_show, "quota show [ADDRESS|DOMAIN]",       \
-	  "show quota usage")                                                                          \
+	X(QUOTA_SHOW, "quota", "show", 0, 1, 0, "top", cmd_quota_show, "quota show [ADDRESS|DOMAIN] [top=N]", \
+	  "show quota usage (exit status 4 when a mailbox is over [monitor] critical)")                \
+	X(QUOTA_RECALC, "quota", "recalc", 1, 1, 0, "", cmd_quota_recalc, "quota recalc ADDRESS|all",    \
+	  "ask Dovecot to recount ([dovecot] recalc) and show the new figures")                        \
+	X(QUOTA_ROLLUP, "quota", "rollup", 0, 0, 1, "", cmd_quota_rollup, "quota rollup",                \
+	  "refresh the per-domain usage totals (run it from cron for the monitor)")                    \
+	X(DB_UPGRADE, "db", "upgrade", 0, 0, 1, "", cmd_db_upgrade, "db upgrade",                        \
+	  "add what this vmailadm needs to an existing database (live quota usage)")                       \
 	X(OPS_LIST, "ops", "list", 0, 0, 0, "", cmd_ops_list, "ops list", "list pending mailbox operations") \
 	X(OPS_RUN, "ops", "run", 0, 1, 1, "", cmd_ops_run, "ops run [as-any-user]",                      \
 	  "apply pending renames and deletions on disk (as [mail] owner; see README)")                 \

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "core/output.h"
+#include "core/quota.h"
 #include "db/xalloc.h"
 #include "sql/schema.h"
 
@@ -510,8 +511,11 @@ static enum vm_status check_triggers(struct vm *vm, const char *table, struct re
 		const char *name = db_value(res, r, 0) ? db_value(res, r, 0) : "?";
 		const char *when = db_value(res, r, 1) ? db_value(res, r, 1) : "";
 		const char *body = db_value(res, r, 2);
-		char *id = ident(engine_of(vm), name);
+		char *id;
 
+		if (quota_own_trigger(name))
+			continue; /* vmailadm's own copies (sql/<engine>-quota.sql) */
+		id = ident(engine_of(vm), name);
 		if (is_merge_quota(name) || is_merge_quota(body)) {
 			if (engine_of(vm) == DB_ENGINE_PGSQL)
 				add(rep, 1,
@@ -563,6 +567,17 @@ static enum vm_status check_into(struct vm *vm, const struct db_result *tabs, st
 			return st;
 		if (strcmp(name, "admin_quota") == 0 && (st = check_triggers(vm, name, rep, err)) != VM_OK)
 			return st;
+	}
+	if (find_row(tabs, "admin_quota") >= 0) {
+		char missing[1024];
+
+		if ((st = quota_schema_missing(vm, missing, sizeof missing, err)) != VM_OK)
+			return st;
+		if (missing[0])
+			add(rep, 0,
+			    "missing what live quota usage needs (%s; the monitor would be slow or fail): run "
+			    "vmailadm db upgrade",
+			    missing);
 	}
 	return VM_OK;
 }
@@ -649,6 +664,13 @@ static enum vm_status create(struct vm *vm, FILE *out, struct vm_error *err)
 		if (eng == DB_ENGINE_MYSQL)
 			mysql_undo_create(vm);
 		return vm_db_fail(err, &dberr, "creating the vmailadm schema");
+	}
+	/* live quota usage: the same addition `db upgrade` makes */
+	if ((st = quota_schema_upgrade(vm, NULL, err)) != VM_OK) {
+		(void)vm_tx_end(vm, 0, NULL);
+		if (eng == DB_ENGINE_MYSQL)
+			mysql_undo_create(vm);
+		return st;
 	}
 	/* MySQL ended the transaction at the first CREATE: open another, so
 	 * that the rest of an enclosing batch stays one transaction */

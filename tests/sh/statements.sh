@@ -126,7 +126,7 @@ erin@example.com	yes	1G"
 	check_rc "$e: json list" 0 V --json mailbox list example.com
 	check_eq "$e: json parses" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3
 	check_rc "$e: quota show" 0 V quota show alice@example.com
-	check_eq "$e: quota show row" "$OUT" "alice@example.com	0	0	500M	0.0"
+	check_eq "$e: quota show row" "$OUT" "alice@example.com	0	0	500M	0.0	ok	"
 
 	# delete: a mailbox's aliases and files
 	check_rc "$e: mailbox del" 0 V mailbox del alice@example.com

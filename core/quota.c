@@ -1,0 +1,740 @@
+/* SPDX-License-Identifier: MIT */
+/* quota.c: live quota usage, the rollup, the recount, and vmailadm's schema
+ * addition for them (see quota.h). */
+#include "core/quota.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/domain.h"
+#include "core/interp.h"
+#include "core/mailbox.h"
+#include "core/match.h"
+#include "core/output.h"
+#include "db/xalloc.h"
+#include "sql/schema.h"
+
+/* Beyond this many times the limit a figure is taken for a wrong count. */
+#define QUOTA_FAR_OVER_FACTOR 4
+
+static int alert_seen;
+
+int quota_alert_seen(void)
+{
+	return alert_seen;
+}
+
+void quota_alert_note(enum quota_level level)
+{
+	if (level == QUOTA_LEVEL_CRIT)
+		alert_seen = 1;
+}
+
+static enum db_engine engine_of(const struct vm *vm)
+{
+	return vm->db->ops->engine;
+}
+
+void quota_usage_eval(struct quota_usage *u, const struct conf *cfg)
+{
+	double limit = (double)u->quota_mb * 1048576.0;
+
+	u->flags = 0;
+	u->level = QUOTA_LEVEL_OK;
+	u->percent = u->quota_mb > 0 ? (double)u->bytes * 100.0 / limit : -1.0;
+	if (u->bytes < 0 || u->messages < 0)
+		u->flags |= QUOTA_FLAG_NEGATIVE;
+	if (!u->has_row)
+		u->flags |= QUOTA_FLAG_NO_ROW;
+	if (u->has_row && !u->linked)
+		u->flags |= QUOTA_FLAG_UNLINKED;
+	if (u->quota_mb > 0 && (double)u->bytes > limit * QUOTA_FAR_OVER_FACTOR)
+		u->flags |= QUOTA_FLAG_FAR_OVER;
+	/* a message has at least one byte */
+	if (u->bytes >= 0 && u->messages > u->bytes)
+		u->flags |= QUOTA_FLAG_IMPOSSIBLE;
+	if (u->percent >= cfg->monitor_critical)
+		u->level = QUOTA_LEVEL_CRIT;
+	else if (u->percent >= cfg->monitor_warn)
+		u->level = QUOTA_LEVEL_WARN;
+}
+
+const char *quota_flags_text(unsigned flags, char *buf, size_t len)
+{
+	static const struct {
+		unsigned flag;
+		const char *text;
+	} names[] = {
+		{QUOTA_FLAG_NEGATIVE, "negative"},
+		{QUOTA_FLAG_NO_ROW, "no-quota-row"},
+		{QUOTA_FLAG_FAR_OVER, "far-over-limit"},
+		{QUOTA_FLAG_IMPOSSIBLE, "more-messages-than-bytes"},
+		{QUOTA_FLAG_UNLINKED, "no-mailbox"},
+	};
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if ((flags & names[i].flag) && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "", names[i].text);
+	return buf;
+}
+
+const char *quota_percent_text(const struct quota_usage *u, char *buf, size_t len)
+{
+	if (u->quota_mb <= 0)
+		snprintf(buf, len, "unlimited");
+	else
+		snprintf(buf, len, "%.1f", u->percent);
+	return buf;
+}
+
+enum vm_status quota_get(struct vm *vm, const char *address, struct quota_usage *u, struct vm_error *err)
+{
+	struct mailbox m;
+	enum vm_status st;
+
+	if ((st = mailbox_get(vm, address, &m, err)) != VM_OK)
+		return st;
+	if ((st = vm_check_domain(vm, m.domain_id, m.domain, err)) != VM_OK)
+		return st;
+	memset(u, 0, sizeof *u);
+	snprintf(u->address, sizeof u->address, "%s", m.address);
+	u->bytes = m.bytes;
+	u->messages = m.messages;
+	u->quota_mb = m.quota_mb;
+	u->has_row = m.has_usage;
+	u->linked = 1;
+	quota_usage_eval(u, vm->cfg);
+	return VM_OK;
+}
+
+/* Rows of (username, bytes, messages, quota_mb) into usage structs. */
+static struct quota_usage *usage_rows(struct vm *vm, const struct db_result *res, size_t max, size_t *n)
+{
+	struct quota_usage *rows = xcalloc(res->nrows ? res->nrows : 1, sizeof *rows);
+
+	*n = res->nrows < max ? res->nrows : max;
+	for (size_t r = 0; r < *n; r++) {
+		struct quota_usage *u = &rows[r];
+
+		snprintf(u->address, sizeof u->address, "%s", db_value(res, r, 0) ? db_value(res, r, 0) : "");
+		u->bytes = vm_ll(db_value(res, r, 1));
+		u->messages = vm_ll(db_value(res, r, 2));
+		u->linked = db_value(res, r, 3) != NULL;
+		u->quota_mb = (int)vm_ll(db_value(res, r, 3));
+		u->has_row = 1;
+		quota_usage_eval(u, vm->cfg);
+	}
+	return rows;
+}
+
+/* The usage ratio exactly as the engine's index has it (sql/<engine>-quota.sql). */
+static const char *ratio_order(enum db_engine eng)
+{
+	switch (eng) {
+	case DB_ENGINE_PGSQL:
+		return "(q.bytes::float8 / NULLIF(q.quota_mb, 0)) DESC NULLS LAST";
+	case DB_ENGINE_MYSQL:
+		return "q.usage_ratio DESC";
+	case DB_ENGINE_SQLITE:
+		break;
+	}
+	return "(CAST(q.bytes AS REAL) / NULLIF(q.quota_mb, 0)) DESC";
+}
+
+enum vm_status quota_top(struct vm *vm, long long domain_id, int limit, struct quota_usage **rows, size_t *n,
+			 struct vm_error *err)
+{
+	struct db_result *res = NULL;
+	char sql[512], dom[32];
+	const char *p[1] = {dom};
+	enum vm_status st;
+
+	*rows = NULL;
+	*n = 0;
+	if (limit <= 0 || limit > 10000)
+		limit = 50;
+	snprintf(dom, sizeof dom, "%lld", domain_id);
+	snprintf(sql, sizeof sql,
+		 "SELECT q.username, q.bytes, q.messages, q.quota_mb FROM admin_quota q %s ORDER BY %s LIMIT %d",
+		 domain_id ? "WHERE q.domain_id = ?" : "", ratio_order(engine_of(vm)), limit);
+	if ((st = vm_sql(vm, sql, domain_id ? 1 : 0, p, &res, err, "reading the fullest mailboxes")) != VM_OK)
+		return st;
+	*rows = usage_rows(vm, res, res->nrows, n);
+	db_result_free(&res);
+	return VM_OK;
+}
+
+enum vm_status quota_domains(struct vm *vm, int limit, struct quota_domain **rows, size_t *n, char *refreshed,
+			     size_t rlen, struct vm_error *err)
+{
+	struct db_result *res = NULL;
+	char sql[512];
+	enum vm_status st;
+
+	*rows = NULL;
+	*n = 0;
+	if (refreshed && rlen)
+		refreshed[0] = '\0';
+	if (limit <= 0 || limit > 10000)
+		limit = 50;
+	snprintf(sql, sizeof sql,
+		 "SELECT r.domain_id, d.name, r.mailboxes, r.unlimited, r.bytes, r.messages, r.allocated_mb, "
+		 "r.anomalies, r.refreshed FROM vmailadm_domain_usage r JOIN admin_domain d ON d.id = r.domain_id "
+		 "ORDER BY r.bytes DESC, d.name LIMIT %d",
+		 limit);
+	if ((st = vm_sql(vm, sql, 0, NULL, &res, err, "reading the per-domain totals")) != VM_OK)
+		return st;
+	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);
+	*n = res->nrows;
+	for (size_t r = 0; r < res->nrows; r++) {
+		struct quota_domain *d = &(*rows)[r];
+
+		d->domain_id = vm_ll(db_value(res, r, 0));
+		snprintf(d->name, sizeof d->name, "%s", db_value(res, r, 1) ? db_value(res, r, 1) : "");
+		d->mailboxes = vm_ll(db_value(res, r, 2));
+		d->unlimited = vm_ll(db_value(res, r, 3));
+		d->bytes = vm_ll(db_value(res, r, 4));
+		d->messages = vm_ll(db_value(res, r, 5));
+		d->allocated_mb = vm_ll(db_value(res, r, 6));
+		d->anomalies = vm_ll(db_value(res, r, 7));
+		if (refreshed && r == 0 && db_value(res, r, 8))
+			snprintf(refreshed, rlen, "%.19s", db_value(res, r, 8));
+	}
+	db_result_free(&res);
+	return VM_OK;
+}
+
+enum vm_status quota_rollup(struct vm *vm, long long *domains, struct vm_error *err)
+{
+	struct db_result *res = NULL;
+	const char *now = vm_now();
+	enum vm_status st;
+
+	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
+		return st;
+	if ((st = vm_sql(vm, "DELETE FROM vmailadm_domain_usage", 0, NULL, NULL, err, "clearing the rollup")) ==
+		    VM_OK)
+		st = vm_sql(vm,
+			    "INSERT INTO vmailadm_domain_usage (domain_id, mailboxes, unlimited, bytes, messages, "
+			    "allocated_mb, anomalies, refreshed) "
+			    "SELECT domain_id, COUNT(*), SUM(CASE WHEN quota_mb = 0 THEN 1 ELSE 0 END), "
+			    "COALESCE(SUM(bytes), 0), COALESCE(SUM(messages), 0), COALESCE(SUM(quota_mb), 0), "
+			    "SUM(CASE WHEN bytes < 0 OR messages < 0 OR messages > bytes THEN 1 ELSE 0 END), ? "
+			    "FROM admin_quota WHERE domain_id IS NOT NULL GROUP BY domain_id",
+			    1, &now, NULL, err, "refreshing the rollup");
+	if (st == VM_OK && domains &&
+	    (st = vm_sql(vm, "SELECT COUNT(*) FROM vmailadm_domain_usage", 0, NULL, &res, err, "counting the rollup")) ==
+		    VM_OK) {
+		*domains = res->nrows ? vm_ll(db_value(res, 0, 0)) : 0;
+		db_result_free(&res);
+	}
+	if (st != VM_OK) {
+		(void)vm_tx_end(vm, 0, NULL);
+		return st;
+	}
+	return vm_tx_end(vm, 1, err);
+}
+
+enum vm_status quota_pending_ops(struct vm *vm, long long *n, struct vm_error *err)
+{
+	struct db_result *res = NULL;
+	enum vm_status st;
+
+	*n = 0;
+	if ((st = vm_sql(vm, "SELECT COUNT(*) FROM admin_mailboxoperation", 0, NULL, &res, err,
+			 "counting pending operations")) != VM_OK)
+		return st;
+	*n = res->nrows ? vm_ll(db_value(res, 0, 0)) : 0;
+	db_result_free(&res);
+	return VM_OK;
+}
+
+/* The mark for "now": PostgreSQL the oldest transaction still running (any
+ * row changed later, or by it, has a transaction id at least that);
+ * MariaDB the server's clock less an overlap for transactions that commit
+ * late; SQLite the counter. */
+static const char *mark_sql(enum db_engine eng)
+{
+	switch (eng) {
+	case DB_ENGINE_PGSQL:
+		return "SELECT pg_snapshot_xmin(pg_current_snapshot())";
+	case DB_ENGINE_MYSQL:
+		return "SELECT NOW(6) - INTERVAL 3 SECOND";
+	case DB_ENGINE_SQLITE:
+		break;
+	}
+	return "SELECT COALESCE(MAX(changed), 0) FROM admin_quota";
+}
+
+enum vm_status quota_changes(struct vm *vm, struct quota_mark *mark, int limit, struct quota_usage **rows,
+			     size_t *n, int *more, struct vm_error *err)
+{
+	enum db_engine eng = engine_of(vm);
+	struct db_result *res = NULL;
+	struct quota_mark next = {{0}};
+	const char *p[1] = {mark->v};
+	char sql[512];
+	const char *cond;
+	enum vm_status st;
+
+	*rows = NULL;
+	*n = 0;
+	*more = 0;
+	if (limit <= 0 || limit > 10000)
+		limit = 50;
+	/* the next mark is taken before reading, so nothing falls between */
+	if ((st = vm_sql(vm, mark_sql(eng), 0, NULL, &res, err, "reading the change marker")) != VM_OK)
+		return st;
+	if (res->nrows && db_value(res, 0, 0))
+		snprintf(next.v, sizeof next.v, "%s", db_value(res, 0, 0));
+	db_result_free(&res);
+	if (!mark->v[0]) {
+		*mark = next;
+		return VM_OK;
+	}
+	cond = eng == DB_ENGINE_PGSQL	? "q.changed_xid >= CAST(? AS xid8) ORDER BY q.changed_xid DESC"
+	       : eng == DB_ENGINE_MYSQL ? "q.changed >= ? ORDER BY q.changed DESC"
+					: "q.changed > CAST(? AS INTEGER) ORDER BY q.changed DESC";
+	snprintf(sql, sizeof sql, "SELECT q.username, q.bytes, q.messages, q.quota_mb FROM admin_quota q WHERE %s LIMIT %d",
+		 cond, limit + 1);
+	if ((st = vm_sql(vm, sql, 1, p, &res, err, "reading the changed quota rows")) != VM_OK)
+		return st;
+	*more = res->nrows > (size_t)limit;
+	*rows = usage_rows(vm, res, (size_t)limit, n);
+	db_result_free(&res);
+	if (next.v[0])
+		*mark = next;
+	return VM_OK;
+}
+
+/* ---- schema ---- */
+
+int quota_own_trigger(const char *name)
+{
+	return name && strncmp(name, "vmailadm_", 9) == 0;
+}
+
+static int has_row(const struct db_result *res, const char *name)
+{
+	for (size_t r = 0; r < res->nrows; r++)
+		if (db_value(res, r, 0) && strcmp(db_value(res, r, 0), name) == 0)
+			return 1;
+	return 0;
+}
+
+static void list_add(char *buf, size_t len, const char *what)
+{
+	size_t l = strlen(buf);
+
+	if (l < len)
+		snprintf(buf + l, len - l, "%s%s", l ? ", " : "", what);
+}
+
+static enum vm_status introspect(struct vm *vm, enum db_introspect what, const char *table, struct db_result **res,
+				 struct vm_error *err)
+{
+	struct db_error dberr = {0};
+
+	if (vm->db->ops->introspect(vm->db->conn, what, table, res, &dberr) != DB_OK)
+		return vm_db_fail(err, &dberr, "reading the catalog");
+	return VM_OK;
+}
+
+enum vm_status quota_schema_missing(struct vm *vm, char *buf, size_t len, struct vm_error *err)
+{
+	enum db_engine eng = engine_of(vm);
+	struct db_result *res = NULL;
+	enum vm_status st;
+	const char *cols[4] = {"quota_mb", "domain_id", eng == DB_ENGINE_PGSQL ? "changed_xid" : "changed",
+			       eng == DB_ENGINE_MYSQL ? "usage_ratio" : NULL};
+	static const char *const idx[] = {"admin_quota_usage", "admin_quota_domain_usage", "admin_quota_changed"};
+	char what[128];
+
+	buf[0] = '\0';
+	if ((st = introspect(vm, DB_INTROSPECT_TABLES, NULL, &res, err)) != VM_OK)
+		return st;
+	if (!has_row(res, "vmailadm_domain_usage"))
+		list_add(buf, len, "table vmailadm_domain_usage");
+	if (!has_row(res, "admin_quota")) {
+		db_result_free(&res);
+		return VM_OK;
+	}
+	db_result_free(&res);
+	if ((st = introspect(vm, DB_INTROSPECT_COLUMNS, "admin_quota", &res, err)) != VM_OK)
+		return st;
+	for (size_t i = 0; i < 4; i++)
+		if (cols[i] && !has_row(res, cols[i])) {
+			snprintf(what, sizeof what, "column admin_quota.%s", cols[i]);
+			list_add(buf, len, what);
+		}
+	db_result_free(&res);
+	if ((st = introspect(vm, DB_INTROSPECT_INDEXES, "admin_quota", &res, err)) != VM_OK)
+		return st;
+	for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++)
+		if (!has_row(res, idx[i])) {
+			snprintf(what, sizeof what, "index %s", idx[i]);
+			list_add(buf, len, what);
+		}
+	db_result_free(&res);
+	if ((st = introspect(vm, DB_INTROSPECT_TRIGGERS, "admin_quota", &res, err)) != VM_OK)
+		return st;
+	if (!has_row(res, "vmailadm_quota_fill"))
+		list_add(buf, len, "trigger vmailadm_quota_fill");
+	db_result_free(&res);
+	return VM_OK;
+}
+
+static enum vm_status run_script(struct vm *vm, const char *name, struct vm_error *err)
+{
+	const char *text = sql_file_text(name);
+	struct db_error dberr = {0};
+	char what[128];
+
+	if (!text)
+		return vm_fail(err, VM_ERR_DB, "the schema file %s is not built in", name);
+	if (vm->db->ops->exec_script(vm->db->conn, text, &dberr) != DB_OK) {
+		snprintf(what, sizeof what, "running %s", name);
+		return vm_db_fail(err, &dberr, what);
+	}
+	return VM_OK;
+}
+
+enum vm_status quota_schema_upgrade(struct vm *vm, FILE *out, struct vm_error *err)
+{
+	enum db_engine eng = engine_of(vm);
+	char missing[1024];
+	long long domains = 0;
+	int outer = vm->tx_depth > 0;
+	enum vm_status st;
+	struct db_error dberr = {0};
+
+	if (vm->read_only)
+		return vm_fail(err, VM_ERR_READ_ONLY, "this session is read-only: db upgrade changes the database");
+	if (eng == DB_ENGINE_MYSQL && vm->dry_run)
+		return vm_fail(err, VM_ERR_REFUSED,
+			       "db upgrade: a dry run cannot be rolled back on MySQL/MariaDB (its DDL commits at once); "
+			       "nothing was changed");
+	if ((st = quota_schema_missing(vm, missing, sizeof missing, err)) != VM_OK)
+		return st;
+	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
+		return st;
+	if (eng == DB_ENGINE_SQLITE && strstr(missing, "column admin_quota.quota_mb"))
+		st = run_script(vm, "sqlite-quota-columns.sql", err);
+	if (st == VM_OK)
+		st = run_script(vm, eng == DB_ENGINE_PGSQL ? "pgsql-quota.sql"
+				    : eng == DB_ENGINE_MYSQL ? "mysql-quota.sql"
+							     : "sqlite-quota.sql",
+				err);
+	/* MySQL ended the transaction at the first ALTER: open another, so that
+	 * the rest of an enclosing batch stays one transaction */
+	if (st == VM_OK && eng == DB_ENGINE_MYSQL && outer && vm->db->ops->begin(vm->db->conn, &dberr) != DB_OK)
+		st = vm_db_fail(err, &dberr, "starting a transaction after the upgrade");
+	if (st == VM_OK)
+		st = quota_rollup(vm, &domains, err);
+	if (st != VM_OK) {
+		(void)vm_tx_end(vm, 0, NULL);
+		return st;
+	}
+	if ((st = vm_tx_end(vm, 1, err)) != VM_OK)
+		return st;
+	if (out) {
+		if (missing[0])
+			fprintf(out, "db upgrade: added %s\n", missing);
+		else
+			fprintf(out, "db upgrade: nothing was missing\n");
+		fprintf(out, "db upgrade: per-domain usage of %lld domain(s) refreshed\n", domains);
+	}
+	return VM_OK;
+}
+
+/* ---- recount ---- */
+
+enum vm_status quota_recalc(struct vm *vm, const char *address, struct vm_error *err)
+{
+	char local[VM_LOCAL_MAX + 1], domain[VM_DOMAIN_MAX + 1], full[VM_ADDRESS_MAX + 1];
+	const char *cmd = vm->cfg && vm->cfg->quota_recalc ? vm->cfg->quota_recalc : "doveadm quota recalc";
+	char *copy, *save = NULL;
+	char **argv = NULL;
+	size_t argc = 0;
+	enum vm_status st = VM_OK;
+	pid_t pid;
+	int status = 0;
+
+	if (vm->read_only)
+		return vm_fail(err, VM_ERR_READ_ONLY,
+			       "this session is read-only: quota recalc makes Dovecot rewrite admin_quota");
+	if (address) {
+		struct mailbox m;
+
+		if ((st = valid_address(address, 0, local, domain, err)) != VM_OK)
+			return st;
+		snprintf(full, sizeof full, "%s@%s", local, domain);
+		/* only mailboxes this actor may see, and that exist */
+		if ((st = mailbox_get(vm, full, &m, err)) != VM_OK)
+			return st;
+		if ((st = vm_check_domain(vm, m.domain_id, m.domain, err)) != VM_OK)
+			return st;
+	} else if (!vm->actor.superuser) {
+		return vm_fail(err, VM_ERR_DENIED, "quota recalc all: only a superadministrator may recount every mailbox");
+	}
+	/* split on blanks: the configured command runs without a shell */
+	copy = xstrdup(cmd);
+	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		argv = xreallocarray(argv, argc + 4, sizeof *argv);
+		argv[argc++] = t;
+	}
+	if (argc == 0) {
+		free(copy);
+		free(argv);
+		return vm_fail(err, VM_ERR_INVALID, "[dovecot] recalc: the command is empty");
+	}
+	if (address) {
+		argv[argc++] = xstrdup("-u");
+		argv[argc++] = full;
+	} else {
+		argv[argc++] = xstrdup("-A");
+	}
+	argv[argc] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		/* its chatter goes to stderr: stdout carries our figures */
+		(void)dup2(2, 1);
+		execvp(argv[0], argv);
+		fprintf(stderr, "vmailadm: quota recalc: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0)
+		st = vm_fail(err, VM_ERR_REFUSED, "quota recalc: cannot start %s: %s", argv[0], strerror(errno));
+	else if (waitpid(pid, &status, 0) < 0)
+		st = vm_fail(err, VM_ERR_REFUSED, "quota recalc: waiting for %s: %s", argv[0], strerror(errno));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		st = vm_fail(err, VM_ERR_REFUSED, "quota recalc: %s failed (%s %d); admin_quota is as it was", argv[0],
+			     WIFEXITED(status) ? "exit status" : "signal",
+			     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	free(argv[address ? argc - 2 : argc - 1]);
+	free(argv);
+	free(copy);
+	return st;
+}
+
+/* ---- statements (core/interp.h) ---- */
+
+static const char *const show_cols[] = {"address", "used_bytes", "messages", "quota", "percent", "status", "flags"};
+
+static const char *level_name(enum quota_level l)
+{
+	return l == QUOTA_LEVEL_CRIT ? "critical" : l == QUOTA_LEVEL_WARN ? "warn" : "ok";
+}
+
+static void show_row(struct out_table *t, const struct quota_usage *u)
+{
+	char used[32], msgs[32], q[32], pct[32], flags[128];
+
+	snprintf(used, sizeof used, "%lld", u->bytes);
+	snprintf(msgs, sizeof msgs, "%lld", u->messages);
+	if (u->linked)
+		fmt_mb(u->quota_mb, 1, q, sizeof q);
+	else
+		snprintf(q, sizeof q, "-");
+	if (u->quota_mb > 0)
+		snprintf(pct, sizeof pct, "%.1f", u->percent);
+	else
+		snprintf(pct, sizeof pct, "-");
+	quota_flags_text(u->flags, flags, sizeof flags);
+	out_table_row(t, (const char *const[]){u->address, used, msgs, q, pct, level_name(u->level), flags});
+	quota_alert_note(u->level);
+}
+
+static enum vm_status show_domain(struct vm *vm, const struct domain *d, const char *local_glob, struct out_table *t,
+				  struct vm_error *err)
+{
+	char after[VM_LOCAL_MAX + 1] = "";
+	enum vm_status st;
+
+	for (;;) {
+		struct mailbox *rows = NULL;
+		size_t n = 0;
+		struct mailbox_query q = {d->id, NULL, local_glob, after, 500};
+
+		if ((st = mailbox_list(vm, &q, &rows, &n, err)) != VM_OK)
+			return st;
+		for (size_t i = 0; i < n; i++) {
+			struct quota_usage u = {0};
+
+			snprintf(u.address, sizeof u.address, "%s", rows[i].address);
+			u.bytes = rows[i].bytes;
+			u.messages = rows[i].messages;
+			u.quota_mb = rows[i].quota_mb;
+			u.has_row = rows[i].has_usage;
+			u.linked = 1;
+			quota_usage_eval(&u, vm->cfg);
+			show_row(t, &u);
+		}
+		if (n)
+			snprintf(after, sizeof after, "%s", rows[n - 1].local);
+		free(rows);
+		if (n < 500)
+			return VM_OK;
+	}
+}
+
+/* Every domain the actor may see, in name order, page by page. */
+static enum vm_status show_all(struct vm *vm, struct out_table *t, struct vm_error *err)
+{
+	char after[VM_DOMAIN_MAX + 1] = "";
+	enum vm_status st = VM_OK;
+
+	for (;;) {
+		struct domain_row *rows = NULL;
+		size_t n = 0;
+
+		if ((st = domain_list(vm, NULL, after, 200, &rows, &n, err)) != VM_OK)
+			return st;
+		for (size_t i = 0; i < n && st == VM_OK; i++)
+			st = show_domain(vm, &rows[i].d, NULL, t, err);
+		if (n)
+			snprintf(after, sizeof after, "%s", rows[n - 1].d.name);
+		free(rows);
+		if (st != VM_OK || n < 200)
+			return st;
+	}
+}
+
+/* The domain named by what (validated, visible to the actor). */
+static enum vm_status find_domain(struct vm *vm, const char *what, struct domain *d, struct vm_error *err)
+{
+	char name[VM_DOMAIN_MAX + 1];
+	enum vm_status st;
+
+	if ((st = valid_domain(what, name, err)) != VM_OK)
+		return st;
+	if ((st = domain_get(vm, name, d, err)) != VM_OK)
+		return st;
+	return vm_check_domain(vm, d->id, d->name, err);
+}
+
+enum vm_status cmd_quota_show(struct vm *vm, struct args *a, struct vm_error *err)
+{
+	const char *what = a->npos ? a->pos[0] : NULL;
+	const char *top = args_opt(a, "top");
+	struct out_table t;
+	struct domain d = {0};
+	enum vm_status st = VM_OK;
+	int ntop = 0;
+
+	if (top) {
+		char *end;
+		long v = strtol(top, &end, 10);
+
+		if (!*top || *end || v < 1 || v > 10000)
+			return vm_fail(err, VM_ERR_USAGE, "%s: quota show: top=%s is not a number from 1 to 10000", a->where,
+				       top);
+		ntop = (int)v;
+	}
+	if (what && strchr(what, '@') && !match_has_wildcard(what)) {
+		struct quota_usage u;
+
+		if (ntop)
+			return vm_fail(err, VM_ERR_USAGE, "%s: quota show: top= goes with a domain or nothing", a->where);
+		if ((st = quota_get(vm, what, &u, err)) != VM_OK)
+			return st;
+		out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, show_cols);
+		show_row(&t, &u);
+		out_table_end(&t);
+		return VM_OK;
+	}
+	if (what && strchr(what, '@')) {
+		/* LOCALGLOB@DOMAIN */
+		const char *at = strrchr(what, '@');
+		char *local = xstrndup(what, (size_t)(at - what));
+
+		if (ntop) {
+			free(local);
+			return vm_fail(err, VM_ERR_USAGE, "%s: quota show: top= goes with a domain or nothing", a->where);
+		}
+		if ((st = find_domain(vm, at + 1, &d, err)) == VM_OK) {
+			out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, show_cols);
+			st = show_domain(vm, &d, local, &t, err);
+			out_table_end(&t);
+		}
+		free(local);
+		return st;
+	}
+	if (what && (st = find_domain(vm, what, &d, err)) != VM_OK)
+		return st;
+	if (!what && ntop && !vm->actor.superuser)
+		return vm_fail(err, VM_ERR_DENIED, "%s: quota show top=: name one of your domains", a->where);
+	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, show_cols);
+	if (ntop) {
+		struct quota_usage *rows = NULL;
+		size_t n = 0;
+
+		if ((st = quota_top(vm, d.id, ntop, &rows, &n, err)) == VM_OK)
+			for (size_t i = 0; i < n; i++)
+				show_row(&t, &rows[i]);
+		free(rows);
+	} else if (what) {
+		st = show_domain(vm, &d, NULL, &t, err);
+	} else {
+		st = show_all(vm, &t, err);
+	}
+	out_table_end(&t);
+	return st;
+}
+
+enum vm_status cmd_quota_recalc(struct vm *vm, struct args *a, struct vm_error *err)
+{
+	const char *what = a->pos[0];
+	int all = strcmp(what, "all") == 0;
+	enum vm_status st;
+	struct out_table t;
+
+	if (!all && !strchr(what, '@'))
+		return vm_fail(err, VM_ERR_USAGE, "%s: quota recalc: '%s' is not an address or 'all'", a->where, what);
+	if ((st = quota_recalc(vm, all ? NULL : what, err)) != VM_OK)
+		return st;
+	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, show_cols);
+	if (all) {
+		struct quota_usage *rows = NULL;
+		size_t n = 0;
+
+		if ((st = quota_top(vm, 0, 20, &rows, &n, err)) == VM_OK)
+			for (size_t i = 0; i < n; i++)
+				show_row(&t, &rows[i]);
+		free(rows);
+	} else {
+		struct quota_usage u;
+
+		if ((st = quota_get(vm, what, &u, err)) == VM_OK)
+			show_row(&t, &u);
+	}
+	out_table_end(&t);
+	return st;
+}
+
+enum vm_status cmd_quota_rollup(struct vm *vm, struct args *a, struct vm_error *err)
+{
+	long long n = 0;
+	enum vm_status st;
+
+	(void)a;
+	if (!vm->actor.superuser)
+		return vm_fail(err, VM_ERR_DENIED, "quota rollup: only a superadministrator may refresh every domain's totals");
+	if ((st = quota_rollup(vm, &n, err)) == VM_OK && vm->format == VM_FORMAT_TEXT)
+		fprintf(vm->out, "quota rollup: per-domain usage of %lld domain(s) refreshed\n", n);
+	return st;
+}
+
+enum vm_status cmd_db_upgrade(struct vm *vm, struct args *a, struct vm_error *err)
+{
+	(void)a;
+	return quota_schema_upgrade(vm, vm->out, err);
+}
