@@ -11,6 +11,7 @@
 #include "config.h"
 #include "core/batch.h"
 #include "core/conf.h"
+#include "core/import.h"
 #include "core/interp.h"
 #include "core/quota.h"
 #include "core/stmt.h"
@@ -30,6 +31,7 @@ static void usage(FILE *out)
 		"  --keep-going                 with -f: each statement commits alone\n"
 		"  --format=text|json, --json   output format of lists and summaries\n"
 		"  -q, --quiet                  do not print the changes made\n"
+		"  --sep X                      separator of import csv files (default ';'; 'tab')\n"
 		"  --user LOGIN                 act as this administrator\n"
 		"  --password-file FILE         the administrator's password (else VMAILADM_PASSWORD or a prompt)\n"
 		"  -c FILE                      configuration file (default /etc/vmailadm.conf if present)\n"
@@ -54,6 +56,7 @@ enum {
 	OPT_FORMAT,
 	OPT_JSON,
 	OPT_VERSION,
+	OPT_SEP,
 };
 
 int main(int argc, char **argv)
@@ -75,6 +78,7 @@ int main(int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"version", no_argument, NULL, OPT_VERSION},
+		{"sep", required_argument, NULL, OPT_SEP},
 		{NULL, 0, NULL, 0},
 	};
 	const char *config_path = NULL, *url_opt = NULL, *script_path = NULL;
@@ -153,6 +157,16 @@ int main(int argc, char **argv)
 		case OPT_JSON:
 			json = 1;
 			break;
+		case OPT_SEP: {
+			int sep = import_parse_sep(optarg);
+
+			if (sep < 0) {
+				fprintf(stderr, "vmailadm: --sep: '%s' is not one character (or tab)\n", optarg);
+				return 2;
+			}
+			import_set_default_sep((char)sep);
+			break;
+		}
 		case OPT_VERSION:
 			printf("vmailadm %s\n", VMAILADM_VERSION);
 			return 0;

@@ -3,9 +3,13 @@
 #include "core/batch.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/bulk.h"
 #include "core/interp.h"
+#include "core/validate.h"
+#include "db/xalloc.h"
 
 static void where_of(const struct script *sc, const struct stmt *s, const struct batch_opts *o, char *buf,
 		     size_t len)
@@ -16,21 +20,70 @@ static void where_of(const struct script *sc, const struct stmt *s, const struct
 		snprintf(buf, len, "%s:%d", sc->name, s->line);
 }
 
+/* The diff grouped by object: kinds in the order they first changed, and
+ * within a kind every change of one object together (in the order made),
+ * objects by key. A shallow view: the items still belong to vm->changes. */
+struct change_ref {
+	const struct change *c;
+	size_t kind_rank, pos;
+};
+
+static int cmp_change_ref(const void *a, const void *b)
+{
+	const struct change_ref *x = a, *y = b;
+	int k;
+
+	if (x->kind_rank != y->kind_rank)
+		return x->kind_rank < y->kind_rank ? -1 : 1;
+	if ((k = strcmp(x->c->key, y->c->key)) != 0)
+		return k;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void grouped(const struct change_list *cl, struct change_list *view)
+{
+	struct change_ref *refs = xcalloc(cl->n ? cl->n : 1, sizeof *refs);
+	const char **kinds = xcalloc(cl->n ? cl->n : 1, sizeof *kinds);
+	size_t nkinds = 0;
+
+	for (size_t i = 0; i < cl->n; i++) {
+		size_t k;
+
+		for (k = 0; k < nkinds; k++)
+			if (strcmp(kinds[k], cl->items[i].object) == 0)
+				break;
+		if (k == nkinds)
+			kinds[nkinds++] = cl->items[i].object;
+		refs[i] = (struct change_ref){&cl->items[i], k, i};
+	}
+	qsort(refs, cl->n, sizeof *refs, cmp_change_ref);
+	view->items = xcalloc(cl->n ? cl->n : 1, sizeof *view->items);
+	view->n = view->cap = cl->n;
+	for (size_t i = 0; i < cl->n; i++)
+		view->items[i] = *refs[i].c;
+	free(refs);
+	free(kinds);
+}
+
 static void print_changes(struct vm *vm, const struct batch_opts *o)
 {
+	struct change_list view;
+
 	if (o->quiet || vm->changes.n == 0)
 		return;
+	grouped(&vm->changes, &view);
 	if (vm->format == VM_FORMAT_JSON) {
 		fputs("{\"dry_run\":", vm->out);
 		fputs(vm->dry_run ? "true" : "false", vm->out);
 		fputs(",\"changes\":", vm->out);
-		change_list_print_json(&vm->changes, vm->out);
+		change_list_print_json(&view, vm->out);
 		fputs("}\n", vm->out);
 	} else {
 		if (vm->dry_run)
 			fprintf(vm->out, "dry run: these changes were made and rolled back:\n");
-		change_list_print(&vm->changes, vm->out);
+		change_list_print(&view, vm->out);
 	}
+	free(view.items); /* only the array: the changes are vm->changes' */
 	fflush(vm->out);
 }
 
@@ -42,6 +95,131 @@ static int any_write(const struct script *sc)
 	return 0;
 }
 
+/* A `mailbox add` the bulk path may take: the words interp_exec would
+ * accept, with valid option values (the last of a repeated option wins, as
+ * in args_opt). Anything else goes the single path, which gives the
+ * message. */
+static int bulk_item(const struct stmt *s, struct bulk_mailbox *b)
+{
+	static const char *const keys[] = {"password", "password-hash", "quota", "name", "enabled"};
+	struct vm_error e;
+	int npos = 0;
+
+	memset(b, 0, sizeof *b);
+	if (s->nwords < 3 || strcmp(s->words[0], "mailbox") != 0 || strcmp(s->words[1], "add") != 0)
+		return 0;
+	for (int i = 2; i < s->nwords; i++) {
+		const char *w = s->words[i], *eq = strchr(w, '=');
+		size_t k;
+
+		if (eq && eq > w) {
+			for (k = 0; k < sizeof keys / sizeof *keys; k++)
+				if (strlen(keys[k]) == (size_t)(eq - w) && strncmp(w, keys[k], (size_t)(eq - w)) == 0)
+					break;
+			switch (k) {
+			case 0:
+				b->o.password = eq + 1;
+				continue;
+			case 1:
+				b->o.password_hash = eq + 1;
+				continue;
+			case 2:
+				if (valid_size_mb(eq + 1, "quota", &b->o.quota_mb, &e) != VM_OK)
+					return 0;
+				b->o.has_quota = 1;
+				continue;
+			case 3:
+				b->o.name = eq + 1;
+				continue;
+			case 4:
+				if (valid_bool(eq + 1, "enabled", &b->o.enabled, &e) != VM_OK)
+					return 0;
+				b->o.has_enabled = 1;
+				continue;
+			default:
+				if (!strchr(w, '@'))
+					return 0; /* an unknown option */
+			}
+		}
+		if (npos++)
+			return 0;
+		b->address = w;
+	}
+	return npos == 1;
+}
+
+/* Runs of two or more consecutive bulk-able `mailbox add`s, with their
+ * passwords hashed (or given hashes checked) on all cores before the
+ * transaction starts. Returns NULL when there is no run. */
+struct bulk_plan {
+	struct bulk_mailbox *items;
+	unsigned char *in_run;
+	struct hash_job *jobs;
+	size_t njobs;
+};
+
+static int plan_bulk(struct vm *vm, const struct script *sc, struct bulk_plan *p)
+{
+	size_t runs = 0;
+
+	memset(p, 0, sizeof *p);
+	if (vm->read_only || sc->n < 2)
+		return 0;
+	p->items = xcalloc(sc->n, sizeof *p->items);
+	p->in_run = xcalloc(sc->n, 1);
+	for (size_t i = 0; i < sc->n; i++)
+		p->in_run[i] = (unsigned char)bulk_item(&sc->stmts[i], &p->items[i]);
+	for (size_t i = 0; i < sc->n;) {
+		size_t j = i;
+
+		while (j < sc->n && p->in_run[j])
+			j++;
+		if (j - i == 1)
+			p->in_run[i] = 0; /* alone: the single path is as fast */
+		else if (j > i)
+			runs++;
+		i = j > i ? j : i + 1;
+	}
+	if (!runs) {
+		free(p->items);
+		free(p->in_run);
+		memset(p, 0, sizeof *p);
+		return 0;
+	}
+	p->jobs = xcalloc(sc->n, sizeof *p->jobs);
+	for (size_t i = 0; i < sc->n; i++) {
+		const struct mailbox_opts *mo = &p->items[i].o;
+
+		if (!p->in_run[i] || (mo->password && mo->password_hash) || (!mo->password && !mo->password_hash))
+			continue;
+		p->jobs[p->njobs].plain = mo->password;
+		p->jobs[p->njobs].given = mo->password ? NULL : mo->password_hash;
+		p->njobs++;
+	}
+	bulk_hash_all(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT", p->jobs,
+		      p->njobs);
+	for (size_t i = 0, j = 0; i < sc->n; i++) {
+		const struct mailbox_opts *mo = &p->items[i].o;
+
+		if (!p->in_run[i] || (mo->password && mo->password_hash) || (!mo->password && !mo->password_hash))
+			continue;
+		if (p->jobs[j].ok)
+			p->items[i].hash = p->jobs[j].out;
+		j++;
+	}
+	return 1;
+}
+
+static void plan_free(struct bulk_plan *p)
+{
+	if (p->jobs)
+		explicit_bzero(p->jobs, p->njobs * sizeof *p->jobs);
+	free(p->jobs);
+	free(p->items);
+	free(p->in_run);
+	memset(p, 0, sizeof *p);
+}
+
 int batch_run(struct vm *vm, const struct script *sc, const struct batch_opts *o)
 {
 	struct vm_error err = {0};
@@ -51,16 +229,40 @@ int batch_run(struct vm *vm, const struct script *sc, const struct batch_opts *o
 
 	vm_changes_clear(vm);
 	if (!o->keep_going) {
+		struct bulk_plan plan;
+
+		plan_bulk(vm, sc, &plan); /* hashing before the transaction opens */
 		if ((st = vm_tx_begin(vm, any_write(sc), &err)) != VM_OK) {
+			plan_free(&plan);
 			fprintf(stderr, "%s: %s\n", o->one_shot ? "vmailadm" : sc->name, err.msg);
 			return vm_exit_status(st);
 		}
-		for (size_t i = 0; i < sc->n; i++) {
+		for (size_t i = 0; i < sc->n;) {
+			if (plan.in_run && plan.in_run[i]) {
+				size_t j = i, bad = 0;
+
+				while (j < sc->n && plan.in_run[j])
+					j++;
+				if ((st = bulk_mailbox_add(vm, plan.items + i, j - i, &bad, &err)) != VM_OK) {
+					char msg[sizeof err.msg];
+
+					/* the message interp_exec would give for that line */
+					where_of(sc, &sc->stmts[i + bad < sc->n ? i + bad : i], o, where, sizeof where);
+					snprintf(msg, sizeof msg, "%s", err.msg);
+					vm_fail(&err, st, "%s: mailbox add: %s", where, msg);
+					break;
+				}
+				done += j - i;
+				i = j;
+				continue;
+			}
 			where_of(sc, &sc->stmts[i], o, where, sizeof where);
 			if ((st = interp_exec(vm, &sc->stmts[i], where, &err)) != VM_OK)
 				break;
 			done++;
+			i++;
 		}
+		plan_free(&plan);
 		if (st != VM_OK) {
 			vm_tx_end(vm, 0, NULL);
 			vm_changes_clear(vm);

@@ -84,6 +84,12 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	  "refresh the per-domain usage totals (run it from cron for the monitor)")                    \
 	X(DB_UPGRADE, "db", "upgrade", 0, 0, 1, "", cmd_db_upgrade, "db upgrade",                        \
 	  "add what this vmailadm needs to an existing database (live quota usage)")                       \
+	X(IMPORT_CSV, "import", "csv", 1, 1, 1, "sep", cmd_import_csv, "import csv FILE [sep=X]",       \
+	  "import Modoboa's CSV: domains, domain aliases, accounts, aliases (all or nothing)")          \
+	X(EXPORT_CSV, "export", "csv", 0, 1, 0, "sep", cmd_export_csv, "export csv [FILE|-] [sep=X]",    \
+	  "write domains, domain aliases, accounts (hashes) and aliases as Modoboa's CSV")             \
+	X(EXPORT_SCRIPT, "export", "script", 0, 1, 0, "", cmd_export_script, "export script [FILE|-]",   \
+	  "write a statement script that recreates the content (password hashes included)")           \
 	X(OPS_LIST, "ops", "list", 0, 0, 0, "", cmd_ops_list, "ops list", "list pending mailbox operations") \
 	X(OPS_RUN, "ops", "run", 0, 1, 1, "", cmd_ops_run, "ops run [as-any-user]",                      \
 	  "apply pending renames and deletions on disk (as [mail] owner; see README)")                 \

@@ -1,0 +1,646 @@
+/* SPDX-License-Identifier: MIT */
+/* bulk.c: many mailboxes at once (see bulk.h). */
+#include "core/bulk.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/domain.h"
+#include "db/xalloc.h"
+
+/* ---- the hashing pool ---- */
+
+struct pool {
+	const char *scheme;
+	struct hash_job *jobs;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void run_job(const char *scheme, struct hash_job *j)
+{
+	struct vm_error e; /* the single path reports failures: this one is dropped */
+
+	if (j->plain)
+		j->ok = password_hash(scheme, j->plain, j->out, &e) == VM_OK;
+	else if (j->given)
+		j->ok = password_check_hash(j->given, j->out, &e) == VM_OK;
+	else
+		j->ok = 0;
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
+		run_job(p->scheme, &p->jobs[i]);
+	return NULL;
+}
+
+int bulk_hash_threads(size_t n)
+{
+	const char *env = getenv("VMAILADM_HASH_THREADS");
+	long t = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (t < 1)
+		t = 1;
+	if (t > 256)
+		t = 256;
+	if ((size_t)t > n)
+		t = n ? (long)n : 1;
+	return (int)t;
+}
+
+void bulk_hash_all(const char *scheme, struct hash_job *jobs, size_t n)
+{
+	struct pool p = {scheme, jobs, n, 0};
+	int nt = bulk_hash_threads(n), started = 0;
+	pthread_t *th;
+
+	if (n == 0)
+		return;
+	th = xcalloc((size_t)nt, sizeof *th);
+	/* this thread works too; a thread that cannot start just means fewer */
+	for (int i = 1; i < nt; i++)
+		if (pthread_create(&th[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+}
+
+/* ---- validation ---- */
+
+struct dom_cache {
+	char name[VM_DOMAIN_MAX + 1];
+	enum vm_status st; /* of domain_get + vm_check_domain */
+	struct vm_error err;
+	struct domain d;
+};
+
+struct item {
+	char local[VM_LOCAL_MAX + 1], dname[VM_DOMAIN_MAX + 1], addr[VM_ADDRESS_MAX + 1];
+	char first[VM_NAME_MAX * 4 + 1], last[VM_NAME_MAX * 4 + 1];
+	int quota, follows;
+	long long domain_id; /* not a pointer: the domain cache grows */
+	char hash[PASSWORD_HASH_MAX + 1];
+	long long user_id, mbox_id, dates_id;
+};
+
+/* mailbox.c's quota rule, with its message (kept identical on purpose). */
+static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q,
+				 int *follows, struct vm_error *err)
+{
+	char b1[32], b2[32];
+
+	if (!has_q) {
+		*out_q = d->quota_mb;
+		*follows = 1;
+		return VM_OK;
+	}
+	if (d->quota_mb > 0 && (q == 0 || q > d->quota_mb))
+		return vm_fail(err, VM_ERR_QUOTA, "mailbox %s: quota %s is over the cap of domain %s (%s)", addr,
+			       fmt_mb(q, 1, b1, sizeof b1), d->name, fmt_mb(d->quota_mb, 1, b2, sizeof b2));
+	*out_q = q;
+	*follows = 0;
+	return VM_OK;
+}
+
+static enum vm_status domain_of(struct vm *vm, struct dom_cache **cache, size_t *ncache, const char *name,
+				struct dom_cache **out, struct vm_error *err)
+{
+	struct dom_cache *c;
+	enum vm_status st;
+
+	for (size_t i = 0; i < *ncache; i++)
+		if (strcmp((*cache)[i].name, name) == 0) {
+			*out = &(*cache)[i];
+			return VM_OK;
+		}
+	*cache = xreallocarray(*cache, *ncache + 1, sizeof **cache);
+	c = &(*cache)[(*ncache)++];
+	memset(c, 0, sizeof *c);
+	snprintf(c->name, sizeof c->name, "%s", name);
+	st = domain_get(vm, name, &c->d, &c->err);
+	if (st == VM_OK)
+		st = vm_check_domain(vm, c->d.id, c->d.name, &c->err);
+	else if (st != VM_ERR_NOT_FOUND) {
+		(*ncache)--; /* a database error ends the run */
+		*err = c->err;
+		return st;
+	}
+	c->st = st;
+	*out = c;
+	return VM_OK;
+}
+
+/* The checks mailbox_add makes before reading existing rows, in its order. */
+static enum vm_status check_local(struct vm *vm, const struct bulk_mailbox *b, struct item *it,
+				  struct dom_cache **cache, size_t *ncache, int *dberr, struct vm_error *err)
+{
+	struct dom_cache *dc;
+	enum vm_status st;
+
+	*dberr = 0;
+	if ((st = valid_address(b->address, 0, it->local, it->dname, err)) != VM_OK)
+		return st;
+	snprintf(it->addr, sizeof it->addr, "%s@%s", it->local, it->dname);
+	if (!b->o.password && !b->o.password_hash)
+		return vm_fail(err, VM_ERR_USAGE, "mailbox %s: give password= or password-hash=", it->addr);
+	if (b->o.name && (st = valid_name(b->o.name, it->first, it->last, err)) != VM_OK)
+		return st;
+	if ((st = domain_of(vm, cache, ncache, it->dname, &dc, err)) != VM_OK) {
+		*dberr = 1;
+		return st;
+	}
+	if (dc->st == VM_ERR_NOT_FOUND)
+		return vm_fail(err, VM_ERR_NOT_FOUND, "mailbox %s: domain %s does not exist (add it first)", it->addr,
+			       it->dname);
+	if (dc->st != VM_OK) {
+		*err = dc->err;
+		return dc->st;
+	}
+	it->domain_id = dc->d.id;
+	return quota_rule(&dc->d, it->addr, b->o.has_quota, b->o.quota_mb, &it->quota, &it->follows, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_str(char **sorted, size_t n, const char *s)
+{
+	return n && bsearch(&s, sorted, n, sizeof *sorted, cmp_str) != NULL;
+}
+
+/* "(?, ?), (?, ?)": rows groups of cols placeholders. Caller frees. */
+static char *values_sql(const char *head, size_t rows, int cols, const char *tail)
+{
+	size_t hl = strlen(head), tl = tail ? strlen(tail) : 0;
+	size_t cap = hl + tl + rows * ((size_t)cols * 3 + 4) + 1, p = hl;
+	char *s = xmalloc(cap);
+
+	memcpy(s, head, hl);
+	for (size_t r = 0; r < rows; r++) {
+		if (r)
+			s[p++] = ',';
+		s[p++] = '(';
+		for (int c = 0; c < cols; c++) {
+			if (c)
+				s[p++] = ',';
+			s[p++] = '?';
+		}
+		s[p++] = ')';
+	}
+	if (tl)
+		memcpy(s + p, tail, tl);
+	s[p + tl] = '\0';
+	return s;
+}
+
+/* "?, ?, ?" for an IN list. */
+static char *in_sql(const char *head, size_t n, const char *tail)
+{
+	size_t hl = strlen(head), tl = strlen(tail), p = hl;
+	char *s = xmalloc(hl + tl + n * 2 + 1);
+
+	memcpy(s, head, hl);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			s[p++] = ',';
+		s[p++] = '?';
+	}
+	memcpy(s + p, tail, tl);
+	s[p + tl] = '\0';
+	return s;
+}
+
+/* Collects into *set (appending) column 0 of each row, or "col1@col0-domain"
+ * for mailboxes: the existing full addresses / logins among items. */
+static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, char ***users, size_t *nusers,
+				    char ***mboxes, size_t *nmboxes, char ***quotas, size_t *nquotas,
+				    struct vm_error *err)
+{
+	enum vm_status st = VM_OK;
+
+	for (size_t off = 0; off < n && st == VM_OK; off += BULK_CHUNK) {
+		size_t m = n - off < BULK_CHUNK ? n - off : BULK_CHUNK;
+		const char **p = xcalloc(m, sizeof *p);
+		struct db_result *res = NULL;
+		char *sql;
+
+		for (size_t i = 0; i < m; i++)
+			p[i] = its[off + i].addr;
+		sql = in_sql("SELECT username FROM admin_user WHERE username IN (", m, ")");
+		st = vm_sql(vm, sql, (int)m, p, &res, err, "reading users");
+		free(sql);
+		for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
+			*users = xreallocarray(*users, *nusers + 1, sizeof **users);
+			(*users)[(*nusers)++] = xstrdup(db_value(res, r, 0));
+		}
+		db_result_free(&res);
+		if (st == VM_OK) {
+			sql = in_sql("SELECT username FROM admin_quota WHERE username IN (", m, ")");
+			st = vm_sql(vm, sql, (int)m, p, &res, err, "reading quota rows");
+			free(sql);
+			for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
+				*quotas = xreallocarray(*quotas, *nquotas + 1, sizeof **quotas);
+				(*quotas)[(*nquotas)++] = xstrdup(db_value(res, r, 0));
+			}
+			db_result_free(&res);
+		}
+		if (st == VM_OK) {
+			for (size_t i = 0; i < m; i++)
+				p[i] = its[off + i].local;
+			sql = in_sql("SELECT mb.address, d.name FROM admin_mailbox mb JOIN admin_domain d ON d.id = "
+				     "mb.domain_id JOIN admin_user u ON u.id = mb.user_id WHERE mb.address IN (",
+				     m, ")");
+			st = vm_sql(vm, sql, (int)m, p, &res, err, "reading mailboxes");
+			free(sql);
+			for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
+				*mboxes = xreallocarray(*mboxes, *nmboxes + 1, sizeof **mboxes);
+				(*mboxes)[(*nmboxes)++] = xasprintf("%s@%s", db_value(res, r, 0), db_value(res, r, 1));
+			}
+			db_result_free(&res);
+		}
+		free(p);
+	}
+	return st;
+}
+
+static void free_strs(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* auth_group SimpleUsers, as mailbox.c finds or makes it. */
+static enum vm_status simple_users_group(struct vm *vm, char *out, size_t len, struct vm_error *err)
+{
+	struct db_result *res = NULL;
+	enum vm_status st;
+
+	if (!vm->simple_users_group) {
+		if ((st = vm_sql(vm, "SELECT id FROM auth_group WHERE name = 'SimpleUsers'", 0, NULL, &res, err,
+				 "reading groups")) != VM_OK)
+			return st;
+		if (res->nrows)
+			vm->simple_users_group = vm_ll(db_value(res, 0, 0));
+		db_result_free(&res);
+		if (!vm->simple_users_group) {
+			const char *p[1] = {"SimpleUsers"};
+
+			if ((st = vm_sql_insert(vm, "INSERT INTO auth_group (name) VALUES (?)", 1, p,
+						&vm->simple_users_group, err, "adding group SimpleUsers")) != VM_OK)
+				return st;
+		}
+	}
+	snprintf(out, len, "%lld", vm->simple_users_group);
+	return VM_OK;
+}
+
+/* Numbers as text for parameters: one buffer, fixed slots. */
+#define NUMW 24
+
+static enum vm_status insert_chunk(struct vm *vm, const struct bulk_mailbox *items, struct item *its, size_t m,
+				   const char *grp, char **quota_rows, size_t nquota_rows, struct vm_error *err)
+{
+	const char *now = vm_now();
+	const char **p = xcalloc(m * 11, sizeof *p);
+	char *nums = xcalloc(m * 4, NUMW);
+	struct db_result *res = NULL;
+	size_t k, ninsert = 0;
+	char *sql;
+	enum vm_status st;
+
+	/* admin_objectdates: the rows are alike, so any id may go to any mailbox */
+	for (size_t i = 0; i < m; i++) {
+		p[2 * i] = now;
+		p[2 * i + 1] = now;
+	}
+	sql = values_sql("INSERT INTO admin_objectdates (creation, last_modification) VALUES ", m, 2, " RETURNING id");
+	st = vm_sql(vm, sql, (int)(2 * m), p, &res, err, "adding mailbox dates");
+	free(sql);
+	if (st != VM_OK)
+		goto out;
+	if (res->nrows != m) {
+		st = vm_fail(err, VM_ERR_DB, "adding mailbox dates: %zu ids back for %zu rows", res->nrows, m);
+		goto out;
+	}
+	for (size_t i = 0; i < m; i++)
+		its[i].dates_id = vm_ll(db_value(res, i, 0));
+	db_result_free(&res);
+
+	for (size_t i = 0; i < m; i++) {
+		const char **q = p + 11 * i;
+
+		q[0] = its[i].hash;
+		q[1] = now;
+		q[2] = "0";
+		q[3] = its[i].addr;
+		q[4] = its[i].first;
+		q[5] = its[i].last;
+		q[6] = its[i].addr;
+		q[7] = "0";
+		q[8] = (items[i].o.has_enabled && !items[i].o.enabled) ? "0" : "1";
+		q[9] = now;
+		q[10] = "1";
+	}
+	sql = values_sql("INSERT INTO admin_user (password, last_login, is_superuser, username, first_name, "
+			 "last_name, email, is_staff, is_active, date_joined, is_local) VALUES ",
+			 m, 11, " RETURNING id, username");
+	st = vm_sql(vm, sql, (int)(11 * m), p, &res, err, "adding the mailboxes' users");
+	free(sql);
+	for (size_t i = 0; i < 11 * m; i++)
+		p[i] = NULL; /* the hashes: no copies left around */
+	if (st != VM_OK)
+		goto out;
+	/* RETURNING comes back in VALUES order on every engine we know, but that
+	 * is not a documented promise: match by username, starting in order */
+	for (size_t r = 0, hint = 0; r < res->nrows; r++) {
+		const char *u = db_value(res, r, 0 + 1);
+
+		for (k = 0; k < m; k++) {
+			size_t i = (hint + k) % m;
+
+			if (strcmp(its[i].addr, u) == 0) {
+				its[i].user_id = vm_ll(db_value(res, r, 0));
+				hint = i + 1;
+				break;
+			}
+		}
+	}
+	db_result_free(&res);
+	for (size_t i = 0; i < m; i++)
+		if (!its[i].user_id) {
+			st = vm_fail(err, VM_ERR_DB, "adding the mailboxes' users: no id back for %s", its[i].addr);
+			goto out;
+		}
+
+	for (size_t i = 0; i < m; i++) {
+		snprintf(nums + (4 * i) * NUMW, NUMW, "%lld", its[i].user_id);
+		p[2 * i] = nums + (4 * i) * NUMW;
+		p[2 * i + 1] = grp;
+	}
+	sql = values_sql("INSERT INTO admin_user_groups (user_id, group_id) VALUES ", m, 2, NULL);
+	st = vm_sql(vm, sql, (int)(2 * m), p, NULL, err, "adding the users' group");
+	free(sql);
+	if (st != VM_OK)
+		goto out;
+
+	for (size_t i = 0; i < m; i++) {
+		const char **q = p + 6 * i;
+
+		snprintf(nums + (4 * i + 1) * NUMW, NUMW, "%d", its[i].quota);
+		snprintf(nums + (4 * i + 2) * NUMW, NUMW, "%lld", its[i].domain_id);
+		snprintf(nums + (4 * i + 3) * NUMW, NUMW, "%lld", its[i].dates_id);
+		q[0] = its[i].local;
+		q[1] = nums + (4 * i + 1) * NUMW;
+		q[2] = its[i].follows ? "1" : "0";
+		q[3] = nums + (4 * i + 2) * NUMW;
+		q[4] = nums + (4 * i) * NUMW;
+		q[5] = nums + (4 * i + 3) * NUMW;
+	}
+	sql = values_sql("INSERT INTO admin_mailbox (address, quota, use_domain_quota, domain_id, user_id, dates_id) "
+			 "VALUES ",
+			 m, 6, " RETURNING id, user_id");
+	st = vm_sql(vm, sql, (int)(6 * m), p, &res, err, "adding mailboxes");
+	free(sql);
+	if (st != VM_OK)
+		goto out;
+	for (size_t r = 0, hint = 0; r < res->nrows; r++) {
+		long long uid = vm_ll(db_value(res, r, 1));
+
+		for (k = 0; k < m; k++) {
+			size_t i = (hint + k) % m;
+
+			if (its[i].user_id == uid) {
+				its[i].mbox_id = vm_ll(db_value(res, r, 0));
+				hint = i + 1;
+				break;
+			}
+		}
+	}
+	db_result_free(&res);
+
+	/* Dovecot may have made a usage row already (mail before the account):
+	 * keep its figures and attach it, as mailbox_add does */
+	for (size_t i = 0; i < m; i++) {
+		char *mid = nums + (4 * i + 1) * NUMW; /* the quota text is no longer needed */
+
+		if (!its[i].mbox_id) {
+			st = vm_fail(err, VM_ERR_DB, "adding mailboxes: no id back for %s", its[i].addr);
+			goto out;
+		}
+		snprintf(mid, NUMW, "%lld", its[i].mbox_id);
+		if (has_str(quota_rows, nquota_rows, its[i].addr)) {
+			if ((st = vm_sql(vm, "UPDATE admin_quota SET mbox_id = ? WHERE username = ?", 2,
+					 (const char *const[]){mid, its[i].addr}, NULL, err, "adding quota row")) != VM_OK)
+				goto out;
+			continue;
+		}
+		p[2 * ninsert] = mid;
+		p[2 * ninsert + 1] = its[i].addr;
+		ninsert++;
+	}
+	if (ninsert) {
+		sql = values_sql("INSERT INTO admin_quota (mbox_id, username, bytes, messages) VALUES ", ninsert, 2, NULL);
+		/* values_sql wrote (?,?) groups: bytes and messages are constants */
+		{
+			char *fixed = xmalloc(strlen(sql) * 2);
+			const char *s = sql;
+			char *d = fixed;
+
+			while (*s) {
+				if (s[0] == '?' && s[1] == ')') {
+					memcpy(d, "?,0,0)", 6);
+					d += 6;
+					s += 2;
+				} else {
+					*d++ = *s++;
+				}
+			}
+			*d = '\0';
+			free(sql);
+			sql = fixed;
+		}
+		st = vm_sql(vm, sql, (int)(2 * ninsert), p, NULL, err, "adding quota rows");
+		free(sql);
+	}
+out:
+	db_result_free(&res);
+	free(p);
+	free(nums);
+	return st;
+}
+
+static void record_change(struct vm *vm, const struct bulk_mailbox *b, const struct item *it)
+{
+	char mbuf[32];
+	struct change *c = change_begin(&vm->changes, CHANGE_ADD, "mailbox", it->addr);
+
+	change_field(c, "quota", NULL, it->follows ? "domain" : fmt_mb(it->quota, 1, mbuf, sizeof mbuf));
+	if (it->follows)
+		change_field(c, "quota_mb", NULL, fmt_mb(it->quota, 1, mbuf, sizeof mbuf));
+	if (*it->first || *it->last) {
+		char *nm = xasprintf("%s%s%s", it->first, *it->last ? " " : "", it->last);
+
+		change_field(c, "name", NULL, nm);
+		free(nm);
+	}
+	change_field(c, "enabled", NULL, !(b->o.has_enabled && !b->o.enabled) ? "yes" : "no");
+	change_field(c, "password", NULL, "(set)");
+}
+
+struct addr_idx {
+	const char *addr;
+	size_t i;
+};
+
+static int cmp_addr_idx(const void *a, const void *b)
+{
+	const struct addr_idx *x = a, *y = b;
+	int c = strcmp(x->addr, y->addr);
+
+	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+enum vm_status bulk_mailbox_add(struct vm *vm, const struct bulk_mailbox *items, size_t n, size_t *failed,
+				struct vm_error *err)
+{
+	struct item *its = xcalloc(n ? n : 1, sizeof *its);
+	struct dom_cache *cache = NULL;
+	size_t ncache = 0, limit = n, nusers = 0, nmboxes = 0, nquotas = 0;
+	char **users = NULL, **mboxes = NULL, **quotas = NULL;
+	unsigned char *dup = NULL;
+	struct vm_error first_err = {0};
+	enum vm_status st = VM_OK, first_st = VM_OK;
+	struct hash_job *jobs = NULL;
+	size_t *job_of = NULL, njobs = 0;
+	char grp[32];
+
+	*failed = 0;
+	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
+		goto out_nodb;
+	/* 1. what needs no row of the mailboxes: the first refusal bounds the run */
+	for (size_t i = 0; i < n; i++) {
+		int dberr;
+
+		st = check_local(vm, &items[i], &its[i], &cache, &ncache, &dberr, err);
+		if (st != VM_OK) {
+			if (dberr) {
+				*failed = i;
+				goto out;
+			}
+			limit = i;
+			first_st = st;
+			first_err = *err;
+			st = VM_OK;
+			break;
+		}
+	}
+	/* 2. existing mailboxes and logins, and repeats within the run */
+	if ((st = read_existing(vm, its, limit, &users, &nusers, &mboxes, &nmboxes, &quotas, &nquotas, err)) != VM_OK)
+		goto out;
+	qsort(users, nusers, sizeof *users, cmp_str);
+	qsort(mboxes, nmboxes, sizeof *mboxes, cmp_str);
+	qsort(quotas, nquotas, sizeof *quotas, cmp_str);
+	dup = xcalloc(limit ? limit : 1, 1);
+	{
+		struct addr_idx *ai = xcalloc(limit ? limit : 1, sizeof *ai);
+
+		for (size_t i = 0; i < limit; i++)
+			ai[i] = (struct addr_idx){its[i].addr, i};
+		qsort(ai, limit, sizeof *ai, cmp_addr_idx);
+		for (size_t i = 1; i < limit; i++)
+			if (strcmp(ai[i].addr, ai[i - 1].addr) == 0)
+				dup[ai[i].i] = 1;
+		free(ai);
+	}
+	/* 3. the hashes still to make or check, on all cores */
+	jobs = xcalloc(limit ? limit : 1, sizeof *jobs);
+	job_of = xcalloc(limit ? limit : 1, sizeof *job_of);
+	for (size_t i = 0; i < limit; i++) {
+		job_of[i] = (size_t)-1;
+		if (items[i].hash || (items[i].o.password && items[i].o.password_hash))
+			continue;
+		jobs[njobs].plain = items[i].o.password;
+		jobs[njobs].given = items[i].o.password ? NULL : items[i].o.password_hash;
+		job_of[i] = njobs++;
+	}
+	bulk_hash_all(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT", jobs, njobs);
+	/* 4. the first refusal, in mailbox_add's order of checks */
+	for (size_t i = 0; i < limit; i++) {
+		const struct bulk_mailbox *b = &items[i];
+
+		if (dup[i] || has_str(mboxes, nmboxes, its[i].addr))
+			st = vm_fail(err, VM_ERR_EXISTS, "mailbox %s already exists", its[i].addr);
+		else if (has_str(users, nusers, its[i].addr))
+			st = vm_fail(err, VM_ERR_EXISTS, "mailbox %s: an account with that login already exists",
+				     its[i].addr);
+		else if (b->o.password && b->o.password_hash)
+			st = vm_fail(err, VM_ERR_USAGE, "give password= or password-hash=, not both");
+		else if (b->hash)
+			snprintf(its[i].hash, sizeof its[i].hash, "%s", b->hash);
+		else if (jobs[job_of[i]].ok)
+			memcpy(its[i].hash, jobs[job_of[i]].out, sizeof its[i].hash);
+		else if (b->o.password) /* again, for its message */
+			st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
+					   b->o.password, its[i].hash, err);
+		else
+			st = password_check_hash(b->o.password_hash, its[i].hash, err);
+		if (st != VM_OK) {
+			*failed = i;
+			goto out;
+		}
+	}
+	if (first_st != VM_OK) {
+		*failed = limit;
+		*err = first_err;
+		st = first_st;
+		goto out;
+	}
+	/* 5. the rows, BULK_CHUNK mailboxes a statement */
+	if (n && (st = simple_users_group(vm, grp, sizeof grp, err)) != VM_OK)
+		goto out;
+	for (size_t off = 0; off < n; off += BULK_CHUNK) {
+		size_t m = n - off < BULK_CHUNK ? n - off : BULK_CHUNK;
+
+		if ((st = insert_chunk(vm, items + off, its + off, m, grp, quotas, nquotas, err)) != VM_OK) {
+			*failed = off;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		record_change(vm, &items[i], &its[i]);
+out:
+	{
+		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
+
+		if (st == VM_OK)
+			st = st2;
+	}
+out_nodb:
+	for (size_t i = 0; i < n; i++)
+		explicit_bzero(its[i].hash, sizeof its[i].hash);
+	if (jobs) {
+		explicit_bzero(jobs, (limit ? limit : 1) * sizeof *jobs);
+		free(jobs);
+	}
+	free(job_of);
+	free(its);
+	free(cache);
+	free(dup);
+	free_strs(users, nusers);
+	free_strs(mboxes, nmboxes);
+	free_strs(quotas, nquotas);
+	return st;
+}
