@@ -14,6 +14,7 @@
 #include "core/reopen.h"
 #include "core/stmt.h"
 #include "db/xalloc.h"
+#include "tui/monitor.h"
 #include "tui/ui.h"
 
 volatile sig_atomic_t ui_signal;
@@ -342,13 +343,11 @@ int tui_main(struct vm *vm, const struct tui_opts *o)
 	struct ui ui;
 	struct sigaction sa;
 
+	if (o->monitor)
+		return monitor_main(vm, o);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "vmailadm: the console needs a terminal; give a statement or -f FILE to run "
 				"without one (vmailadm --help)\n");
-		return 2;
-	}
-	if (o->monitor) {
-		fprintf(stderr, "vmailadm: --monitor is not available yet\n");
 		return 2;
 	}
 	memset(&ui, 0, sizeof ui);
