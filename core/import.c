@@ -184,10 +184,140 @@ static enum vm_status import_row(struct vm *vm, const struct csv_row *r, struct 
 			return st;
 		return domainalias_add(vm, field(r, 1), field(r, 2), 1, en, err);
 	}
-	/* alias, forward, dlist: the kind follows from the recipients */
-	if ((st = csv_bool(field(r, 2), "enabled", &en, err)) != VM_OK)
-		return st;
-	return alias_add(vm, field(r, 1), (const char *const *)(r->fields + 3), r->nfields - 3, 1, en, err);
+	return VM_OK; /* aliases: import_aliases */
+}
+
+static int is_alias_row(const struct csv_row *r)
+{
+	return strcasecmp(r->fields[0], "alias") == 0 || strcasecmp(r->fields[0], "forward") == 0 ||
+	       strcasecmp(r->fields[0], "dlist") == 0;
+}
+
+struct al_key {
+	const char *addr;
+	size_t idx;
+};
+
+static int cmp_al_key(const void *a, const void *b)
+{
+	return strcasecmp(((const struct al_key *)a)->addr, ((const struct al_key *)b)->addr);
+}
+
+/* Index (into rows) of the alias row for addr, or -1. */
+static long alias_row_of(const struct al_key *keys, size_t n, const char *addr)
+{
+	struct al_key k = {addr, 0}, *hit = n ? bsearch(&k, keys, n, sizeof *keys, cmp_al_key) : NULL;
+
+	return hit ? (long)hit->idx : -1;
+}
+
+static enum vm_status alias_fail(const char *fname, const struct csv_row *r, enum vm_status st,
+				 struct vm_error *err)
+{
+	char msg[sizeof err->msg];
+
+	snprintf(msg, sizeof msg, "%s", err->msg);
+	return vm_fail(err, st, "%s:%d: %s", fname, r->line, msg);
+}
+
+/* alias, forward, dlist rows (the kind follows from the recipients), after
+ * everything else. An alias may list aliases of later rows, or form a cycle
+ * with them (export csv writes them so): each is first added with its other
+ * recipients, then completed with alias_set once every alias exists. */
+static enum vm_status import_aliases(struct vm *vm, const char *fname, const struct csv_doc *doc,
+				     struct vm_error *err)
+{
+	struct al_key *keys = xcalloc(doc->n + 1, sizeof *keys);
+	unsigned char *state = xcalloc(doc->n + 1, 1); /* 0 not alias, 1 to add, 2 added, 3 added partly */
+	size_t nk = 0, left = 0;
+	enum vm_status st = VM_OK;
+	int progress = 1;
+
+	for (size_t i = 0; i < doc->n; i++)
+		if (is_alias_row(&doc->rows[i])) {
+			keys[nk++] = (struct al_key){doc->rows[i].fields[1], i};
+			state[i] = 1;
+		}
+	qsort(keys, nk, sizeof *keys, cmp_al_key);
+	/* rounds: add what lists no alias still missing; then the rest with their other recipients */
+	while (st == VM_OK && progress) {
+		progress = 0;
+		left = 0;
+		for (size_t i = 0; i < doc->n && st == VM_OK; i++) {
+			const struct csv_row *r = &doc->rows[i];
+			size_t k;
+			int en;
+
+			if (state[i] != 1)
+				continue;
+			for (k = 3; k < r->nfields; k++) {
+				long j = alias_row_of(keys, nk, r->fields[k]);
+
+				if (j >= 0 && (size_t)j != i && state[j] == 1)
+					break;
+			}
+			if (k < r->nfields) {
+				left++;
+				continue;
+			}
+			if ((st = csv_bool(field(r, 2), "enabled", &en, err)) == VM_OK)
+				st = alias_add(vm, field(r, 1), (const char *const *)(r->fields + 3), r->nfields - 3, 1, en, err);
+			if (st != VM_OK)
+				st = alias_fail(fname, r, st, err);
+			state[i] = 2;
+			progress = 1;
+		}
+		if (st == VM_OK && !progress && left) {
+			/* a cycle: add the first waiting alias with its other recipients */
+			for (size_t i = 0; i < doc->n; i++) {
+				const struct csv_row *r = &doc->rows[i];
+				const char **some;
+				size_t ns = 0;
+				int en;
+
+				if (state[i] != 1)
+					continue;
+				some = xcalloc(r->nfields, sizeof *some);
+				for (size_t k = 3; k < r->nfields; k++) {
+					long j = alias_row_of(keys, nk, r->fields[k]);
+
+					if (!(j >= 0 && (size_t)j != i && state[j] == 1))
+						some[ns++] = r->fields[k];
+				}
+				if (!ns) {
+					free(some);
+					continue;
+				}
+				if ((st = csv_bool(field(r, 2), "enabled", &en, err)) == VM_OK)
+					st = alias_add(vm, field(r, 1), some, ns, 1, en, err);
+				free(some);
+				if (st != VM_OK)
+					st = alias_fail(fname, r, st, err);
+				state[i] = 3;
+				progress = 1;
+				break;
+			}
+			if (st == VM_OK && !progress)
+				for (size_t i = 0; i < doc->n; i++)
+					if (state[i] == 1) {
+						st = vm_fail(err, VM_ERR_INVALID,
+							     "%s:%d: alias %s lists only aliases that list it back: nothing to start from",
+							     fname, doc->rows[i].line, doc->rows[i].fields[1]);
+						break;
+					}
+		}
+	}
+	for (size_t i = 0; i < doc->n && st == VM_OK; i++)
+		if (state[i] == 3) {
+			const struct csv_row *r = &doc->rows[i];
+
+			if ((st = alias_set(vm, field(r, 1), (const char *const *)(r->fields + 3), r->nfields - 3, 0, 0, err)) !=
+			    VM_OK)
+				st = alias_fail(fname, r, st, err);
+		}
+	free(keys);
+	free(state);
+	return st;
 }
 
 enum vm_status cmd_import_csv(struct vm *vm, struct args *a, struct vm_error *err)
@@ -217,7 +347,7 @@ enum vm_status cmd_import_csv(struct vm *vm, struct args *a, struct vm_error *er
 			i = j;
 			continue;
 		}
-		if ((st = import_row(vm, &doc.rows[i], err)) != VM_OK) {
+		if (!is_alias_row(&doc.rows[i]) && (st = import_row(vm, &doc.rows[i], err)) != VM_OK) {
 			char msg[sizeof err->msg];
 
 			snprintf(msg, sizeof msg, "%s", err->msg);
@@ -225,6 +355,8 @@ enum vm_status cmd_import_csv(struct vm *vm, struct args *a, struct vm_error *er
 		}
 		i++;
 	}
+	if (st == VM_OK)
+		st = import_aliases(vm, a->pos[0], &doc, err);
 	{
 		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
 
