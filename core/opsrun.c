@@ -30,7 +30,19 @@ struct runner {
 	char *root_real; /* its realpath */
 	int rootfd;
 	const char *pause_after; /* test hook */
+	char **kept_renames;     /* sources of renames that failed in this run */
+	size_t nkept;
 };
+
+/* 1 if a rename from path failed earlier in this run: the files there belong
+ * to a renamed mailbox, and a later delete of that path must wait for it. */
+static int rename_kept(const struct runner *r, const char *path)
+{
+	for (size_t i = 0; i < r->nkept; i++)
+		if (strcmp(r->kept_renames[i], path) == 0)
+			return 1;
+	return 0;
+}
 
 /* A home below the root: <root>/<dir>/<name>. */
 struct home {
@@ -509,11 +521,20 @@ enum vm_status ops_run(struct vm *vm, const struct opsrun_opts *o, struct opsrun
 			int ok;
 
 			after = op->id;
-			if (strcmp(op->type, "rename") == 0)
-				ok = do_rename(&r, op);
-			else if (strcmp(op->type, "delete") == 0)
-				ok = do_delete(&r, op);
-			else {
+			if (strcmp(op->type, "rename") == 0) {
+				if (!(ok = do_rename(&r, op))) {
+					r.kept_renames = xreallocarray(r.kept_renames, r.nkept + 1, sizeof *r.kept_renames);
+					r.kept_renames[r.nkept++] = xstrdup(op->argument);
+				}
+			} else if (strcmp(op->type, "delete") == 0) {
+				if (rename_kept(&r, op->argument)) {
+					oplog(&r, "Delete %s waits: an earlier rename from there is still pending (kept)",
+					      op->argument);
+					ok = 0;
+				} else {
+					ok = do_delete(&r, op);
+				}
+			} else {
 				oplog(&r, "operation %lld: unknown type '%s' (kept)", op->id, op->type);
 				ok = 0;
 			}
@@ -536,6 +557,9 @@ out:
 		close(lockfd); /* releases the lock */
 	if (r.rootfd >= 0)
 		close(r.rootfd);
+	for (size_t i = 0; i < r.nkept; i++)
+		free(r.kept_renames[i]);
+	free(r.kept_renames);
 	free(r.root_cfg);
 	free(r.root_real);
 	return st;

@@ -182,6 +182,16 @@ for e in $VMAILADM_ENGINES; do
 	rm -rf "$root/c.test/q"
 	check_rc "$e: retried after the obstacle is gone" 0 V ops run
 	check_eq "$e: moved on retry" "$(ls "$root/c.test" | tr '\n' ' ')|$(nops)" "q x2 |0"
+	# a delete of a path whose rename failed waits for it: those files are the renamed mailbox's
+	V mailbox rename x2@c.test x3@c.test >/dev/null
+	mkdir "$root/c.test/x3"
+	V mailbox add x2@c.test password=p >/dev/null && V mailbox del x2@c.test >/dev/null
+	check_rc "$e: rename blocked, delete of its source" 1 V ops run
+	check_contains "$e: the delete waits for the rename" "$ERR" "Delete $root/c.test/x2 waits"
+	check_eq "$e: renamed mailbox's files not deleted" "$([ -d "$root/c.test/x2/Maildir" ] && echo kept)|$(nops)" "kept|2"
+	rmdir "$root/c.test/x3"
+	check_rc "$e: both done once the obstacle is gone" 0 V ops run
+	check_eq "$e: files at the new home" "$([ -d "$root/c.test/x3/Maildir" ] && echo x3)|$(ls "$root/c.test" | tr '\n' ' ')|$(nops)" "x3|q x3 |0"
 
 	# ---- hostile rows: refused, kept, nothing outside touched
 	ln -s "$base/outside" "$root/evil.test"
@@ -196,7 +206,7 @@ for e in $VMAILADM_ENGINES; do
 	check_rc "$e: hostile rows refused" 1 V ops run
 	check_eq "$e: every hostile row kept" "$(nops)" 13
 	check_eq "$e: nothing outside touched" "$(cat "$base/outside/keep")|$([ -d "$base/outside/x" ] && echo x)|$(ls -A /etc | wc -l)|$(ls "$root/c.test" | tr '\n' ' ')" \
-		"precious|x|$before_etc|link q x2 "
+		"precious|x|$before_etc|link q x3 "
 	check_eq "$e: links left as they were" "$(readlink "$root/evil.test")|$(readlink "$root/c.test/link")" "$base/outside|$base/outside"
 	for why in "the path contains '..'" "it is the mail root itself" "the path is empty" "outside the mail root" \
 		"not an absolute path" "a symbolic link or a file is on the way" "it is a symbolic link" "not a mailbox home"; do
