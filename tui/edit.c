@@ -222,12 +222,12 @@ static enum vm_status mailbox_submit(struct ui *ui, struct form_spec *f, void *v
 	enum vm_status st;
 
 	if (strcmp(fl[MF_PW1].value, fl[MF_PW2].value) != 0) {
-		snprintf(fl[MF_PW2].error, sizeof fl[MF_PW2].error, "the two passwords differ");
-		return vm_fail(err, VM_ERR_INVALID, "password: the two entries differ");
+		snprintf(fl[MF_PW2].error, sizeof fl[MF_PW2].error, "the two passwords differ: type them again");
+		return vm_fail(err, VM_ERR_INVALID, "%s", "");
 	}
 	if (c->is_new && !fl[MF_PW1].value[0]) {
-		snprintf(fl[MF_PW1].error, sizeof fl[MF_PW1].error, "a password is required (^G generates one)");
-		return vm_fail(err, VM_ERR_INVALID, "password: a new mailbox needs one (^G generates one)");
+		snprintf(fl[MF_PW1].error, sizeof fl[MF_PW1].error, "a new mailbox needs a password (^G generates one)");
+		return vm_fail(err, VM_ERR_INVALID, "%s", "");
 	}
 	snprintf(address, sizeof address, "%.64s@%s", fl[MF_LOCAL].value, c->domain);
 	if ((st = tx_open(ui, err)) != VM_OK)
@@ -368,8 +368,8 @@ static enum vm_status alias_submit(struct ui *ui, struct form_spec *f, void *vct
 	else
 		snprintf(address, sizeof address, "%s", c->address);
 	if (!fl[1].value[0]) {
-		snprintf(fl[1].error, sizeof fl[1].error, "at least one recipient");
-		return vm_fail(err, VM_ERR_INVALID, "recipients: at least one");
+		snprintf(fl[1].error, sizeof fl[1].error, "give at least one recipient");
+		return vm_fail(err, VM_ERR_INVALID, "%s", "");
 	}
 	if ((st = tx_open(ui, err)) != VM_OK)
 		return st;

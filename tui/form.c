@@ -204,7 +204,8 @@ int form_run(struct ui *ui, struct form_spec *f)
 						done = 1;
 						break;
 					}
-					if (!form_field_error(f, err.msg))
+					/* an empty message: submit put it next to a field itself */
+					if (err.msg[0] && !form_field_error(f, err.msg))
 						snprintf(bottom, sizeof bottom, "%s", err.msg);
 					/* the values shown may have been re-read (a conflict) */
 					for (int i = 0; i < f->nfields; i++)

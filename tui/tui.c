@@ -180,13 +180,15 @@ static void draw_status(struct ui *ui)
 	struct list *l = ui->top ? ui->top->list : NULL;
 	int n;
 
-	n = snprintf(st, sizeof st, " %s | user: %s%s | %s", ui->dbdesc, a->login[0] ? a->login : "superuser",
-		     a->origin[0] ? (strcmp(a->origin, "local") == 0 ? " (local)" : " (ssh)") : "",
-		     ui->vm->read_only ? "READ-ONLY" : "read-write");
+	/* what matters most first: a narrow terminal cuts the end */
+	n = snprintf(st, sizeof st, " %s", ui->vm->read_only ? "READ-ONLY" : "read-write");
+	if (l && l->nmarks && n > 0 && (size_t)n < sizeof st)
+		n += snprintf(st + n, sizeof st - (size_t)n, " | %zu marked", l->nmarks);
 	if (l && l->filter[0] && n > 0 && (size_t)n < sizeof st)
 		n += snprintf(st + n, sizeof st - (size_t)n, " | search: %s", l->filter);
-	if (l && l->nmarks && n > 0 && (size_t)n < sizeof st)
-		snprintf(st + n, sizeof st - (size_t)n, " | %zu marked", l->nmarks);
+	if (n > 0 && (size_t)n < sizeof st)
+		snprintf(st + n, sizeof st - (size_t)n, " | user: %s%s | %s", a->login[0] ? a->login : "superuser",
+			 a->origin[0] ? (strcmp(a->origin, "local") == 0 ? " (local)" : " (ssh)") : "", ui->dbdesc);
 	draw_cell(ui, LINES - 1, 0, st, COLS, ui->attrs[UIC_STATUS], 0);
 }
 

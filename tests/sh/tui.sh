@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# tests/sh/tui.sh: the console driven in a real terminal (tmux, 80x24): keys are typed
+# into the real binary, the screen is dumped and compared with tests/tui/expected/*.txt
+# (or searched for what a user would look for), and the rows are checked with the
+# engine's own client. SQLite gets every scenario; PostgreSQL and MariaDB the browse
+# and create ones.
+. "$(dirname "$0")/../lib.sh"
+
+EXPECTED=$VT_ROOT/tests/tui/expected
+command -v tmux >/dev/null || { fail "tmux is not installed"; test_done; }
+# a private tmux server, so a test never touches the user's sessions
+# (a new one for each start: a server still shutting down cannot be reused)
+TMUX_N=0
+TMUX_SOCK=$TEST_TMP/tmux.0.sock
+tm() { tmux -S "$TMUX_SOCK" "$@"; }
+at_exit 'tm kill-server 2>/dev/null'
+
+# tui_start URL [ENV=VALUE...] [-- ARGS...]: starts the console in an 80x24 pane
+tui_start() {
+	local url=$1 envs=() args=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	[ "${1:-}" = -- ] && shift
+	args=("$@")
+	tm kill-server 2>/dev/null
+	TMUX_N=$((TMUX_N + 1))
+	TMUX_SOCK=$TEST_TMP/tmux.$TMUX_N.sock
+	printf '%q ' env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC "${envs[@]}" "$VMAILADM" -d "$url" "${args[@]}" \
+		>"$TEST_TMP/cmd"
+	# the pane outlives the program, so what it leaves on the terminal can be read
+	tm new-session -d -s t -x 80 -y 24 "$(cat "$TEST_TMP/cmd"); echo \"[exit \$?]\"; sleep 60"
+	wait_for "1 Domains" || fail "the console did not start" "$(screen)"
+}
+keys() { tm send-keys -t t "$@"; sleep 0.15; }
+# literal text (no key names)
+type_text() { tm send-keys -t t -l "$1"; sleep 0.1; }
+screen() { tm capture-pane -p -t t | sed "s#$TEST_TMP#TMP#g"; }
+# wait_for TEXT: until the screen shows TEXT (5 s at most)
+wait_for() {
+	local i
+	for i in $(seq 50); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# expect WHAT TEXT: the screen shows TEXT (waiting for it)
+expect() {
+	if wait_for "$2"; then pass "$1"; else fail "$1" "the screen does not show: $2" "$(screen)"; fi
+}
+# golden WHAT FILE: the screen equals tests/tui/expected/FILE.txt, but for the status
+# line (it names the database file and the user running the test)
+golden() {
+	local got
+	sleep 0.3
+	got=$(screen | sed '$d')
+	if [ -n "${VMAILADM_TUI_UPDATE:-}" ]; then
+		printf '%s\n' "$got" >"$EXPECTED/$2.txt"
+	fi
+	if diff -u "$EXPECTED/$2.txt" <(printf '%s\n' "$got") >"$TEST_TMP/diff"; then
+		pass "$1"
+	else
+		fail "$1" "$(cat "$TEST_TMP/diff")"
+	fi
+}
+
+seed() {
+	local url=$1
+	"$VMAILADM" -d "$url" -q -f - <<'SCRIPT' >/dev/null || fail "seed $url"
+db init
+domain add example.com quota=1G
+domain add b.test
+mailbox add alice@example.com password=x quota=100M name="Alice Ärger"
+mailbox add bob@example.com password=x quota=100M name="Bob Builder"
+mailbox add carol@example.com password=x quota=100M
+alias add info@example.com alice@example.com bob@example.com
+domainalias add alias.test example.com
+SCRIPT
+}
+
+# ---------------------------------------------------------------- SQLite: everything
+url=$(new_db sqlite tui) || { fail "new_db"; test_done; }
+seed "$url"
+# usage to draw: 50 of 100 MB for alice (as Dovecot's quota dict writes it)
+sql sqlite "$url" "UPDATE admin_quota SET bytes = 52428800, messages = 7 WHERE username = 'alice@example.com'"
+# a name with control characters must not reach the terminal raw
+sql sqlite "$url" "UPDATE admin_user SET first_name = 'Esc' || char(27) || '[2J' WHERE username = 'carol@example.com'"
+
+tui_start "$url"
+golden "sqlite: the domains screen" domains
+keys j Enter
+expect "sqlite: Enter drills down into the mailboxes" "Mailboxes of example.com"
+golden "sqlite: the mailboxes screen (usage bar, escaped control characters)" mailboxes
+keys Tab
+expect "sqlite: Tab shows the domain's aliases" "info@example.com"
+expect "sqlite: the alias's kind and recipients" "dlist     alice@example.com,bob@example.com"
+keys Tab
+expect "sqlite: then its domain aliases" "alias.test"
+keys Escape
+expect "sqlite: Esc goes back" "USED/ALLOCATED"
+keys '?' NPage
+expect "sqlite: the help screen lists the statement a key runs" "[domain add]"
+keys q
+
+# create a domain through the form; bad input first
+keys a
+expect "sqlite: a opens the new domain form" "New domain"
+type_text "bad..name"
+keys Tab C-u
+type_text "2G"
+keys Enter
+expect "sqlite: the form refuses a bad name, next to the field" "has an empty label"
+check_eq "sqlite: nothing was written" "$(sql sqlite "$url" "SELECT count(*) FROM admin_domain WHERE name LIKE 'bad%'")" 0
+keys Up C-u
+type_text "new.test"
+keys Enter
+expect "sqlite: the new domain is listed" "new.test"
+check_eq "sqlite: the domain row" "$(sql sqlite "$url" "SELECT name, quota, enabled FROM admin_domain WHERE name = 'new.test'")" "new.test|2048|1"
+# Esc cancels with nothing changed
+keys a
+type_text "cancelled.test"
+keys Escape
+check_eq "sqlite: Esc cancels the form" "$(sql sqlite "$url" "SELECT count(*) FROM admin_domain WHERE name = 'cancelled.test'")" 0
+
+# a mailbox through the form, resizing the terminal in the middle
+keys Home j Enter
+expect "sqlite: back in example.com" "Mailboxes of example.com"
+keys a
+expect "sqlite: the new mailbox form" "New mailbox in example.com"
+type_text "dave"
+keys Tab
+type_text "Dave Dürr"
+tm resize-window -t t -x 100 -y 30
+sleep 0.3
+expect "sqlite: a resize keeps what was typed in the form" "Dave Dürr"
+tm resize-window -t t -x 80 -y 24
+keys Tab C-u
+type_text "50M"
+keys Tab Tab
+type_text "s3cret-one"
+keys Tab
+type_text "s3cret-two"
+keys Enter
+expect "sqlite: two different passwords are refused" "the two passwords differ"
+keys C-u
+type_text "s3cret-one"
+keys Enter
+expect "sqlite: the new mailbox is listed" "dave@example.com"
+check_eq "sqlite: the mailbox row" \
+	"$(sql sqlite "$url" "SELECT u.first_name, u.last_name, mb.quota, substr(u.password, 1, 15) FROM admin_mailbox mb JOIN admin_user u ON u.id = mb.user_id WHERE u.username = 'dave@example.com'")" \
+	"Dave|Dürr|50|{SHA512-CRYPT}\$"
+check_contains "sqlite: the screen never shows the password" "$(screen)" "dave"
+case $(screen) in *s3cret*) fail "sqlite: the password is on the screen" ;; *) pass "sqlite: the password is not on the screen" ;; esac
+
+# delete with a confirmation that says what happens
+keys Home
+keys d
+expect "sqlite: the confirmation counts the aliases pointing at the mailbox" "1 alias(es) point at this mailbox"
+expect "sqlite: and says the files are queued" "will be queued for removal"
+keys n
+check_eq "sqlite: n keeps the mailbox" "$(sql sqlite "$url" "SELECT count(*) FROM admin_mailbox WHERE address = 'alice'")" 1
+keys d
+keys y
+expect "sqlite: the deletion is reported" "1 mailbox(s) deleted"
+check_eq "sqlite: y deletes it" "$(sql sqlite "$url" "SELECT count(*) FROM admin_mailbox WHERE address = 'alice'")" 0
+check_eq "sqlite: its files are queued" "$(sql sqlite "$url" "SELECT type FROM admin_mailboxoperation")" "delete"
+
+# search by prefix, done by the database
+keys /
+type_text "ca"
+expect "sqlite: / shows the matches while typing" "search: ca"
+golden "sqlite: the search result" search
+keys Enter Escape
+expect "sqlite: Esc clears the search" "bob@example.com"
+
+# marks and one bulk action
+keys Home Space Space
+expect "sqlite: two rows marked" "2 marked"
+keys -- -
+expect "sqlite: one confirmation for the marked rows" "Disable 2 mailbox(s)?"
+keys y
+expect "sqlite: the bulk action is reported" "2 mailbox(s) disabled"
+check_eq "sqlite: both disabled in one go" \
+	"$(sql sqlite "$url" "SELECT username, is_active FROM admin_user WHERE username IN ('bob@example.com', 'carol@example.com') ORDER BY username")" \
+	"bob@example.com|0
+carol@example.com|0"
+
+# q goes back, asks before quitting with marks, then quits and restores the terminal
+keys q
+expect "sqlite: q goes back to the domains" "USED/ALLOCATED"
+keys q
+expect "sqlite: quitting exits 0" "[exit 0]"
+
+# monochrome: TERM=vt100 and NO_COLOR draw no colour
+for mono in "TERM=vt100" "NO_COLOR=1"; do
+	tui_start "$url" "$mono"
+	if tm capture-pane -p -e -t t | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*4[0-7]m'; then
+		fail "sqlite: $mono draws without colour" "$(tm capture-pane -p -e -t t | cat -v | head -5)"
+	else
+		pass "sqlite: $mono draws without colour"
+	fi
+	expect "sqlite: $mono still shows the cursor row" "> b.test"
+done
+tui_start "$url"
+if tm capture-pane -p -e -t t | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*4[0-7]m'; then
+	pass "sqlite: colours are used on a colour terminal"
+else
+	fail "sqlite: colours are used on a colour terminal"
+fi
+
+# SIGTERM (and SIGHUP of a dropped SSH connection): the terminal is restored
+pid=$(pgrep -n -f "vmailadm -d $url" || true)
+if [ -n "$pid" ]; then
+	kill -TERM "$pid"
+	expect "sqlite: SIGTERM ends the console with a message" "stopped by signal 15"
+	expect "sqlite: and a non-zero status" "[exit 1]"
+else
+	fail "sqlite: find the console's pid"
+fi
+
+# read-only: no write is offered
+tui_start "$url" -- --read-only
+expect "sqlite: the status line says read-only" "READ-ONLY"
+keys a
+expect "sqlite: read-only offers no add" "read-only session: add is not available"
+tm kill-server 2>/dev/null
+
+# ---------------------------------------------------------------- the servers: browse and create
+for engine in $VMAILADM_ENGINES; do
+	[ "$engine" = sqlite ] && continue
+	url=$(new_db "$engine" tui_$engine) || { fail "$engine: new_db"; continue; }
+	seed "$url"
+	tui_start "$url"
+	expect "$engine: the domains are listed" "example.com          yes          1G         3       1"
+	keys j Enter
+	expect "$engine: drill down" "bob@example.com"
+	keys End
+	expect "$engine: End shows the last mailbox" ">  carol@example.com"
+	keys Escape a
+	type_text "srv.test"
+	keys Enter
+	expect "$engine: the new domain is listed" "srv.test"
+	check_eq "$engine: the domain row" "$(sql "$engine" "$url" "SELECT name, quota FROM admin_domain WHERE name = 'srv.test'")" "srv.test|0"
+	tm kill-server 2>/dev/null
+done
+rm -f "$TEST_TMP"/tmux.*.sock
+
+test_done
