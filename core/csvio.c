@@ -230,7 +230,10 @@ void csv_write_row(FILE *out, char sep, const char *const *fields, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const char *f = fields[i] ? fields[i] : "";
 		size_t l = strlen(f);
-		int quote = strchr(f, sep) || strpbrk(f, "\"\r\n") || (l && (f[0] == ' ' || f[l - 1] == ' '));
+		/* a lone empty field is quoted (an empty line is skipped on reading),
+		 * and so is one starting with U+FEFF (it would be read as a BOM) */
+		int quote = strchr(f, sep) || strpbrk(f, "\"\r\n") || (l && (f[0] == ' ' || f[l - 1] == ' ')) ||
+			    (n == 1 && l == 0) || strncmp(f, "\xef\xbb\xbf", 3) == 0;
 
 		if (i)
 			fputc(sep, out);
