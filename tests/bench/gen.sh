@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# tests/bench/gen.sh ENGINE URL N: fills a fresh database (made by `vmailadm db init`) with
+# N mailboxes (user, mailbox, admin_quota row with usage) spread over max(1, N/1000)
+# domains, half of them in the first domain (the big customer), and N/5 aliases, by bulk
+# SQL (generate_series / MariaDB's seq_1_to_N / a recursive CTE), not one statement per
+# row. vmailadm's triggers are dropped for the load and put back by `vmailadm db upgrade`,
+# which also fills the copies and the per-domain rollup. Needs $VMAILADM and tests/lib.sh.
+set -eu
+VT_LIB_TOOLS=1
+. "$(dirname "$0")/../lib.sh"
+e=$(vt_engine "$1"); url=$2; n=$3
+d=$(( n / 1000 )); [ "$d" -ge 1 ] || d=1
+a=$(( n / 5 ))
+# domain of mailbox g: even ones in domain 1, the others spread over all
+dom="(CASE WHEN g % 2 = 0 THEN 1 ELSE 1 + g % $d END)"
+quota="(CASE WHEN g % 50 = 0 THEN 0 ELSE 100 + g % 900 END)"
+bytes="((100 + g % 900) * 1048576 / 1000 * ((g * 7919) % 1100))"
+msgs="((g * 31) % 5000)"
+case $e in
+pgsql)
+	s() { echo "generate_series(1, $1) AS s(g)"; }
+	cat_() { local IFS='|'; echo "$*" | sed 's/|/ || /g'; }
+	pre=""
+	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill ON admin_quota; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota ON admin_mailbox;"
+	t=true; f=false ;;
+mysql)
+	s() { echo "(SELECT seq AS g FROM seq_1_to_$1) s"; }
+	cat_() { local IFS=','; echo "CONCAT($*)"; }
+	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_ins; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_upd;"
+	t=1; f=0 ;;
+sqlite)
+	s() { echo "s"; }
+	cat_() { local IFS='|'; echo "$*" | sed 's/|/ || /g'; }
+	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill; DROP TRIGGER IF EXISTS vmailadm_quota_changed; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_ins; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_upd;"
+	t=1; f=0 ;;
+esac
+cte() { [ "$e" = sqlite ] && echo "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < $1)" || true; }
+local_="$(cat_ "'u'" g)"
+domname="$(cat_ "'d'" g "'.bench'")"
+addr="$(cat_ "'u'" g "'@d'" "$dom" "'.bench'")"
+script="$drop
+INSERT INTO admin_objectdates (creation, last_modification) VALUES (CURRENT_TIMESTAMP, CURRENT_TIMESTAMP);
+INSERT INTO admin_domain (id, name, quota, enabled, dates_id) $(cte $d) SELECT g, $domname, 0, $t, 1 FROM $(s $d);
+INSERT INTO admin_user (id, password, last_login, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined, is_local)
+  $(cte $n) SELECT g, '{SHA512-CRYPT}\$6\$bench\$x', CURRENT_TIMESTAMP, $f, $addr, '', '', $addr, $f, $t, CURRENT_TIMESTAMP, $t FROM $(s $n);
+INSERT INTO admin_mailbox (id, address, quota, use_domain_quota, domain_id, user_id, dates_id)
+  $(cte $n) SELECT g, $local_, $quota, $f, $dom, g, 1 FROM $(s $n);
+INSERT INTO admin_quota (username, bytes, messages, mbox_id, quota_mb, domain_id)
+  $(cte $n) SELECT $addr, $bytes, $msgs, g, $quota, $dom FROM $(s $n);
+INSERT INTO admin_alias (id, address, domain_id, extmboxes, enabled, dates_id)
+  $(cte $a) SELECT g, $(cat_ "'a'" g "'@d'" "$dom" "'.bench'"), $dom, $(cat_ "'x'" g "'@example.org'"), $t, 1 FROM $(s $a);"
+[ "$e" = pgsql ] && script="$script
+SELECT setval(pg_get_serial_sequence('admin_domain', 'id'), $d); SELECT setval(pg_get_serial_sequence('admin_user', 'id'), $n);
+SELECT setval(pg_get_serial_sequence('admin_mailbox', 'id'), $n); SELECT setval(pg_get_serial_sequence('admin_alias', 'id'), $a + 1);
+ANALYZE;"
+[ "$e" = mysql ] && script="$script
+ANALYZE TABLE admin_quota, admin_mailbox, admin_user;"
+[ "$e" = sqlite ] && script="PRAGMA journal_mode=WAL; BEGIN; $script COMMIT; ANALYZE;"
+sql "$e" "$url" "$script" >/dev/null
+"$VMAILADM" -d "$url" db upgrade >/dev/null
