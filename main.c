@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "core/auth.h"
 #include "core/batch.h"
 #include "core/conf.h"
 #include "core/import.h"
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *config_path = NULL, *url_opt = NULL, *script_path = NULL;
+	char *url_copy = NULL;
 	struct tui_opts topts = {0};
 	struct batch_opts bopts = {0};
 	int dry_run = 0, read_only = 0, json = 0, c, rc;
@@ -98,7 +100,11 @@ int main(int argc, char **argv)
 			config_path = optarg;
 			break;
 		case 'd':
-			url_opt = optarg;
+			/* keep a copy and blank the argument, so that a password in
+			 * the URL does not stay readable in ps */
+			free(url_copy);
+			url_opt = url_copy = xstrdup(optarg);
+			auth_hide_url_password(optarg);
 			break;
 		case 'f':
 			script_path = optarg;
@@ -192,6 +198,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* set-ID: the caller may not pick another configuration or database
+	 * than the one the program is trusted with */
+	if (auth_privileged() && (config_path || url_opt || getenv("VMAILADM_DATABASE"))) {
+		fprintf(stderr, "vmailadm: -c, -d and VMAILADM_DATABASE are refused in a set-user/group-ID vmailadm\n");
+		free(url_copy);
+		return 2;
+	}
 	if (config_path) {
 		if (conf_load(&cfg, config_path, errbuf, sizeof errbuf) != 0) {
 			fprintf(stderr, "vmailadm: %s\n", errbuf);
@@ -209,6 +222,11 @@ int main(int argc, char **argv)
 		topts.interval = cfg.monitor_interval;
 
 	url = conf_database_url(&cfg, url_opt, errbuf, sizeof errbuf);
+	if (url_copy) {
+		explicit_bzero(url_copy, strlen(url_copy));
+		free(url_copy);
+		url_opt = url_copy = NULL;
+	}
 	if (!url) {
 		fprintf(stderr, "vmailadm: %s\n", errbuf);
 		conf_free(&cfg);
@@ -227,7 +245,7 @@ int main(int argc, char **argv)
 	vm.dry_run = dry_run;
 	vm.format = json ? VM_FORMAT_JSON : VM_FORMAT_TEXT;
 
-	if (topts.user && (st = tui_login(&vm, &topts, &err)) != VM_OK) {
+	if ((st = core_login(&vm, topts.user, topts.password_file, &err)) != VM_OK) {
 		fprintf(stderr, "vmailadm: %s\n", err.msg);
 		rc = vm_exit_status(st);
 		goto out;

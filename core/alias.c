@@ -189,10 +189,21 @@ static enum vm_status resolve(struct vm *vm, const struct alias *self, const cha
 		snprintf(full, sizeof full, "%s@%s", local, domain);
 		if ((st = vm_sql(vm,
 				 "SELECT (SELECT mb.id FROM admin_mailbox mb WHERE mb.domain_id = d.id AND mb.address = ?), "
-				 "(SELECT al.id FROM admin_alias al WHERE al.domain_id = d.id AND al.address = ?) "
+				 "(SELECT al.id FROM admin_alias al WHERE al.domain_id = d.id AND al.address = ?), d.id "
 				 "FROM admin_domain d WHERE d.name = ?",
 				 3, (const char *const[]){local, local, domain}, &res, err, "resolving recipients")) != VM_OK)
 			break;
+		/* a local recipient must be in a domain the actor manages: a
+		 * domain administrator may forward outside, but not read or
+		 * probe another customer's mailboxes through an alias */
+		if (res->nrows > 0 && (st = vm_check_domain(vm, vm_ll(db_value(res, 0, 2)), domain, err)) != VM_OK) {
+			char msg[sizeof err->msg];
+
+			snprintf(msg, sizeof msg, "%s", err->msg);
+			vm_fail(err, st, "alias %s: recipient %s: %s", self->address, full, msg);
+			db_result_free(&res);
+			break;
+		}
 		if (res->nrows == 0) {
 			/* external; skip duplicates */
 			char *probe = xasprintf(",%s,", rs->ext);

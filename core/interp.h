@@ -96,7 +96,20 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	X(MAPS_GENERATE, "maps", "generate", 0, 2, 0, "", cmd_maps_generate, "maps generate [DIR] [force]", \
 	  "write the Postfix map files for this database (DIR: [postfix] maps)")                       \
 	X(DOVECOT_GENERATE, "dovecot", "generate", 0, 2, 0, "", cmd_dovecot_generate,                    \
-	  "dovecot generate [DIR] [force]", "write Dovecot's SQL and quota dict files ([dovecot] dir)")
+	  "dovecot generate [DIR] [force]", "write Dovecot's SQL and quota dict files ([dovecot] dir)")  \
+	X(ADMIN_ADD, "admin", "add", 1, 1, 1, "password,role,domains,name,enabled", cmd_admin_add,       \
+	  "admin add LOGIN password=.. [role=superadmin|domainadmin] [domains=a.test,b.test] "           \
+	  "[name=..] [enabled=..]",                                                                    \
+	  "add an administrator (or make a mail account one)")                                         \
+	X(ADMIN_SET, "admin", "set", 1, 1, 1, "password,role,domains,name,enabled", cmd_admin_set,       \
+	  "admin set LOGIN [password=..] [role=..] [domains=..] [name=..] [enabled=..]",                 \
+	  "change an administrator (domains= is the whole new list)")                                  \
+	X(ADMIN_DEL, "admin", "del", 1, 1, 1, "", cmd_admin_del, "admin del LOGIN",                      \
+	  "remove an administrator (a mail account keeps its mailbox)")                                \
+	X(ADMIN_LIST, "admin", "list", 0, 0, 0, "", cmd_admin_list, "admin list", "list administrators") \
+	X(AUDIT_LIST, "audit", "list", 0, 0, 0, "object,admin,since,until", cmd_audit_list,              \
+	  "audit list [object=KIND|KEY] [admin=LOGIN] [since=TIME] [until=TIME]",                      \
+	  "show the audit log (times UTC: YYYY-MM-DD[ HH:MM[:SS]])")
 
 /* Every handler's prototype, so a module implementing one only includes this header. */
 #define X(e, o, v, mn, mx, w, opts, fn, usage, help)                                                     \

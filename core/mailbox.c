@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/alias.h"
+#include "core/auth.h"
 #include "core/domain.h"
 #include "core/match.h"
 #include "core/ops.h"
@@ -268,6 +269,8 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 		goto out;
 	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
 		goto out;
+	if ((st = auth_check_user(vm, mb.user_id, mb.address, err)) != VM_OK)
+		goto out;
 	if ((st = domain_get(vm, mb.domain, &d, err)) != VM_OK)
 		goto out;
 	snprintf(uid, sizeof uid, "%lld", mb.user_id);
@@ -337,6 +340,8 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 	if ((st = mailbox_get(vm, address, &mb, err)) != VM_OK)
 		goto out;
 	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
+		goto out;
+	if ((st = auth_check_user(vm, mb.user_id, mb.address, err)) != VM_OK)
 		goto out;
 	snprintf(uid, sizeof uid, "%lld", mb.user_id);
 	snprintf(mid, sizeof mid, "%lld", mb.id);

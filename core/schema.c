@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/audit.h"
 #include "core/output.h"
 #include "core/quota.h"
 #include "db/xalloc.h"
@@ -34,6 +35,7 @@ static const struct table_spec {
 	{"admin_quota", 0},
 	{"admin_mailboxoperation", 0},
 	{"vmailadm_meta", 1},
+	{"vmailadm_audit", 1},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -132,6 +134,17 @@ static const struct column_spec {
 
 	{"vmailadm_meta", "name", "varchar(64)", NOT_NULL},
 	{"vmailadm_meta", "value", "text", NOT_NULL},
+
+	/* the audit log (core/audit.h) */
+	{"vmailadm_audit", "id", "int", NOT_NULL},
+	{"vmailadm_audit", "at", "timestamp", NOT_NULL},
+	{"vmailadm_audit", "actor", "varchar(254)", NOT_NULL},
+	{"vmailadm_audit", "origin", "varchar(128)", NOT_NULL},
+	{"vmailadm_audit", "object", "varchar(32)", NOT_NULL},
+	{"vmailadm_audit", "object_key", "text", NOT_NULL},
+	{"vmailadm_audit", "op", "varchar(8)", NOT_NULL},
+	{"vmailadm_audit", "before_value", "text", NULL_EITHER},
+	{"vmailadm_audit", "after_value", "text", NULL_EITHER},
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
 
@@ -552,7 +565,11 @@ static enum vm_status check_into(struct vm *vm, const struct db_result *tabs, st
 		const char *name = tables[t].name;
 
 		if (find_row(tabs, name) < 0) {
-			if (tables[t].own)
+			if (tables[t].own && strcmp(name, "vmailadm_audit") == 0)
+				add(rep, 0,
+				    "missing table vmailadm_audit (the audit log; a database Modoboa made has none): "
+				    "`vmailadm db init` adds it");
+			else if (tables[t].own)
 				add(rep, 0,
 				    "missing table %s (vmailadm's own bookkeeping; a database Modoboa made has none): "
 				    "CREATE TABLE %s (name varchar(64) NOT NULL PRIMARY KEY, value text NOT NULL)",
@@ -733,6 +750,15 @@ enum vm_status schema_init_ex(struct vm *vm, FILE *out, int *problems, struct vm
 	if (nmissing == 0) {
 		struct report rep = {0};
 
+		/* an existing database (made by Modoboa, or by an older vmailadm)
+		 * gets the audit log added */
+		if (find_row(tabs, "vmailadm_audit") < 0) {
+			db_result_free(&tabs);
+			if ((st = audit_create_table(vm, out, err)) != VM_OK)
+				return st;
+			if ((st = introspect(vm, DB_INTROSPECT_TABLES, NULL, &tabs, err)) != VM_OK)
+				return st;
+		}
 		st = check_into(vm, tabs, &rep, err);
 		db_result_free(&tabs);
 		if (st == VM_OK) {

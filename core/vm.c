@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/audit.h"
 #include "db/xalloc.h"
 
 const char *vm_status_name(enum vm_status st)
@@ -141,7 +142,22 @@ enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err)
 		return VM_OK;
 	if (!ok || vm->dry_run) {
 		db_rollback(vm->db);
+		/* rolled-back changes never reach the audit log */
+		vm->audit_done = vm->changes.n;
 		return VM_OK;
+	}
+	/* the audit rows commit with the changes they describe, or not at all */
+	{
+		struct vm_error aerr = {0};
+		enum vm_status ast = audit_record(vm, &aerr);
+
+		if (ast != VM_OK) {
+			db_rollback(vm->db);
+			vm->audit_done = vm->changes.n;
+			if (err)
+				*err = aerr;
+			return ast;
+		}
 	}
 	if (db_commit(vm->db, &dberr) != DB_OK)
 		return vm_db_fail(err, &dberr, "commit failed, nothing was changed");
@@ -151,6 +167,7 @@ enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err)
 void vm_changes_clear(struct vm *vm)
 {
 	change_list_clear(&vm->changes);
+	vm->audit_done = 0;
 }
 
 enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *domain_name,

@@ -85,7 +85,7 @@ static const char pg_guide_trigger[] =
 	"   FOR EACH ROW EXECUTE PROCEDURE set_mboxid();\n";
 
 static const char *const all_tables[] = {
-	"vmailadm_meta", "admin_mailboxoperation", "admin_quota", "admin_alias_aliases", "admin_alias_mboxes",
+	"vmailadm_audit", "vmailadm_meta", "admin_mailboxoperation", "admin_quota", "admin_alias_aliases", "admin_alias_mboxes",
 	"admin_alias", "admin_mailbox", "admin_domainalias", "admin_domain", "admin_objectaccess",
 	"admin_objectdates", "admin_user_groups", "admin_user", "django_content_type", "auth_group",
 };
@@ -264,7 +264,7 @@ static void test_init(const struct engine *e)
 		CHECK(strstr(err.msg, "dry run") != NULL);
 	} else {
 		CHECK_INT(st, VM_OK);
-		CHECK_STR(out, "created the vmailadm schema (15 tables) (dry run: rolled back)\n");
+		CHECK_STR(out, "created the vmailadm schema (16 tables) (dry run: rolled back)\n");
 	}
 	free(out);
 	vm.dry_run = 0;
@@ -273,10 +273,10 @@ static void test_init(const struct engine *e)
 	/* init on an empty database */
 	out = run(&vm, 1, &problems, &st, &err);
 	CHECK_MSG(st == VM_OK, "init: %s", err.msg);
-	CHECK_STR(out, "created the vmailadm schema (15 tables)\n");
+	CHECK_STR(out, "created the vmailadm schema (16 tables)\n");
 	CHECK_INT(problems, 0);
 	free(out);
-	CHECK_INT(ntables(&vm), 15);
+	CHECK_INT(ntables(&vm), 16);
 	CHECK_INT(vm.tx_depth, 0);
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM auth_group"), 2);
 
@@ -292,7 +292,7 @@ static void test_init(const struct engine *e)
 	CHECK_STR(out, "schema already present\ndb check: OK\n");
 	CHECK_INT(problems, 0);
 	free(out);
-	CHECK_INT(ntables(&vm), 15);
+	CHECK_INT(ntables(&vm), 16);
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM auth_group"), 2);
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM vmailadm_meta"), 1);
 
@@ -356,7 +356,7 @@ static void test_drift(const struct engine *e, const struct drift *d)
 		CHECK_INT(st, VM_OK);
 		CHECK_STR(out, want);
 		CHECK_INT(problems, 4);
-		CHECK_INT(ntables(&vm), 15);
+		CHECK_INT(ntables(&vm), 16);
 		free(out);
 		free(want);
 		free(check_out);
@@ -381,7 +381,7 @@ static void test_drift(const struct engine *e, const struct drift *d)
 	CHECK_INT(st, VM_ERR_REFUSED);
 	CHECK_STR(out, "");
 	CHECK(contains(err.msg, "missing: admin_alias_aliases)"));
-	CHECK_INT(ntables(&vm), 14);
+	CHECK_INT(ntables(&vm), 15);
 	free(out);
 
 	/* the guide's merge_quota trigger */
@@ -554,7 +554,7 @@ static void test_sqlite_by_hand(const struct engine *e)
 		  "none): CREATE TABLE vmailadm_meta (name varchar(64) NOT NULL PRIMARY KEY, value text NOT NULL)\n"
 		  "db check: OK\n");
 	free(out);
-	CHECK_INT(ntables(&vm), 14);
+	CHECK_INT(ntables(&vm), 15);
 	sql(&vm, "CREATE TRIGGER mergequota BEFORE INSERT ON admin_quota BEGIN SELECT 1; END");
 	sql(&vm, "CREATE TRIGGER \"odd\"\"name\" AFTER UPDATE ON admin_quota BEGIN SELECT 'merge_quota'; END");
 	out = run(&vm, 0, &problems, &st, &err);
