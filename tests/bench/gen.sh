@@ -15,7 +15,7 @@ a=$(( n / 5 ))
 # domain of mailbox g: even ones in domain 1, the others spread over all
 dom="(CASE WHEN g % 2 = 0 THEN 1 ELSE 1 + g % $d END)"
 quota="(CASE WHEN g % 50 = 0 THEN 0 ELSE 100 + g % 900 END)"
-bytes="((100 + g % 900) * 1048576 / 1000 * ((g * 7919) % 1100))"
+bytes="((100 + g % 900) * 1048576 / 1000 * ((g % 1100) * 7919 % 1100))"
 msgs="((g * 31) % 5000)"
 case $e in
 pgsql)
