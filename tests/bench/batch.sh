@@ -32,8 +32,11 @@ for e in $VMAILADM_ENGINES; do
 	"$VMAILADM" -q -d "$url" -f "$W/plain.txt" || { echo "$e: the run failed"; continue; }
 	t1=$(date +%s.%N)
 	# the same rows with given hashes: what the database part costs
-	sql "$e" "$url" "SELECT 'mailbox add ' || username || ' ''password-hash=' || password || '''' FROM admin_user ORDER BY id" >"$W/hashes.body" 2>/dev/null ||
+	if [ "$e" = mysql ]; then
 		sql "$e" "$url" "SELECT CONCAT('mailbox add ', username, ' ''password-hash=', password, '''') FROM admin_user ORDER BY id" >"$W/hashes.body"
+	else
+		sql "$e" "$url" "SELECT 'mailbox add ' || username || ' ''password-hash=' || password || '''' FROM admin_user ORDER BY id" >"$W/hashes.body"
+	fi
 	{ echo "domain add bench.test"; cat "$W/hashes.body"; } >"$W/hashes.txt"
 	url2=$(new_db "$e" bench_batch2) || continue
 	"$VMAILADM" -q -d "$url2" db init >/dev/null
@@ -44,3 +47,4 @@ for e in $VMAILADM_ENGINES; do
 		r = n / (b - a); printf "%-7s %d mailboxes in %.1f s: %.0f mailboxes/s (%.0f%% of goal); with given hashes %.1f s = %.3f ms per mailbox (hash check included)\n",
 		e, n, b - a, r, 100 * r / g, d - c, 1000 * (d - c) / n }'
 done
+test_done
