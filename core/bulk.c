@@ -550,9 +550,12 @@ enum vm_status bulk_mailbox_add(struct vm *vm, const struct bulk_mailbox *items,
 	/* 2. existing mailboxes and logins, and repeats within the run */
 	if ((st = read_existing(vm, its, limit, &users, &nusers, &mboxes, &nmboxes, &quotas, &nquotas, err)) != VM_OK)
 		goto out;
-	qsort(users, nusers, sizeof *users, cmp_str);
-	qsort(mboxes, nmboxes, sizeof *mboxes, cmp_str);
-	qsort(quotas, nquotas, sizeof *quotas, cmp_str);
+	if (nusers > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(users, nusers, sizeof *users, cmp_str);
+	if (nmboxes > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(mboxes, nmboxes, sizeof *mboxes, cmp_str);
+	if (nquotas > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(quotas, nquotas, sizeof *quotas, cmp_str);
 	dup = xcalloc(limit ? limit : 1, 1);
 	{
 		struct addr_idx *ai = xcalloc(limit ? limit : 1, sizeof *ai);
