@@ -143,6 +143,10 @@ for e in $VMAILADM_ENGINES; do
 	check_eq "$e: keep-files queues nothing" "$(nops)" 0
 	V mailbox add w@a.test password=p >/dev/null && V mailbox del w@a.test >/dev/null
 	maildir "$root/a.test/w"
+	printf '[mail]\nroot = %s\nowner = %s\narchive = %s\n' "$root" "$ME" "$base/outside" >"$base/outarch.conf"
+	check_rc "$e: an archive outside the mail root" 1 "$VMAILADM" -c "$base/outarch.conf" -d "$url" ops run
+	check_contains "$e: archive refusal" "$ERR" "[mail] archive $base/outside is not a directory below the mail root"
+	check_eq "$e: nothing moved out of the root" "$(ls "$base/outside" | tr '\n' ' ')|$(nops)|$([ -d "$root/a.test/w/Maildir" ] && echo w)" "keep |1|w"
 	write_conf "$base/remove.conf" "$root" "$ME" remove
 	check_rc "$e: ops run with delete = remove" 0 "$VMAILADM" -c "$base/remove.conf" -d "$url" ops run
 	check_eq "$e: removed, not archived" "$(ls -A "$root/a.test" | tr '\n' ' ')|$(ls "$root/.deleted" | grep -c w@a.test)|$(ls -A "$root/.vmailadm-trash")" "k |0|"
