@@ -88,6 +88,14 @@ static void test_given_hashes(void)
 		{"$6$saltsalt$short", 0},
 		{"{SHA512-CRYPT}", 0},
 		{"$2b$05$abcdefghijklmnopqrstuu", 0},
+		{"$2b$05$abcdefghijklmnopqrstuuCp0mYMIbsqfNeWjkA9rPmsYkWPOAqWS", 1},
+		{"$2b$99$abcdefghijklmnopqrstuuCp0mYMIbsqfNeWjkA9rPmsYkWPOAqWS", 0},
+		{"$2b$05$abcdefghijklmnopqrstuuCp0mYMIbsqfNeWjkA9rPmsYkWPOAqW!", 0},
+		{"$6$rounds=10$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/", 0},
+		{"$6$rounds=6000$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/", 1},
+		{"$6$saltsaltsaltsaltX$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/", 0},
+		{"$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/x", 0},
+		{"$y$j9T$abcdefghijklmnop$", 0},
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
