@@ -186,6 +186,21 @@ check_eq "sqlite: both disabled in one go" \
 	"bob@example.com|0
 carol@example.com|0"
 
+# an edit does not blindly overwrite a change made by someone else meanwhile
+keys u Home
+keys e
+expect "sqlite: e opens the edit form" "Edit mailbox bob@example.com"
+"$VMAILADM" -d "$url" -q mailbox set bob@example.com quota=80M || fail "sqlite: the concurrent change"
+keys Tab C-u
+type_text "70M"
+keys Enter
+expect "sqlite: the conflict is shown" "changed by someone else since it was shown"
+check_eq "sqlite: the other change is kept" "$(sql sqlite "$url" "SELECT quota FROM admin_mailbox WHERE address = 'bob'")" 80
+keys Enter
+expect "sqlite: saving again after review works" "mailbox bob@example.com saved"
+check_eq "sqlite: the reviewed edit is written" "$(sql sqlite "$url" "SELECT quota FROM admin_mailbox WHERE address = 'bob'")" 70
+keys Home Space Space
+
 # q goes back, asks before quitting with marks, then quits and restores the terminal
 keys q
 expect "sqlite: q goes back to the domains" "USED/ALLOCATED"
@@ -242,6 +257,19 @@ for engine in $VMAILADM_ENGINES; do
 	keys Enter
 	expect "$engine: the new domain is listed" "srv.test"
 	check_eq "$engine: the domain row" "$(sql "$engine" "$url" "SELECT name, quota FROM admin_domain WHERE name = 'srv.test'")" "srv.test|0"
+	# the server drops the connection: a clear message, then a reconnect on the next action
+	if [ "$engine" = pgsql ]; then
+		sql pgsql "$url" "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" >/dev/null
+	else
+		for id in $(sql mysql "$url" "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()"); do
+			sql mysql "$url" "KILL $id" >/dev/null
+		done
+	fi
+	keys r
+	expect "$engine: a lost connection is reported" "database connection lost"
+	keys r
+	expect "$engine: the next action reconnects" "reconnected to the database"
+	expect "$engine: and the rows are back" "srv.test"
 	tm kill-server 2>/dev/null
 done
 rm -f "$TEST_TMP"/tmux.*.sock
