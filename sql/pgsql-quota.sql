@@ -39,6 +39,10 @@ CREATE TRIGGER vmailadm_quota_fill BEFORE INSERT OR UPDATE ON admin_quota
     FOR EACH ROW EXECUTE FUNCTION vmailadm_quota_fill();
 CREATE OR REPLACE FUNCTION vmailadm_mailbox_quota() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.quota IS NOT DISTINCT FROM OLD.quota
+       AND NEW.domain_id IS NOT DISTINCT FROM OLD.domain_id AND NEW.user_id IS NOT DISTINCT FROM OLD.user_id THEN
+        RETURN NULL;
+    END IF;
     UPDATE admin_quota q SET quota_mb = NEW.quota, domain_id = NEW.domain_id
         FROM admin_user u
         WHERE u.id = NEW.user_id AND q.username = u.username
@@ -46,7 +50,8 @@ BEGIN
     RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS vmailadm_mailbox_quota ON admin_mailbox;
-CREATE TRIGGER vmailadm_mailbox_quota AFTER INSERT OR UPDATE OF quota, domain_id, user_id, address
+-- not UPDATE OF (columns): that would stop ALTER TABLE from changing those columns' types
+CREATE TRIGGER vmailadm_mailbox_quota AFTER INSERT OR UPDATE
     ON admin_mailbox FOR EACH ROW EXECUTE FUNCTION vmailadm_mailbox_quota();
 -- fill the copies of rows that existed before (an upgrade)
 UPDATE admin_quota q SET quota_mb = mb.quota, domain_id = mb.domain_id

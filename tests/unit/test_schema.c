@@ -85,7 +85,7 @@ static const char pg_guide_trigger[] =
 	"   FOR EACH ROW EXECUTE PROCEDURE set_mboxid();\n";
 
 static const char *const all_tables[] = {
-	"vmailadm_audit", "vmailadm_meta", "admin_mailboxoperation", "admin_quota", "admin_alias_aliases", "admin_alias_mboxes",
+	"vmailadm_domain_usage", "vmailadm_audit", "vmailadm_meta", "admin_mailboxoperation", "admin_quota", "admin_alias_aliases", "admin_alias_mboxes",
 	"admin_alias", "admin_mailbox", "admin_domainalias", "admin_domain", "admin_objectaccess",
 	"admin_objectdates", "admin_user_groups", "admin_user", "django_content_type", "auth_group",
 };
@@ -276,7 +276,7 @@ static void test_init(const struct engine *e)
 	CHECK_STR(out, "created the vmailadm schema (16 tables)\n");
 	CHECK_INT(problems, 0);
 	free(out);
-	CHECK_INT(ntables(&vm), 16);
+	CHECK_INT(ntables(&vm), 17);
 	CHECK_INT(vm.tx_depth, 0);
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM auth_group"), 2);
 
@@ -292,7 +292,7 @@ static void test_init(const struct engine *e)
 	CHECK_STR(out, "schema already present\ndb check: OK\n");
 	CHECK_INT(problems, 0);
 	free(out);
-	CHECK_INT(ntables(&vm), 16);
+	CHECK_INT(ntables(&vm), 17);
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM auth_group"), 2);
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM vmailadm_meta"), 1);
 
@@ -356,7 +356,7 @@ static void test_drift(const struct engine *e, const struct drift *d)
 		CHECK_INT(st, VM_OK);
 		CHECK_STR(out, want);
 		CHECK_INT(problems, 4);
-		CHECK_INT(ntables(&vm), 16);
+		CHECK_INT(ntables(&vm), 17);
 		free(out);
 		free(want);
 		free(check_out);
@@ -381,7 +381,7 @@ static void test_drift(const struct engine *e, const struct drift *d)
 	CHECK_INT(st, VM_ERR_REFUSED);
 	CHECK_STR(out, "");
 	CHECK(contains(err.msg, "missing: admin_alias_aliases)"));
-	CHECK_INT(ntables(&vm), 15);
+	CHECK_INT(ntables(&vm), 16);
 	free(out);
 
 	/* the guide's merge_quota trigger */
@@ -513,6 +513,10 @@ static void test_sqlite_by_hand(const struct engine *e)
 		       "admin_quota.bytes: no DEFAULT 0 (Dovecot's quota dict inserts rows without it): SQLite "
 		       "cannot change a column's DEFAULT; rebuild admin_quota with bytes bigint NOT NULL DEFAULT 0 "
 		       "(create the new table, copy the rows, drop the old one, rename)\n"
+		       "warning: missing what live quota usage needs (table vmailadm_domain_usage, column admin_quota.quota_mb, "
+		       "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
+		       "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
+		       "monitor would be slow or fail): run vmailadm db upgrade\n"
 		       "db check: 2 problem(s)\n");
 	CHECK_INT(problems, 2);
 	want = xasprintf("schema already present\n%s", out);
@@ -552,6 +556,10 @@ static void test_sqlite_by_hand(const struct engine *e)
 		  "Dovecot's quota dict writes this table\n"
 		  "warning: missing table vmailadm_meta (vmailadm's own bookkeeping; a database Modoboa made has "
 		  "none): CREATE TABLE vmailadm_meta (name varchar(64) NOT NULL PRIMARY KEY, value text NOT NULL)\n"
+		  "warning: missing what live quota usage needs (table vmailadm_domain_usage, column admin_quota.quota_mb, "
+		  "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
+		  "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
+		  "monitor would be slow or fail): run vmailadm db upgrade\n"
 		  "db check: OK\n");
 	free(out);
 	CHECK_INT(ntables(&vm), 15);
