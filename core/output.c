@@ -22,6 +22,11 @@ static int utf8_seq(const unsigned char *p)
 	for (i = 1; i < n; i++)
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
+	/* overlong forms, UTF-16 surrogates and code points past U+10FFFF are
+	 * not UTF-8 either (a terminal or a JSON reader may take them apart) */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
+	    (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
 	/* C1 controls U+0080..U+009F would act on some terminals */
 	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
 		return 0;

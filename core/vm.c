@@ -22,6 +22,64 @@ const char *vm_status_name(enum vm_status st)
 	return "unknown";
 }
 
+/* Length of a valid UTF-8 sequence at p that is not a C1 control, or 0. */
+static int msg_utf8_len(const unsigned char *p)
+{
+	int n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
+		n = 2;
+	else if ((p[0] & 0xf0) == 0xe0)
+		n = 3;
+	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong forms, UTF-16 surrogates and code points past U+10FFFF are
+	 * not UTF-8 either (a terminal or a JSON reader may take them apart) */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
+	    (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		return 0;
+	return n;
+}
+
+/* Messages quote what was typed, and every front end prints them: control
+ * characters, C1 controls and invalid UTF-8 become \xNN here, once, so no
+ * input can drive the terminal through an error. Idempotent (a backslash
+ * is left alone), so a message that quotes another is not escaped twice. */
+static void msg_make_safe(char *msg, size_t size)
+{
+	char tmp[sizeof ((struct vm_error *)0)->msg];
+	const unsigned char *p = (const unsigned char *)msg;
+	size_t o = 0;
+
+	while (*p && o + 5 < sizeof tmp) {
+		int n = msg_utf8_len(p);
+
+		if (n == 1 && (*p < 0x20 || *p == 0x7f))
+			n = 0;
+		if (n == 0) {
+			o += (size_t)snprintf(tmp + o, sizeof tmp - o, "\\x%02x", *p);
+			p++;
+		} else if (o + (size_t)n < sizeof tmp) {
+			memcpy(tmp + o, p, (size_t)n);
+			o += (size_t)n;
+			p += n;
+		} else {
+			break;
+		}
+	}
+	tmp[o] = '\0';
+	snprintf(msg, size, "%s", tmp);
+}
+
 enum vm_status vm_fail(struct vm_error *err, enum vm_status st, const char *fmt, ...)
 {
 	va_list ap;
@@ -31,6 +89,7 @@ enum vm_status vm_fail(struct vm_error *err, enum vm_status st, const char *fmt,
 		va_start(ap, fmt);
 		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 		va_end(ap);
+		msg_make_safe(err->msg, sizeof err->msg);
 	}
 	return st;
 }
