@@ -60,6 +60,19 @@ enum {
 	OPT_SEP,
 };
 
+/* The -d URL, copied so the argument can be blanked; wiped and freed on
+ * every way out, including the early usage errors. */
+static char *url_copy;
+
+static void url_copy_free(void)
+{
+	if (url_copy) {
+		explicit_bzero(url_copy, strlen(url_copy));
+		free(url_copy);
+		url_copy = NULL;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -83,7 +96,6 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *config_path = NULL, *url_opt = NULL, *script_path = NULL;
-	char *url_copy = NULL;
 	struct tui_opts topts = {0};
 	struct batch_opts bopts = {0};
 	int dry_run = 0, read_only = 0, json = 0, c, rc;
@@ -102,7 +114,9 @@ int main(int argc, char **argv)
 		case 'd':
 			/* keep a copy and blank the argument, so that a password in
 			 * the URL does not stay readable in ps */
-			free(url_copy);
+			if (!url_copy)
+				atexit(url_copy_free);
+			url_copy_free();
 			url_opt = url_copy = xstrdup(optarg);
 			auth_hide_url_password(optarg);
 			break;
@@ -202,7 +216,6 @@ int main(int argc, char **argv)
 	 * than the one the program is trusted with */
 	if (auth_privileged() && (config_path || url_opt || getenv("VMAILADM_DATABASE"))) {
 		fprintf(stderr, "vmailadm: -c, -d and VMAILADM_DATABASE are refused in a set-user/group-ID vmailadm\n");
-		free(url_copy);
 		return 2;
 	}
 	if (config_path) {
@@ -222,11 +235,8 @@ int main(int argc, char **argv)
 		topts.interval = cfg.monitor_interval;
 
 	url = conf_database_url(&cfg, url_opt, errbuf, sizeof errbuf);
-	if (url_copy) {
-		explicit_bzero(url_copy, strlen(url_copy));
-		free(url_copy);
-		url_opt = url_copy = NULL;
-	}
+	url_copy_free();
+	url_opt = NULL;
 	if (!url) {
 		fprintf(stderr, "vmailadm: %s\n", errbuf);
 		conf_free(&cfg);
