@@ -18,6 +18,11 @@
 #include "db/xalloc.h"
 #include "sql/schema.h"
 
+/* The domains granted to the domain administrator bound as the parameter. */
+#define QUOTA_GRANTED                                                                                         \
+	"(SELECT oa.object_id FROM admin_objectaccess oa JOIN django_content_type ct ON ct.id = oa.content_type_id " \
+	"WHERE ct.app_label = 'admin' AND ct.model = 'domain' AND oa.user_id = ?)"
+
 /* Beyond this many times the limit a figure is taken for a wrong count. */
 #define QUOTA_FAR_OVER_FACTOR 4
 
@@ -160,11 +165,17 @@ enum vm_status quota_top(struct vm *vm, long long domain_id, int limit, struct q
 	*n = 0;
 	if (limit <= 0 || limit > 10000)
 		limit = 50;
-	snprintf(dom, sizeof dom, "%lld", domain_id);
+	/* a domain administrator sees only the domains granted to them (the
+	 * monitor of a --user session included) */
+	if (domain_id && (st = vm_check_domain(vm, domain_id, "(by id)", err)) != VM_OK)
+		return st;
+	snprintf(dom, sizeof dom, "%lld", domain_id ? domain_id : vm->actor.user_id);
 	snprintf(sql, sizeof sql,
 		 "SELECT q.username, q.bytes, q.messages, q.quota_mb FROM admin_quota q %s ORDER BY %s LIMIT %d",
-		 domain_id ? "WHERE q.domain_id = ?" : "", ratio_order(engine_of(vm)), limit);
-	if ((st = vm_sql(vm, sql, domain_id ? 1 : 0, p, &res, err, "reading the fullest mailboxes")) != VM_OK)
+		 domain_id ? "WHERE q.domain_id = ?" : !vm->actor.superuser ? "WHERE q.domain_id IN " QUOTA_GRANTED : "",
+		 ratio_order(engine_of(vm)), limit);
+	if ((st = vm_sql(vm, sql, domain_id || !vm->actor.superuser ? 1 : 0, p, &res, err,
+			 "reading the fullest mailboxes")) != VM_OK)
 		return st;
 	*rows = usage_rows(vm, res, res->nrows, n);
 	db_result_free(&res);
@@ -175,7 +186,8 @@ enum vm_status quota_domains(struct vm *vm, int limit, struct quota_domain **row
 			     size_t rlen, struct vm_error *err)
 {
 	struct db_result *res = NULL;
-	char sql[512];
+	char sql[768], uid[32];
+	const char *p[1] = {uid};
 	enum vm_status st;
 
 	*rows = NULL;
@@ -184,12 +196,13 @@ enum vm_status quota_domains(struct vm *vm, int limit, struct quota_domain **row
 		refreshed[0] = '\0';
 	if (limit <= 0 || limit > 10000)
 		limit = 50;
+	snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
 	snprintf(sql, sizeof sql,
 		 "SELECT r.domain_id, d.name, r.mailboxes, r.unlimited, r.bytes, r.messages, r.allocated_mb, "
 		 "r.anomalies, r.refreshed FROM vmailadm_domain_usage r JOIN admin_domain d ON d.id = r.domain_id "
-		 "ORDER BY r.bytes DESC, d.name LIMIT %d",
-		 limit);
-	if ((st = vm_sql(vm, sql, 0, NULL, &res, err, "reading the per-domain totals")) != VM_OK)
+		 "%s ORDER BY r.bytes DESC, d.name LIMIT %d",
+		 vm->actor.superuser ? "" : "WHERE r.domain_id IN " QUOTA_GRANTED, limit);
+	if ((st = vm_sql(vm, sql, vm->actor.superuser ? 0 : 1, p, &res, err, "reading the per-domain totals")) != VM_OK)
 		return st;
 	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);
 	*n = res->nrows;
@@ -279,8 +292,9 @@ enum vm_status quota_changes(struct vm *vm, struct quota_mark *mark, int limit, 
 	enum db_engine eng = engine_of(vm);
 	struct db_result *res = NULL;
 	struct quota_mark next = {{0}};
-	const char *p[1] = {mark->v};
-	char sql[512];
+	char uid[32];
+	const char *p[2] = {mark->v, uid};
+	char sql[1024];
 	const char *cond;
 	enum vm_status st;
 
@@ -302,9 +316,12 @@ enum vm_status quota_changes(struct vm *vm, struct quota_mark *mark, int limit, 
 	cond = eng == DB_ENGINE_PGSQL	? "q.changed_xid >= CAST(? AS xid8) ORDER BY q.changed_xid DESC"
 	       : eng == DB_ENGINE_MYSQL ? "q.changed >= ? ORDER BY q.changed DESC"
 					: "q.changed > CAST(? AS INTEGER) ORDER BY q.changed DESC";
-	snprintf(sql, sizeof sql, "SELECT q.username, q.bytes, q.messages, q.quota_mb FROM admin_quota q WHERE %s LIMIT %d",
-		 cond, limit + 1);
-	if ((st = vm_sql(vm, sql, 1, p, &res, err, "reading the changed quota rows")) != VM_OK)
+	snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
+	snprintf(sql, sizeof sql,
+		 "SELECT q.username, q.bytes, q.messages, q.quota_mb FROM admin_quota q WHERE %s%s LIMIT %d",
+		 vm->actor.superuser ? "" : "q.domain_id IN " QUOTA_GRANTED " AND ", cond, limit + 1);
+	if ((st = vm_sql(vm, sql, vm->actor.superuser ? 1 : 2, vm->actor.superuser ? p : (const char *const[]){uid, mark->v},
+			 &res, err, "reading the changed quota rows")) != VM_OK)
 		return st;
 	*more = res->nrows > (size_t)limit;
 	*rows = usage_rows(vm, res, (size_t)limit, n);

@@ -95,6 +95,12 @@ root1	superadmin	yes	Root One	*	no"
 	check_eq "$e: da domainalias list hides b.test's" "$OUT" ""
 	check_rc "$e: da quota show" 0 D quota show
 	case $OUT in *victim*) fail "$e: da quota show hides b.test" "$OUT" ;; *) pass "$e: da quota show hides b.test" ;; esac
+	V quota rollup >/dev/null 2>&1
+	check_rc "$e: da monitor" 0 D --monitor --once
+	check_contains "$e: da monitor shows their domain" "$OUT" "a.test"
+	case $OUT in *b.test*) fail "$e: da monitor hides b.test" "$OUT" ;; *) pass "$e: da monitor hides b.test" ;; esac
+	check_rc "$e: superadmin monitor" 0 V --monitor --once
+	check_contains "$e: superadmin monitor shows b.test" "$OUT" "victim@b.test"
 	check_rc "$e: da audit list" 0 D audit list
 	case $OUT in *victim* | *b.test*) fail "$e: da audit list shows only their rows" "$OUT" ;; *) pass "$e: da audit list shows only their rows" ;; esac
 
@@ -132,6 +138,7 @@ root1	superadmin	yes	Root One	*	no"
 	denied "mailbox rename into other" mailbox rename boss@a.test boss@b.test
 	denied "another admin's mailbox password" mailbox set boss@a.test password=hacked
 	denied "another admin's mailbox del" mailbox del boss@a.test
+	denied "another admin's mailbox rename" mailbox rename boss@a.test boss2@a.test
 	denied "alias add" alias add x@b.test victim@b.test
 	denied "alias set" alias set list@b.test recipients=boss@a.test
 	denied "alias set disable" alias set list@b.test enabled=no
