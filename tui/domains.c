@@ -102,6 +102,8 @@ static int action_for(enum req r)
 		return ACTION_DOMAIN_SET;
 	case REQ_DELETE:
 		return ACTION_DOMAIN_DEL;
+	case REQ_RENAME:
+		return action_find("domain", "rename");
 	default:
 		return -1;
 	}
@@ -119,6 +121,12 @@ static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
 	case REQ_ENTER:
 		if (row)
 			ui_push(ui, screen_mailboxes_new(ui, row->d.name, row->d.id));
+		return 1;
+	case REQ_RENAME:
+		if (row && edit_rename(ui, "domain", row->d.name)) {
+			list_unmark_all(&d->list);
+			ui_refresh_all(ui);
+		}
 		return 1;
 	case REQ_ADD:
 		if (edit_domain(ui, NULL))

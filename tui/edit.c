@@ -675,3 +675,41 @@ void edit_run_tool(struct ui *ui, enum req r)
 	free(buf);
 	ui_refresh_all(ui);
 }
+
+/* ---- rename ---- */
+
+int edit_rename(struct ui *ui, const char *object, const char *old)
+{
+	struct vm_error err = {0};
+	char newname[300], text[1200];
+	const char *words[4] = {object, "rename", old, newname};
+	enum vm_status st;
+
+	if (action_find(object, "rename") < 0) {
+		ui_message(ui, 1, "%s rename: not available in this build yet", object);
+		return 0;
+	}
+	snprintf(newname, sizeof newname, "%s", old);
+	if (!dialog_prompt(ui, "rename to: ", newname, sizeof newname, NULL, NULL) || !newname[0] ||
+	    strcmp(newname, old) == 0) {
+		ui_message(ui, 0, "cancelled: nothing was changed");
+		return 0;
+	}
+	snprintf(text, sizeof text,
+		 "Rename %s %s to %s?\n%s\n\ny: rename   n: cancel", object, old, newname,
+		 strcmp(object, "mailbox") == 0
+			 ? "Its files are moved to the new home when the pending operations run\n(until then mail to it is deferred, not lost)."
+			 : "Its mailboxes' files are moved when the pending operations run.");
+	if (dialog_ask(ui, "Rename", text, "y") != 'y') {
+		ui_message(ui, 0, "cancelled: nothing was changed");
+		return 0;
+	}
+	if ((st = tx_open(ui, &err)) == VM_OK)
+		st = tx_close(ui, ui_exec(ui, 4, words, &err), &err);
+	if (st != VM_OK) {
+		ui_message(ui, 1, "nothing was changed: %s", err.msg);
+		return 0;
+	}
+	ui_message(ui, 0, "%s %s renamed to %s", object, old, newname);
+	return 1;
+}

@@ -153,7 +153,10 @@ static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
 			ui_refresh_all(ui);
 		return 1;
 	case REQ_RENAME:
-		ui_message(ui, 1, "rename: not available (mailbox rename is not in this build yet)");
+		if (row && edit_rename(ui, "mailbox", row->address)) {
+			list_unmark_all(&m->list);
+			ui_refresh_all(ui);
+		}
 		return 1;
 	case REQ_DELETE:
 	case REQ_ENABLE:

@@ -186,6 +186,19 @@ check_eq "sqlite: both disabled in one go" \
 	"bob@example.com|0
 carol@example.com|0"
 
+# rename, with a confirmation that says the files move when the operations run
+keys u End
+keys R
+expect "sqlite: R asks for the new name" "rename to: dave@example.com"
+keys C-u
+type_text "david@example.com"
+keys Enter
+expect "sqlite: the rename confirmation says what happens" "Its files are moved to the new home"
+keys y
+expect "sqlite: the renamed mailbox is listed" "david@example.com"
+check_eq "sqlite: the rename is in the database" "$(sql sqlite "$url" "SELECT count(*) FROM admin_user WHERE username = 'david@example.com'")" 1
+check_eq "sqlite: and the move of its files is queued" "$(sql sqlite "$url" "SELECT count(*) FROM admin_mailboxoperation WHERE type = 'rename'")" 1
+
 # an edit does not blindly overwrite a change made by someone else meanwhile
 keys u Home
 keys e
