@@ -38,6 +38,10 @@ enum vm_status audit_create_table(struct vm *vm, FILE *out, struct vm_error *err
 
 	if (!sql)
 		return vm_fail(err, VM_ERR_DB, "the schema file %s is not built in", name ? name : "(unknown engine)");
+	if (vm->db->ops->engine == DB_ENGINE_MYSQL && vm->dry_run)
+		return vm_fail(err, VM_ERR_REFUSED,
+			       "adding the audit log table: a dry run cannot be rolled back on MySQL/MariaDB (its DDL "
+			       "commits at once); nothing was changed");
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
 	if (vm->db->ops->exec_script(vm->db->conn, sql, &dberr) != DB_OK) {
@@ -118,6 +122,16 @@ static enum vm_status table_state(struct vm *vm, struct vm_error *err)
 			vm->audit_state = 1;
 	db_result_free(&res);
 	return VM_OK;
+}
+
+enum vm_status audit_ensure_table(struct vm *vm, FILE *out, struct vm_error *err)
+{
+	enum vm_status st;
+
+	vm->audit_state = 0;
+	if ((st = table_state(vm, err)) != VM_OK)
+		return st;
+	return vm->audit_state > 0 ? VM_OK : audit_create_table(vm, out, err);
 }
 
 enum vm_status audit_record(struct vm *vm, struct vm_error *err)

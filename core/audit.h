@@ -29,6 +29,10 @@ enum vm_status audit_record(struct vm *vm, struct vm_error *err) __attribute__((
 enum vm_status audit_create_table(struct vm *vm, FILE *out, struct vm_error *err)
 	__attribute__((warn_unused_result));
 
+/* The same when the table is missing, else nothing (`db upgrade`). */
+enum vm_status audit_ensure_table(struct vm *vm, FILE *out, struct vm_error *err)
+	__attribute__((warn_unused_result));
+
 /* One audit row as read back. */
 struct audit_row {
 	char *at, *actor, *origin, *object, *key, *op, *before, *after; /* owned */

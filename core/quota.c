@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/audit.h"
 #include "core/domain.h"
 #include "core/interp.h"
 #include "core/mailbox.h"
@@ -752,6 +753,11 @@ enum vm_status cmd_quota_rollup(struct vm *vm, struct args *a, struct vm_error *
 
 enum vm_status cmd_db_upgrade(struct vm *vm, struct args *a, struct vm_error *err)
 {
+	enum vm_status st;
+
 	(void)a;
+	/* the audit log is the other table a database Modoboa made lacks */
+	if ((st = audit_ensure_table(vm, vm->out, err)) != VM_OK)
+		return st;
 	return quota_schema_upgrade(vm, vm->out, err);
 }

@@ -269,6 +269,11 @@ remove	domainalias	alias-b.test"
 	check_rc "$e: db init adds the table" 0 V db init
 	check_contains "$e: db init says so" "$OUT" "added the audit log table vmailadm_audit"
 	check_rc "$e: db check clean again" 0 V db check
+	sql "$e" "$url" "DROP TABLE vmailadm_audit" >/dev/null
+	check_rc "$e: db upgrade adds the table too" 0 V db upgrade
+	check_contains "$e: db upgrade says so" "$OUT" "added the audit log table vmailadm_audit"
+	check_rc "$e: db upgrade twice" 0 V db upgrade
+	case $OUT in *"added the audit"*) fail "$e: db upgrade adds it once" "$OUT" ;; *) pass "$e: db upgrade adds it once" ;; esac
 	check_rc "$e: audited again" 0 D alias add fw3@a.test x@example.org
 	check_eq "$e: the audit row" "$(sql "$e" "$url" "SELECT actor, object_key FROM vmailadm_audit")" "da1|fw3@a.test"
 done
