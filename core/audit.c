@@ -40,8 +40,8 @@ enum vm_status audit_create_table(struct vm *vm, FILE *out, struct vm_error *err
 		return vm_fail(err, VM_ERR_DB, "the schema file %s is not built in", name ? name : "(unknown engine)");
 	if (vm->db->ops->engine == DB_ENGINE_MYSQL && vm->dry_run)
 		return vm_fail(err, VM_ERR_REFUSED,
-			       "adding the audit log table: a dry run cannot be rolled back on MySQL/MariaDB (its DDL "
-			       "commits at once); nothing was changed");
+		               "adding the audit log table: a dry run cannot be rolled back on MySQL/MariaDB (its DDL "
+		               "commits at once); nothing was changed");
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
 	if (vm->db->ops->exec_script(vm->db->conn, sql, &dberr) != DB_OK) {
@@ -148,12 +148,12 @@ enum vm_status audit_record(struct vm *vm, struct vm_error *err)
 	if (vm->audit_state < 0) {
 		if (!vm->actor.superuser)
 			return vm_fail(err, VM_ERR_REFUSED,
-				       "the audit log table vmailadm_audit is missing, so a domain administrator's "
-				       "changes cannot be recorded; a superadministrator must run `vmailadm db init`; "
-				       "nothing was changed");
+			               "the audit log table vmailadm_audit is missing, so a domain administrator's "
+			               "changes cannot be recorded; a superadministrator must run `vmailadm db init`; "
+			               "nothing was changed");
 		if (!warned++)
 			fprintf(stderr, "vmailadm: warning: no audit log table (vmailadm_audit): this change is not "
-					"recorded; `vmailadm db init` adds the table\n");
+			                "recorded; `vmailadm db init` adds the table\n");
 		vm->audit_done = vm->changes.n;
 		return VM_OK;
 	}
@@ -166,11 +166,13 @@ enum vm_status audit_record(struct vm *vm, struct vm_error *err)
 		long long id;
 
 		cut_utf8(key, AUDIT_VALUE_MAX);
-		st = vm_sql_insert(vm,
-				   "INSERT INTO vmailadm_audit (at, actor, origin, object, object_key, op, before_value, "
-				   "after_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-				   8, (const char *const[]){now, actor, vm->actor.origin, c->object, key, opname[c->op], before, after},
-				   &id, err, "writing the audit log");
+		st = vm_sql_insert(
+		    vm,
+		    "INSERT INTO vmailadm_audit (at, actor, origin, object, object_key, op, before_value, "
+		    "after_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		    8,
+		    (const char *const[]){now, actor, vm->actor.origin, c->object, key, opname[c->op], before, after},
+		    &id, err, "writing the audit log");
 		free(before);
 		free(after);
 		free(key);
@@ -234,7 +236,7 @@ static char *dup_or_null(const char *s)
 }
 
 enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct audit_row **rows, size_t *n,
-			  long long *last_id, struct vm_error *err)
+                          long long *last_id, struct vm_error *err)
 {
 	char since[64], until[64], after[32], lim[48];
 	char *sql = NULL;
@@ -251,7 +253,7 @@ enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct aud
 		return st;
 	snprintf(after, sizeof after, "%lld", q->after_id);
 	str_append(&sql, "SELECT id, at, actor, origin, object, object_key, op, before_value, after_value "
-			 "FROM vmailadm_audit WHERE id > ?");
+	                 "FROM vmailadm_audit WHERE id > ?");
 	p[np++] = after;
 	if (q->object) {
 		str_append(&sql, " AND (object = ? OR object_key = ?)");

@@ -26,12 +26,10 @@ enum vm_status audit_record(struct vm *vm, struct vm_error *err) __attribute__((
 
 /* Adds the table to an existing database (`db init` on a database that has
  * Modoboa's tables but no vmailadm_audit) and prints a line to out. */
-enum vm_status audit_create_table(struct vm *vm, FILE *out, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status audit_create_table(struct vm *vm, FILE *out, struct vm_error *err) __attribute__((warn_unused_result));
 
 /* The same when the table is missing, else nothing (`db upgrade`). */
-enum vm_status audit_ensure_table(struct vm *vm, FILE *out, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status audit_ensure_table(struct vm *vm, FILE *out, struct vm_error *err) __attribute__((warn_unused_result));
 
 /* One audit row as read back. */
 struct audit_row {
@@ -51,7 +49,7 @@ struct audit_query {
  * rows. *rows is malloc'd; free with audit_rows_free. *last_id gets the
  * last row's id. */
 enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct audit_row **rows, size_t *n,
-			  long long *last_id, struct vm_error *err) __attribute__((warn_unused_result));
+                          long long *last_id, struct vm_error *err) __attribute__((warn_unused_result));
 void audit_rows_free(struct audit_row **rows, size_t n);
 
 #endif
