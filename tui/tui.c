@@ -413,9 +413,3 @@ int tui_main(struct vm *vm, const struct tui_opts *o)
 	}
 	return 0;
 }
-
-enum vm_status tui_login(struct vm *vm, const struct tui_opts *o, struct vm_error *err)
-{
-	(void)vm;
-	return vm_fail(err, VM_ERR_USAGE, "--user %s: administrator logins are not available yet", o->user);
-}

@@ -15,9 +15,5 @@ struct tui_opts {
 
 /* Runs the console (or the monitor); returns the exit status. */
 int tui_main(struct vm *vm, const struct tui_opts *o);
-/* Logs in as o->user (password from the file, VMAILADM_PASSWORD or the
- * terminal) and sets vm->actor. */
-enum vm_status tui_login(struct vm *vm, const struct tui_opts *o, struct vm_error *err)
-	__attribute__((warn_unused_result));
 
 #endif
