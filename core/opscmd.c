@@ -57,18 +57,17 @@ enum vm_status cmd_ops_run(struct vm *vm, struct args *a, struct vm_error *err)
 	struct opsrun_opts o = {0};
 	struct opsrun_stats stats;
 	enum vm_status st, st2;
-	int depth = vm->tx_depth;
+	int left;
 
 	o.as_any_user = args_flag(a, "as-any-user");
 	if (a->npos > 0)
 		return vm_fail(err, VM_ERR_USAGE, "unexpected word '%s' (usage: ops run [as-any-user])", a->pos[0]);
 	/* the runner commits each done operation by itself (a crash must not
-	 * undo rows of moves already made): leave the statement's transaction
-	 * when nothing was done in it yet, and open it again for the caller */
-	if (depth == 1 && vm->changes.n == 0 && (st = vm_tx_end(vm, 1, err)) != VM_OK)
+	 * undo rows of moves already made) */
+	if ((st = vm_tx_leave(vm, "ops run", &left, err)) != VM_OK)
 		return st;
 	st = ops_run(vm, &o, &stats, err);
-	if (depth == 1 && vm->tx_depth == 0 && (st2 = vm_tx_begin(vm, 0, err)) != VM_OK && st == VM_OK)
+	if ((st2 = vm_tx_rejoin(vm, left, err)) != VM_OK && st == VM_OK)
 		st = st2;
 	return st;
 }

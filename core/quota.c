@@ -715,9 +715,23 @@ enum vm_status cmd_quota_recalc(struct vm *vm, struct args *a, struct vm_error *
 	enum vm_status st;
 	struct out_table t;
 
+	int left;
+
 	if (!all && !strchr(what, '@'))
 		return vm_fail(err, VM_ERR_USAGE, "%s: quota recalc: '%s' is not an address or 'all'", a->where, what);
-	if ((st = quota_recalc(vm, all ? NULL : what, err)) != VM_OK)
+	/* Dovecot rewrites admin_quota through its own connection: no
+	 * transaction of ours may hold a lock on it (SQLite) or a snapshot
+	 * older than the recount (MySQL) while it does */
+	if ((st = vm_tx_leave(vm, "quota recalc", &left, err)) != VM_OK)
+		return st;
+	st = quota_recalc(vm, all ? NULL : what, err);
+	{
+		enum vm_status st2 = vm_tx_rejoin(vm, left, err);
+
+		if (st == VM_OK)
+			st = st2;
+	}
+	if (st != VM_OK)
 		return st;
 	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, show_cols);
 	if (all) {

@@ -229,6 +229,23 @@ void vm_changes_clear(struct vm *vm)
 	vm->audit_done = 0;
 }
 
+enum vm_status vm_tx_leave(struct vm *vm, const char *what, int *left, struct vm_error *err)
+{
+	*left = 0;
+	if (vm->tx_depth == 0)
+		return VM_OK;
+	if (vm->tx_depth > 1 || vm->changes.n > 0)
+		return vm_fail(err, VM_ERR_USAGE,
+			       "%s cannot run inside a script's transaction: run it alone (or use --keep-going)", what);
+	*left = 1;
+	return vm_tx_end(vm, 1, err);
+}
+
+enum vm_status vm_tx_rejoin(struct vm *vm, int left, struct vm_error *err)
+{
+	return left && vm->tx_depth == 0 ? vm_tx_begin(vm, 0, err) : VM_OK;
+}
+
 enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *domain_name,
 			       struct vm_error *err)
 {

@@ -99,6 +99,15 @@ enum vm_status vm_tx_begin(struct vm *vm, int write, struct vm_error *err)
  * left for the caller to print; vm_changes_clear() empties it. */
 enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err);
 void vm_changes_clear(struct vm *vm);
+/* For work that must not run inside the statement's transaction: an external
+ * program that writes the same database (doveadm), or a runner that commits
+ * step by step. When the open transaction is the statement's own and holds no
+ * change yet, it is ended and *left is set; vm_tx_rejoin() opens it again for
+ * the caller. Inside a transaction that holds a script's earlier changes the
+ * work cannot run: VM_ERR_USAGE, naming `what`. */
+enum vm_status vm_tx_leave(struct vm *vm, const char *what, int *left, struct vm_error *err)
+	__attribute__((warn_unused_result));
+enum vm_status vm_tx_rejoin(struct vm *vm, int left, struct vm_error *err);
 
 /* Checks the actor may see/change the domain (by id). Superadmins may do all. */
 enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *domain_name,

@@ -142,6 +142,17 @@ CONF
 	check_eq "$e: no usage for the others" "$(sql "$e" "$url" "SELECT bytes, messages FROM admin_quota WHERE username='u2@ex.test'")" "0|0"
 	check_rc "$e: quota show" 0 "$VMAILADM" -c "$W/vmailadm.conf" -d "$url" quota show u1@ex.test
 	check_eq "$e: quota show shows the usage" "$(printf '%s\n' "$OUT" | cut -f1-3)" "u1@ex.test	$((size1 + size2))	2"
+	# vmailadm's own `quota recalc` runs the configured doveadm and shows the recount
+	sql "$e" "$url" "UPDATE admin_quota SET bytes = 1, messages = 99 WHERE username='u1@ex.test'"
+	cp "$W/vmailadm.conf" "$W/recalc.conf"
+	printf 'recalc = doveadm -c %s/dovecot.conf quota recalc\n' "$W" >>"$W/recalc.conf"
+	check_rc "$e: vmailadm quota recalc" 0 "$VMAILADM" -c "$W/recalc.conf" -d "$url" quota recalc u1@ex.test
+	check_eq "$e: vmailadm quota recalc recounted" "$(sql "$e" "$url" "SELECT bytes, messages FROM admin_quota WHERE username='u1@ex.test'")" "$want"
+	check_contains "$e: vmailadm quota recalc shows the figures" "$OUT" "u1@ex.test	$((size1 + size2))	2"
+	sql "$e" "$url" "UPDATE admin_quota SET bytes = 1, messages = 99 WHERE username='u1@ex.test'"
+	check_rc "$e: vmailadm quota recalc all" 0 "$VMAILADM" -c "$W/recalc.conf" -d "$url" quota recalc all
+	check_eq "$e: vmailadm quota recalc all recounted" "$(sql "$e" "$url" "SELECT bytes, messages FROM admin_quota WHERE username='u1@ex.test'")" "$want"
+	check_rc "$e: vmailadm quota recalc of an unknown address" 1 "$VMAILADM" -c "$W/recalc.conf" -d "$url" quota recalc nobody@ex.test
 	check_rc "$e: disabled account gets no mail" 67 "$LDA" -c "$W/dovecot.conf" -e -d eve@off.test -f a@remote.test <<<"$msg1"
 
 	stop_dovecot
