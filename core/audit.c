@@ -235,10 +235,14 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct audit_row **rows, size_t *n,
-                          long long *last_id, struct vm_error *err)
+/* One read of the log: the filters of q, then id `cmp` bound (cmp NULL: no
+ * bound) in the given order. Shared by audit_list and audit_page so that the
+ * statement and the console apply the same filters and the same rule for a
+ * domain administrator. */
+static enum vm_status audit_select(struct vm *vm, const struct audit_query *q, const char *cmp, long long bound,
+                                   int desc, int limit, struct audit_row **rows, size_t *n, struct vm_error *err)
 {
-	char since[64], until[64], after[32], lim[48];
+	char since[64], until[64], idb[32], lim[64];
 	char *sql = NULL;
 	const char *p[8];
 	int np = 0;
@@ -251,10 +255,13 @@ enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct aud
 		return st;
 	if (q->until && (st = parse_time("until", q->until, 1, until, err)) != VM_OK)
 		return st;
-	snprintf(after, sizeof after, "%lld", q->after_id);
+	snprintf(idb, sizeof idb, "%lld", bound);
 	str_append(&sql, "SELECT id, at, actor, origin, object, object_key, op, before_value, after_value "
-	                 "FROM vmailadm_audit WHERE id > ?");
-	p[np++] = after;
+	                 "FROM vmailadm_audit WHERE 1 = 1");
+	if (cmp) {
+		str_append(&sql, cmp[0] == '<' ? " AND id < ?" : " AND id > ?");
+		p[np++] = idb;
+	}
 	if (q->object) {
 		str_append(&sql, " AND (object = ? OR object_key = ?)");
 		p[np++] = q->object;
@@ -278,7 +285,7 @@ enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct aud
 		str_append(&sql, " AND at <= ?");
 		p[np++] = until;
 	}
-	snprintf(lim, sizeof lim, " ORDER BY id LIMIT %d", q->limit > 0 ? q->limit : 500);
+	snprintf(lim, sizeof lim, " ORDER BY id%s LIMIT %d", desc ? " DESC" : "", limit > 0 ? limit : 500);
 	str_append(&sql, lim);
 	st = vm_sql(vm, sql, np, p, &res, err, "reading the audit log");
 	free(sql);
@@ -288,7 +295,7 @@ enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct aud
 	for (size_t r = 0; r < res->nrows; r++) {
 		struct audit_row *a = &(*rows)[r];
 
-		*last_id = vm_ll(db_value(res, r, 0));
+		a->id = vm_ll(db_value(res, r, 0));
 		a->at = dup_or_null(db_value(res, r, 1));
 		a->actor = dup_or_null(db_value(res, r, 2));
 		a->origin = dup_or_null(db_value(res, r, 3));
@@ -301,6 +308,24 @@ enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct aud
 	*n = res->nrows;
 	db_result_free(&res);
 	return VM_OK;
+}
+
+enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct audit_row **rows, size_t *n,
+                          long long *last_id, struct vm_error *err)
+{
+	enum vm_status st = audit_select(vm, q, ">", q->after_id, 0, q->limit, rows, n, err);
+
+	if (st == VM_OK && *n)
+		*last_id = (*rows)[*n - 1].id;
+	return st;
+}
+
+enum vm_status audit_page(struct vm *vm, const struct audit_query *q, long long bound, int newer, int limit,
+                          struct audit_row **rows, size_t *n, struct vm_error *err)
+{
+	if (newer)
+		return audit_select(vm, q, ">", bound, 0, limit, rows, n, err);
+	return audit_select(vm, q, bound > 0 ? "<" : NULL, bound, 1, limit, rows, n, err);
 }
 
 enum vm_status cmd_audit_list(struct vm *vm, struct args *a, struct vm_error *err)

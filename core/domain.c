@@ -330,7 +330,7 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 
 /* ---- domain aliases ---- */
 
-static enum vm_status domainalias_get(struct vm *vm, const char *name, struct domainalias *da,
+static enum vm_status domainalias_read(struct vm *vm, const char *name, struct domainalias *da,
 				      struct vm_error *err)
 {
 	char norm[VM_DOMAIN_MAX + 1];
@@ -355,6 +355,20 @@ static enum vm_status domainalias_get(struct vm *vm, const char *name, struct do
 	da->enabled = vm_ll(db_value(res, 0, 3)) != 0;
 	db_result_free(&res);
 	return VM_OK;
+}
+
+enum vm_status domainalias_get(struct vm *vm, const char *name, struct domainalias *da, struct vm_error *err)
+{
+	struct domain t;
+	enum vm_status st;
+
+	if ((st = domainalias_read(vm, name, da, err)) != VM_OK)
+		return st;
+	/* a domain administrator reads only aliases of granted domains, as
+	 * domainalias_list shows them */
+	if ((st = domain_get(vm, da->target, &t, err)) != VM_OK)
+		return st;
+	return vm_check_domain(vm, t.id, t.name, err);
 }
 
 enum vm_status domainalias_add(struct vm *vm, const char *name, const char *target, int has_enabled,
@@ -389,7 +403,7 @@ enum vm_status domainalias_add(struct vm *vm, const char *name, const char *targ
 	}
 	if (st != VM_ERR_NOT_FOUND)
 		goto out;
-	st = domainalias_get(vm, norm, &da, err);
+	st = domainalias_read(vm, norm, &da, err);
 	if (st == VM_OK) {
 		st = vm_fail(err, VM_ERR_EXISTS, "domain alias %s already exists (-> %s)", norm, da.target);
 		goto out;
@@ -430,7 +444,7 @@ enum vm_status domainalias_set(struct vm *vm, const char *name, const char *targ
 
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = domainalias_get(vm, name, &da, err)) != VM_OK)
+	if ((st = domainalias_read(vm, name, &da, err)) != VM_OK)
 		goto out;
 	if ((st = domain_get(vm, da.target, &cur, err)) != VM_OK)
 		goto out;
@@ -475,7 +489,7 @@ enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error 
 
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = domainalias_get(vm, name, &da, err)) != VM_OK)
+	if ((st = domainalias_read(vm, name, &da, err)) != VM_OK)
 		goto out;
 	if ((st = domain_get(vm, da.target, &t, err)) != VM_OK)
 		goto out;

@@ -61,6 +61,11 @@ struct domainalias {
 	int enabled;
 };
 
+/* One domain alias by name (the console's edit re-reads it to see a change
+ * made since it was shown); a domain administrator gets only those pointing
+ * at a granted domain. Fills *da; nothing to free. */
+enum vm_status domainalias_get(struct vm *vm, const char *name, struct domainalias *da, struct vm_error *err)
+	__attribute__((warn_unused_result));
 enum vm_status domainalias_add(struct vm *vm, const char *name, const char *target, int has_enabled,
 			       int enabled, struct vm_error *err) __attribute__((warn_unused_result));
 enum vm_status domainalias_set(struct vm *vm, const char *name, const char *target, int has_enabled,

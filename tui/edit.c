@@ -460,6 +460,9 @@ int edit_alias(struct ui *ui, const char *domain, const char *address)
 
 struct da_ctx {
 	int is_new;
+	/* what the form showed, to notice a change made since */
+	char shown_target[256];
+	int shown_enabled;
 };
 
 static enum vm_status da_submit(struct ui *ui, struct form_spec *f, void *vctx, struct vm_error *err)
@@ -470,6 +473,21 @@ static enum vm_status da_submit(struct ui *ui, struct form_spec *f, void *vctx, 
 
 	if ((st = tx_open(ui, err)) != VM_OK)
 		return st;
+	if (!c->is_new) {
+		struct domainalias now;
+
+		if ((st = domainalias_get(ui->vm, f->fields[0].value, &now, err)) == VM_OK &&
+		    (strcmp(now.target, c->shown_target) != 0 || now.enabled != c->shown_enabled)) {
+			snprintf(c->shown_target, sizeof c->shown_target, "%s", now.target);
+			c->shown_enabled = now.enabled;
+			st = vm_fail(err, VM_ERR_CONFLICT,
+				     "changed by someone else since it was shown (now: target %s, enabled %s): review and "
+				     "press Enter again",
+				     now.target, now.enabled ? "yes" : "no");
+		}
+		if (st != VM_OK)
+			return tx_close(ui, st, err);
+	}
 	words_add(&ws, "domainalias");
 	words_add(&ws, c->is_new ? "add" : "set");
 	words_add(&ws, f->fields[0].value);
@@ -490,13 +508,25 @@ int edit_domainalias(struct ui *ui, const char *target, const char *name)
 		{.label = "Target domain", .key = "target", .check = check_domain},
 		{.label = "Enabled (yes/no)", .key = "enabled", .check = check_enabled, .width = 4},
 	};
-	struct da_ctx c = {name == NULL};
+	struct da_ctx c = {name == NULL, "", 1};
 	struct form_spec f = {0};
 	char title[400];
 
 	snprintf(fields[1].value, sizeof fields[1].value, "%s", target);
 	snprintf(fields[2].value, sizeof fields[2].value, "yes");
 	if (name) {
+		struct domainalias da;
+		struct vm_error err = {0};
+
+		if (!ui_db_ready(ui) || domainalias_get(ui->vm, name, &da, &err) != VM_OK) {
+			if (err.msg[0])
+				ui_error(ui, "reading the domain alias", &err);
+			return 0;
+		}
+		snprintf(c.shown_target, sizeof c.shown_target, "%s", da.target);
+		c.shown_enabled = da.enabled;
+		snprintf(fields[1].value, sizeof fields[1].value, "%s", da.target);
+		snprintf(fields[2].value, sizeof fields[2].value, "%s", da.enabled ? "yes" : "no");
 		snprintf(fields[0].value, sizeof fields[0].value, "%s", name);
 		fields[0].readonly = 1;
 		snprintf(title, sizeof title, "Edit domain alias %s", name);

@@ -152,9 +152,10 @@ int ui_getch(struct ui *ui)
 /* ---- drawing ---- */
 
 static const enum req tabs[] = {REQ_VIEW_DOMAINS, REQ_VIEW_MAILBOXES, REQ_VIEW_ALIASES, REQ_VIEW_DOMAINALIASES,
-				REQ_VIEW_OPS, REQ_HELP};
-static const char *const tab_names[] = {"1 Domains", "2 Mailboxes", "3 Aliases", "4 Domain aliases",
-					"5 Operations", "? Help"};
+				REQ_VIEW_OPS, REQ_VIEW_AUDIT, REQ_HELP};
+/* short enough for the whole bar to fit in 80 columns */
+static const char *const tab_names[] = {"1 Domains", "2 Mailboxes", "3 Aliases", "4 Dom.aliases",
+					"5 Ops", "6 Audit", "? Help"};
 
 static void draw_tabs(struct ui *ui)
 {
@@ -251,6 +252,9 @@ static void open_view(struct ui *ui, enum req view)
 	case REQ_VIEW_OPS:
 		s = screen_ops_new(ui);
 		break;
+	case REQ_VIEW_AUDIT:
+		s = screen_audit_new(ui);
+		break;
 	default:
 		break;
 	}
@@ -265,7 +269,8 @@ static void next_tab(struct ui *ui)
 	open_view(ui, v == REQ_VIEW_MAILBOXES ? REQ_VIEW_ALIASES
 		      : v == REQ_VIEW_ALIASES ? REQ_VIEW_DOMAINALIASES
 		      : v == REQ_VIEW_DOMAINALIASES ? REQ_VIEW_OPS
-		      : v == REQ_VIEW_OPS ? REQ_VIEW_DOMAINS
+		      : v == REQ_VIEW_OPS ? REQ_VIEW_AUDIT
+		      : v == REQ_VIEW_AUDIT ? REQ_VIEW_DOMAINS
 						: REQ_VIEW_MAILBOXES);
 }
 
@@ -324,6 +329,7 @@ static void handle(struct ui *ui, enum req r, int ch)
 	case REQ_VIEW_ALIASES:
 	case REQ_VIEW_DOMAINALIASES:
 	case REQ_VIEW_OPS:
+	case REQ_VIEW_AUDIT:
 		open_view(ui, r);
 		break;
 	case REQ_MAPS_GENERATE:

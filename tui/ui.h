@@ -40,6 +40,7 @@
 	X(VIEW_ALIASES, "view-aliases", "the aliases of the selected domain")           \
 	X(VIEW_DOMAINALIASES, "view-domainaliases", "the domain aliases of the selected domain") \
 	X(VIEW_OPS, "view-ops", "the pending operations")                               \
+	X(VIEW_AUDIT, "view-audit", "the audit log (/ sets filters: object= admin= since= until=)") \
 	X(HELP, "help", "this help")                                                    \
 	X(SEARCH, "search", "search by prefix (done by the database)")                  \
 	X(SORT, "sort", "reverse the sort order")                                       \
@@ -278,6 +279,7 @@ struct screen *screen_aliases_new(struct ui *ui, const char *domain, long long d
 struct screen *screen_domainaliases_new(struct ui *ui, const char *domain, long long domain_id);
 struct screen *screen_mailbox_new(struct ui *ui, const char *address);
 struct screen *screen_ops_new(struct ui *ui);
+struct screen *screen_audit_new(struct ui *ui);
 struct screen *screen_help_new(struct ui *ui);
 
 /* The domain the current screens are about ("" on the domains screen). */

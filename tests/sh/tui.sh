@@ -254,6 +254,55 @@ keys a
 expect "sqlite: read-only offers no add" "read-only session: add is not available"
 tm kill-server 2>/dev/null
 
+# the audit log screen: newest first, filters, escaped values, a domain administrator's view
+url=$(new_db sqlite tui_audit) || fail "new_db tui_audit"
+seed "$url"
+"$VMAILADM" -d "$url" -q admin add dadmin password=pw-dadmin role=domainadmin domains=b.test || fail "sqlite: admin add"
+VMAILADM_PASSWORD=pw-dadmin "$VMAILADM" -d "$url" -q --user dadmin mailbox add zed@b.test password=x ||
+	fail "sqlite: the domain administrator's change"
+# fixed times and origins, so the screen can be compared; a terminal escape in a value
+sql sqlite "$url" "UPDATE vmailadm_audit SET at = '2026-01-' || printf('%02d', id) || ' 10:00:00', origin = 'local', actor = CASE WHEN actor LIKE 'unix:%' THEN 'unix:admin' ELSE actor END"
+sql sqlite "$url" "UPDATE vmailadm_audit SET object_key = 'carol' || char(27) || '[2J' WHERE object_key = 'carol@example.com'"
+tui_start "$url"
+keys 6
+expect "sqlite: 6 opens the audit log" "Audit log, newest first"
+golden "sqlite: the audit screen, newest first, control characters escaped" audit
+keys /
+type_text "object=mailbox since=2026-01-05"
+keys Enter
+expect "sqlite: the filter is on the status line" "search: object=mailbox since=2026-01-05"
+golden "sqlite: the audit screen filtered by object and time" audit-filter
+keys /
+keys C-u
+type_text "since=yesterday"
+keys Enter
+expect "sqlite: a bad time is refused with the reason" "since: expected a UTC time"
+expect "sqlite: and the previous filter stays" "search: object=mailbox since=2026-01-05"
+keys Escape
+expect "sqlite: Esc clears the filters" "domainalias alias.test"
+keys /
+type_text "admin=dadmin"
+keys Enter
+expect "sqlite: the admin filter shows that administrator's change" "zed@b.test"
+if screen | grep -q "alice@example.com"; then
+	fail "sqlite: the admin filter hides the others' changes" "$(screen)"
+else
+	pass "sqlite: the admin filter hides the others' changes"
+fi
+keys Escape o
+expect "sqlite: o shows the oldest first" "> 2026-01-01 10:00 unix:admin add    domain      example.com"
+tm kill-server 2>/dev/null
+# a domain administrator's console shows only what audit list shows them
+tui_start "$url" VMAILADM_PASSWORD=pw-dadmin -- --user dadmin
+keys 6
+expect "sqlite: the domain administrator sees their change" "zed@b.test"
+if screen | grep -q "example.com"; then
+	fail "sqlite: the domain administrator sees no one else's rows" "$(screen)"
+else
+	pass "sqlite: the domain administrator sees no one else's rows"
+fi
+tm kill-server 2>/dev/null
+
 # ---------------------------------------------------------------- the servers: browse and create
 for engine in $VMAILADM_ENGINES; do
 	[ "$engine" = sqlite ] && continue
@@ -283,6 +332,15 @@ for engine in $VMAILADM_ENGINES; do
 	keys r
 	expect "$engine: the next action reconnects" "reconnected to the database"
 	expect "$engine: and the rows are back" "srv.test"
+	if [ "$engine" = pgsql ]; then
+		keys 6
+		expect "$engine: the console's domain add is the newest change" "add    domain      srv.test"
+		keys /
+		type_text "object=carol@example.com"
+		keys Enter
+		expect "$engine: filtered by key" "carol@example.com"
+		if screen | grep -q "srv.test"; then fail "$engine: the key filter hides other rows" "$(screen)"; else pass "$engine: the key filter hides other rows"; fi
+	fi
 	tm kill-server 2>/dev/null
 done
 rm -f "$TEST_TMP"/tmux.*.sock
