@@ -43,7 +43,7 @@
 	X(VIEW_AUDIT, "view-audit", "the audit log (/ sets filters: object= admin= since= until=)") \
 	X(HELP, "help", "this help")                                                    \
 	X(SEARCH, "search", "search by prefix (done by the database)")                  \
-	X(SORT, "sort", "reverse the sort order")                                       \
+	X(SORT, "sort", "reverse the order (by name or address; the audit log by time)") \
 	X(MARK, "mark", "mark or unmark the row")                                       \
 	X(MARK_PATTERN, "mark-pattern", "mark the rows matching a pattern (a* or *x?)") \
 	X(UNMARK_ALL, "unmark-all", "clear the marks")                                  \

@@ -99,6 +99,11 @@ keys Tab
 expect "sqlite: then its domain aliases" "alias.test"
 keys Escape
 expect "sqlite: Esc goes back" "USED/ALLOCATED"
+expect "sqlite: the status line shows the domains' order" "sort: ascending"
+keys o
+expect "sqlite: o sorts the domains by name descending" "> example.com          yes"
+expect "sqlite: and says so" "sort: descending"
+keys o
 keys '?' NPage
 expect "sqlite: the help screen lists the statement a key runs" "[domain add]"
 keys q
@@ -289,7 +294,9 @@ if screen | grep -q "alice@example.com"; then
 else
 	pass "sqlite: the admin filter hides the others' changes"
 fi
+expect "sqlite: the status line shows the order" "sort: newest first"
 keys Escape o
+expect "sqlite: the status line shows the reversed order" "sort: oldest first"
 expect "sqlite: o shows the oldest first" "> 2026-01-01 10:00 unix:admin add    domain      example.com"
 tm kill-server 2>/dev/null
 # a domain administrator's console shows only what audit list shows them
