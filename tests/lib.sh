@@ -178,7 +178,7 @@ vt_parse_url() {
 vt_mysql() {
 	vt_parse_url "$1"
 	shift
-	local args=(--no-defaults -u "$VT_U_USER")
+	local args=(--no-defaults --default-character-set=utf8mb4 -u "$VT_U_USER")
 	if [ "$VT_U_HOST" = localhost ] && [ -n "${VMAILADM_TEST_MYSQL_SOCKET:-}" ] && [ -z "$VT_U_PORT" ]; then
 		args+=(--protocol=socket -S "$VMAILADM_TEST_MYSQL_SOCKET")
 	else
