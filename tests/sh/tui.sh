@@ -298,6 +298,18 @@ expect "sqlite: the status line shows the order" "sort: newest first"
 keys Escape o
 expect "sqlite: the status line shows the reversed order" "sort: oldest first"
 expect "sqlite: o shows the oldest first" "> 2026-01-01 10:00 unix:admin add    domain      example.com"
+# a domain alias edit does not overwrite a change made since the form was shown
+keys 1 Home j 4
+expect "sqlite: the domain aliases of example.com" "alias.test"
+keys e
+expect "sqlite: e opens the domain alias form" "Edit domain alias alias.test"
+"$VMAILADM" -d "$url" -q domainalias set alias.test enabled=no || fail "sqlite: the concurrent domain alias change"
+keys Enter
+expect "sqlite: the domain alias conflict is shown" "changed by someone else since it was shown (now: target exa"
+check_eq "sqlite: the other change is kept" "$(sql sqlite "$url" "SELECT enabled FROM admin_domainalias WHERE name = 'alias.test'")" 0
+keys Enter
+expect "sqlite: saved after review" "domain alias alias.test saved"
+check_eq "sqlite: the reviewed edit is written" "$(sql sqlite "$url" "SELECT enabled FROM admin_domainalias WHERE name = 'alias.test'")" 1
 tm kill-server 2>/dev/null
 # a domain administrator's console shows only what audit list shows them
 tui_start "$url" VMAILADM_PASSWORD=pw-dadmin -- --user dadmin
@@ -308,6 +320,8 @@ if screen | grep -q "example.com"; then
 else
 	pass "sqlite: the domain administrator sees no one else's rows"
 fi
+keys q q
+expect "sqlite: the console quits cleanly after the audit screen (no leak under ASan)" "[exit 0]"
 tm kill-server 2>/dev/null
 
 # ---------------------------------------------------------------- the servers: browse and create
