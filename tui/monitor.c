@@ -479,7 +479,9 @@ int monitor_main(struct vm *vm, const struct tui_opts *o)
 		/* wait for a key until the next tick: the timeout is the interval */
 		left = next - now_ms();
 		timeout(m.paused ? -1 : left > 0 ? (int)left : 0);
+		ui_trace_idle();
 		ch = getch();
+		ui_trace_key(ch);
 		if (mon_signal)
 			break;
 		if (ch == ERR) {

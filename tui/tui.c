@@ -139,7 +139,11 @@ const char *ui_current_domain(struct ui *ui, long long *domain_id)
 
 int ui_getch(struct ui *ui)
 {
-	int ch = getch();
+	int ch;
+
+	ui_trace_idle();
+	ch = getch();
+	ui_trace_key(ch);
 
 	if (ch == KEY_RESIZE) {
 		ui->lines = LINES;
@@ -356,6 +360,7 @@ int tui_main(struct vm *vm, const struct tui_opts *o)
 	struct ui ui;
 	struct sigaction sa;
 
+	ui_trace_start(o->monitor ? "monitor" : "console");
 	if (o->monitor)
 		return monitor_main(vm, o);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

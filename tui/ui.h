@@ -166,6 +166,14 @@ int ui_db_ready(struct ui *ui);
 void ui_error(struct ui *ui, const char *what, const struct vm_error *err);
 /* Reads a key with the loop's timeout; KEY_RESIZE is handled (sizes updated). */
 int ui_getch(struct ui *ui);
+
+/* trace.c: with VMAILADM_TUI_TRACE=FILE set, appends to FILE "first MS NS"
+ * (ms from ui_trace_start to the first wait for a key, and the wall clock
+ * then in ns) and "key NAME MS" per key (ms from its read to the next wait
+ * for a key: its queries and refreshes). Unset, they do nothing. */
+void ui_trace_start(const char *what);
+void ui_trace_idle(void); /* about to wait for a key */
+void ui_trace_key(int ch); /* a key (or ERR) was read */
 /* Refresh every screen of the stack (after a write). */
 void ui_refresh_all(struct ui *ui);
 

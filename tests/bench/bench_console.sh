@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# tests/bench/bench_console.sh: the console and the monitor at 10k, 100k and 1M mailboxes
+# per engine (VMAILADM_BENCH_SIZES, VMAILADM_ENGINES), driving the real binary in a tmux
+# pane (120x40). Per key, vmailadm itself logs the time from the key's read to the moment
+# it waits for the next one (VMAILADM_TUI_TRACE, tui/trace.c: queries and refresh
+# included); tmux send-keys only delivers the keys, and the script waits for each key's
+# log line before sending the next, so keys never queue. Reported, in ms:
+#   first_con / first_mon  exec of vmailadm (connecting included) to the first painted
+#                          screen, from the wall clock the trace logs; includes tmux's
+#                          sh -c (about 1-2 ms)
+#   d_pgdn d_end           PgDn (median of 3) and End on the domain list
+#   drill                  Enter on the first domain (the big one: half the mailboxes)
+#   m_pgdn m_end           PgDn (median of 5) and End in that domain's mailboxes
+#   search                 incremental search, each of the keys / u 5 5 (the max)
+#   mon_r                  the monitor's r (a refresh and its paint), median of 5
+#   rss_con / rss_mon      peak RSS (VmHWM, kB) of the process at the end
+#   baseline               one indexed SELECT of a 50-row page through the engine's own
+#                          client (psql / mariadb / sqlite3), process start included,
+#                          median of 5, same run: first_* compare with it (both start a
+#                          process and connect); keys compare with db-floor.md's page
+#                          round trip (0.1-0.7 ms)
+# VMAILADM_BENCH_KEEP=1 keeps the databases and reuses one that already holds N mailboxes.
+set -u
+VT_LIB_TOOLS=1
+. "$(dirname "$0")/../lib.sh"
+VMAILADM=${VMAILADM:-$VT_ROOT/vmailadm}
+export VMAILADM
+TEST_TMP=${TEST_TMP:-$(vt_rundir)/bench}
+vt_mkdir755 "$TEST_TMP"
+export TEST_TMP
+command -v tmux >/dev/null || { echo "bench_console: tmux is not installed: skipped"; exit 0; }
+median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'; }
+maxof() { sort -n | tail -1; }
+ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )) | awk '{printf "%.1f\n", $1/1000}'; }
+sess=vmbench$$
+trap 'tmux kill-session -t "$sess" 2>/dev/null' EXIT
+
+# existing URL of NAME (no creation) for the reuse check
+db_url() {
+	case $1 in
+	sqlite) printf 'sqlite:%s/%s.db\n' "$TEST_TMP" "$2" ;;
+	*) local a; a=$(vt_admin_url "$1") || return 1; printf '%s/%s\n' "${a%/*}" "$2" ;;
+	esac
+}
+
+# waits until FILE has N lines matching WORD (poll 2 ms, give up after 60 s)
+wait_lines() {
+	local i=0 c
+	while c=$(grep -c "^$2 " "$1" 2>/dev/null); [ "${c:-0}" -lt "$3" ]; do
+		i=$((i + 1))
+		[ $i -lt 30000 ] || return 1
+		sleep 0.002
+	done
+}
+
+# start_tui TRACE ARGS...: starts vmailadm in a detached tmux pane; prints the
+# first-screen time in ms (exec to the first wait for a key)
+start_tui() {
+	local trace=$1 t0 first; shift
+	rm -f "$trace"
+	t0=$(date +%s%N)
+	tmux new-session -d -s "$sess" -x 120 -y 40 \
+		"exec env VMAILADM_TUI_TRACE='$trace' '$VMAILADM' $*" || return 1
+	wait_lines "$trace" first 1 || return 1
+	first=$(awk '/^first /{print $3}' "$trace")
+	echo $(( (first - t0) / 1000 )) | awk '{printf "%.1f\n", $1/1000}'
+}
+
+# key TRACE LABEL TMUXKEY: sends one key, waits for its log line, records "LABEL MS"
+nkeys=0
+key() {
+	tmux send-keys -t "$sess" "$3"
+	nkeys=$((nkeys + 1))
+	wait_lines "$1" key "$nkeys" || { echo "bench_console: no trace for key $2" >&2; return 1; }
+	echo "$2 $(grep '^key ' "$1" | sed -n "${nkeys}p" | awk '{print $3}')" >>"$1.keys"
+}
+pick() { awk -v l="$2" '$1 == l {print $2}' "$1.keys"; }
+rss() { awk '/^VmHWM:/ {print $2}' "/proc/$(tmux list-panes -t "$sess" -F '#{pane_pid}')/status"; }
+
+printf '%-6s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s\n' engine mailboxes first_con first_mon \
+	d_pgdn d_end drill m_pgdn m_end search mon_r rss_con rss_mon baseline
+for e in ${VMAILADM_ENGINES:-sqlite pgsql mysql}; do
+	e=$(vt_engine "$e") || continue
+	for n in ${VMAILADM_BENCH_SIZES:-10000 100000 1000000}; do
+		name=bench_console_$n
+		url=$(db_url "$e" "$name") || continue
+		have=$(sql "$e" "$url" "SELECT COUNT(*) FROM admin_mailbox" 2>/dev/null)
+		if [ -z "${VMAILADM_BENCH_KEEP:-}" ] || [ "$have" != "$n" ]; then
+			url=$(new_db "$e" "$name") || { echo "$e: no database"; continue; }
+			"$VMAILADM" -d "$url" db init >/dev/null || { echo "$e: db init failed"; continue; }
+			bash "$VT_ROOT/tests/bench/gen.sh" "$e" "$url" "$n" || { echo "$e $n: generation failed"; continue; }
+		fi
+		tr=$TEST_TMP/console.$e.$n.trace
+		rm -f "$tr.keys"; nkeys=0
+		fc=$(start_tui "$tr" -d "'$url'") || { echo "$e $n: the console did not start"; continue; }
+		for _ in 1 2 3; do key "$tr" d_pgdn NPage; done
+		key "$tr" d_end End
+		key "$tr" d_home g
+		key "$tr" drill Enter
+		for _ in 1 2 3 4 5; do key "$tr" m_pgdn NPage; done
+		key "$tr" m_end End
+		key "$tr" m_home g
+		key "$tr" search /
+		key "$tr" search u
+		key "$tr" search 5
+		key "$tr" search 5
+		rc=$(rss)
+		tmux kill-session -t "$sess"
+		tr=$TEST_TMP/monitor.$e.$n.trace
+		rm -f "$tr.keys"; nkeys=0
+		fm=$(start_tui "$tr" -d "'$url'" --monitor --interval 3600) || { echo "$e $n: the monitor did not start"; continue; }
+		for _ in 1 2 3 4 5; do key "$tr" mon_r r; done
+		rm_=$(rss)
+		tmux kill-session -t "$sess"
+		base=""
+		for _ in 1 2 3 4 5; do
+			base="$base $(ms sql "$e" "$url" "SELECT id, address FROM admin_mailbox WHERE domain_id = 1 AND address > 'u5' ORDER BY domain_id, address LIMIT 50")"
+		done
+		c=$TEST_TMP/console.$e.$n.trace; m=$TEST_TMP/monitor.$e.$n.trace
+		printf '%-6s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s\n' "$e" "$n" "$fc" "$fm" \
+			"$(pick "$c" d_pgdn | median)" "$(pick "$c" d_end)" "$(pick "$c" drill)" \
+			"$(pick "$c" m_pgdn | median)" "$(pick "$c" m_end)" "$(pick "$c" search | maxof)" \
+			"$(pick "$m" mon_r | median)" "$rc" "$rm_" "$(echo $base | tr ' ' '\n' | median)"
+		[ -n "${VMAILADM_BENCH_KEEP:-}" ] || case $e in
+			pgsql) vt_pg "$(vt_admin_url pgsql)" -c "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 ;;
+			mysql) sql mysql "$(vt_admin_url mysql)" "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 ;;
+			sqlite) rm -f "$(vt_sqlite_path "$url")"* ;;
+		esac
+	done
+done
