@@ -462,6 +462,7 @@ enum vm_status quota_schema_upgrade(struct vm *vm, FILE *out, struct vm_error *e
 	}
 	if ((st = vm_tx_end(vm, 1, err)) != VM_OK)
 		return st;
+	vm->usage_state = 0; /* domain_list looks for the rollup again */
 	if (out) {
 		if (missing[0])
 			fprintf(out, "db upgrade: added %s\n", missing);
