@@ -4,41 +4,14 @@
 
 #include <string.h>
 
-/* Length of a valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static int utf8_seq(const unsigned char *p)
-{
-	int n, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
-		n = 2;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3;
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	/* overlong forms, UTF-16 surrogates and code points past U+10FFFF are
-	 * not UTF-8 either (a terminal or a JSON reader may take them apart) */
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
-	    (p[0] == 0xf4 && p[1] >= 0x90))
-		return 0;
-	/* C1 controls U+0080..U+009F would act on some terminals */
-	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
-		return 0;
-	return n;
-}
+#include "core/utf8.h"
 
 void out_safe(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		int n = utf8_seq(p);
+		int n = (int)utf8_shown_seq(p);
 
 		if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
 			fprintf(out, "\\x%02x", *p);
@@ -62,7 +35,7 @@ void out_json_string(FILE *out, const char *s)
 
 	fputc('"', out);
 	while (*p) {
-		int n = utf8_seq(p);
+		int n = (int)utf8_shown_seq(p);
 
 		if (n == 0) {
 			fputs("\\ufffd", out); /* invalid byte: JSON must be UTF-8 */

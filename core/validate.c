@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
+
 /* Shows a value safely inside a message: control and non-ASCII bytes as \xNN,
  * cut at 80 characters. */
 static const char *shown(const char *in, char *buf, size_t len)
@@ -37,38 +39,11 @@ int valid_text(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		unsigned c = *p;
-		int n;
-		unsigned cp;
+		size_t n = utf8_shown_seq(p); /* 0 for invalid UTF-8 and C1 controls */
 
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)))
 			return 0;
-		}
-		p++;
-		for (int i = 0; i < n; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (*p & 0x3f);
-		}
-		/* overlong forms, surrogates, beyond U+10FFFF, C1 controls */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || (cp >= 0x80 && cp < 0xa0))
-			return 0;
+		p += n;
 	}
 	return 1;
 }

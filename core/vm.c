@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/utf8.h"
 #include "db/xalloc.h"
 
 const char *vm_status_name(enum vm_status st)
@@ -22,34 +23,6 @@ const char *vm_status_name(enum vm_status st)
 	return "unknown";
 }
 
-/* Length of a valid UTF-8 sequence at p that is not a C1 control, or 0. */
-static int msg_utf8_len(const unsigned char *p)
-{
-	int n, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
-		n = 2;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3;
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	/* overlong forms, UTF-16 surrogates and code points past U+10FFFF are
-	 * not UTF-8 either (a terminal or a JSON reader may take them apart) */
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
-	    (p[0] == 0xf4 && p[1] >= 0x90))
-		return 0;
-	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
-		return 0;
-	return n;
-}
-
 /* Messages quote what was typed, and every front end prints them: control
  * characters, C1 controls and invalid UTF-8 become \xNN here, once, so no
  * input can drive the terminal through an error. Idempotent (a backslash
@@ -61,7 +34,7 @@ static void msg_make_safe(char *msg, size_t size)
 	size_t o = 0;
 
 	while (*p && o + 5 < sizeof tmp) {
-		int n = msg_utf8_len(p);
+		int n = (int)utf8_shown_seq(p);
 
 		if (n == 1 && (*p < 0x20 || *p == 0x7f))
 			n = 0;
