@@ -282,31 +282,6 @@ static void free_strs(char **v, size_t n)
 	free(v);
 }
 
-/* auth_group SimpleUsers, as mailbox.c finds or makes it. */
-static enum vm_status simple_users_group(struct vm *vm, char *out, size_t len, struct vm_error *err)
-{
-	struct db_result *res = NULL;
-	enum vm_status st;
-
-	if (!vm->simple_users_group) {
-		if ((st = vm_sql(vm, "SELECT id FROM auth_group WHERE name = 'SimpleUsers'", 0, NULL, &res, err,
-				 "reading groups")) != VM_OK)
-			return st;
-		if (res->nrows)
-			vm->simple_users_group = vm_ll(db_value(res, 0, 0));
-		db_result_free(&res);
-		if (!vm->simple_users_group) {
-			const char *p[1] = {"SimpleUsers"};
-
-			if ((st = vm_sql_insert(vm, "INSERT INTO auth_group (name) VALUES (?)", 1, p,
-						&vm->simple_users_group, err, "adding group SimpleUsers")) != VM_OK)
-				return st;
-		}
-	}
-	snprintf(out, len, "%lld", vm->simple_users_group);
-	return VM_OK;
-}
-
 /* Numbers as text for parameters: one buffer, fixed slots. */
 #define NUMW 24
 
@@ -612,7 +587,7 @@ enum vm_status bulk_mailbox_add(struct vm *vm, const struct bulk_mailbox *items,
 		goto out;
 	}
 	/* 5. the rows, BULK_CHUNK mailboxes a statement */
-	if (n && (st = simple_users_group(vm, grp, sizeof grp, err)) != VM_OK)
+	if (n && (st = mailbox_users_group(vm, grp, sizeof grp, err)) != VM_OK)
 		goto out;
 	for (size_t off = 0; off < n; off += BULK_CHUNK) {
 		size_t m = n - off < BULK_CHUNK ? n - off : BULK_CHUNK;

@@ -110,7 +110,7 @@ static enum vm_status stored_password(struct vm *vm, const struct mailbox_opts *
 			     o->password, out, err);
 }
 
-static enum vm_status simple_users_group(struct vm *vm, char *out, size_t len, struct vm_error *err)
+enum vm_status mailbox_users_group(struct vm *vm, char *out, size_t len, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	enum vm_status st;
@@ -184,7 +184,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 	db_result_free(&res);
 	if ((st = stored_password(vm, o, hash, err)) != VM_OK)
 		goto out;
-	if ((st = simple_users_group(vm, grp, sizeof grp, err)) != VM_OK)
+	if ((st = mailbox_users_group(vm, grp, sizeof grp, err)) != VM_OK)
 		goto out;
 	if ((st = vm_new_dates(vm, &dates_id, err)) != VM_OK)
 		goto out;

@@ -66,6 +66,11 @@ struct mailbox_query {
 enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct mailbox **rows, size_t *n,
 			    struct vm_error *err) __attribute__((warn_unused_result));
 
+/* The id of auth_group SimpleUsers, which every mailbox's user joins (read
+ * once per session; made when missing), as decimal text into out. */
+enum vm_status mailbox_users_group(struct vm *vm, char *out, size_t len, struct vm_error *err)
+	__attribute__((warn_unused_result));
+
 /* The home directory of a mailbox: <root>/<domain>/<local>. Caller frees. */
 char *mailbox_home(struct vm *vm, const char *domain, const char *local);
 
