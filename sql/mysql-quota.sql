@@ -45,6 +45,11 @@ UPDATE admin_quota q JOIN admin_user u ON u.username = q.username
     WHERE NOT (q.quota_mb <=> mb.quota AND q.domain_id <=> mb.domain_id);
 CREATE INDEX IF NOT EXISTS admin_quota_usage ON admin_quota (usage_ratio);
 CREATE INDEX IF NOT EXISTS admin_quota_domain_usage ON admin_quota (domain_id, usage_ratio);
+-- the console's mailboxes by usage and by quota (core/mbsort.h): the ties broken by the
+-- login in the same direction, so that one index (read backwards for "fullest first")
+-- serves both directions and a page never sorts a big group of equal ratios
+CREATE INDEX IF NOT EXISTS admin_quota_domain_usage_name ON admin_quota (domain_id, usage_ratio, username);
+CREATE INDEX IF NOT EXISTS admin_mailbox_domain_quota ON admin_mailbox (domain_id, quota, address);
 CREATE INDEX IF NOT EXISTS admin_quota_changed ON admin_quota (changed);
 -- per-domain totals, refreshed by `quota rollup` (running totals kept by a trigger would
 -- make every delivery to a big domain wait for that domain's one row)

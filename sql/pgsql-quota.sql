@@ -63,6 +63,12 @@ CREATE INDEX IF NOT EXISTS admin_quota_usage
     ON admin_quota (((bytes::float8 / NULLIF(quota_mb, 0))) DESC NULLS LAST);
 CREATE INDEX IF NOT EXISTS admin_quota_domain_usage
     ON admin_quota (domain_id, ((bytes::float8 / NULLIF(quota_mb, 0))) DESC NULLS LAST);
+-- the console's mailboxes by usage and by quota (core/mbsort.h): the ties broken by the
+-- login in the same direction, so that one index serves both directions and a page
+-- never sorts a big group of equal ratios (empty or unlimited mailboxes)
+CREATE INDEX IF NOT EXISTS admin_quota_domain_usage_name
+    ON admin_quota (domain_id, ((bytes::float8 / NULLIF(quota_mb, 0))) DESC NULLS LAST, username DESC);
+CREATE INDEX IF NOT EXISTS admin_mailbox_domain_quota ON admin_mailbox (domain_id, quota, address);
 CREATE INDEX IF NOT EXISTS admin_quota_changed ON admin_quota (changed_xid);
 -- per-domain totals, refreshed by `quota rollup` (running totals kept by a trigger would
 -- make every delivery to a big domain wait for that domain's one row)
