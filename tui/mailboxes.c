@@ -5,15 +5,42 @@
 #include <string.h>
 
 #include "core/mailbox.h"
+#include "core/mbsort.h"
 #include "core/page.h"
 #include "db/xalloc.h"
 #include "tui/ui.h"
+
+/* The orders o cycles through; the address ones are the list's own
+ * (l->reverse), the others come from mbsort.h. */
+enum mb_order { MB_ORDER_ADDRESS, MB_ORDER_ADDRESS_DESC, MB_ORDER_USAGE, MB_ORDER_QUOTA, MB_ORDER_COUNT };
 
 struct mailboxes {
 	struct list list;
 	long long domain_id;
 	char domain[256];
+	enum mb_order order;
 };
+
+/* Usage and quota orders read through mbsort; a search or a mark by
+ * pattern reads in address order (the key order of mailbox_list). */
+static int sorted(const struct mailboxes *m, const struct list *l)
+{
+	return (m->order == MB_ORDER_USAGE || m->order == MB_ORDER_QUOTA) && !l->glob[0] && !l->filter[0];
+}
+
+static enum vm_status sorted_page(struct ui *ui, struct mailboxes *m, const char *bound, int before, int n,
+				  struct mailbox **rows, size_t *nrows, struct vm_error *err)
+{
+	struct mbsort_query q = {0};
+
+	q.domain_id = m->domain_id;
+	q.key = m->order == MB_ORDER_USAGE ? MBSORT_USAGE : MBSORT_QUOTA;
+	q.desc = 1; /* fullest / largest first */
+	q.bound = bound;
+	q.before = before;
+	q.limit = n;
+	return mbsort_page(ui->vm, &q, rows, nrows, err);
+}
 
 static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, int n, void **rows, size_t *nrows,
 			    struct vm_error *err)
@@ -23,6 +50,11 @@ static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, in
 	struct mailbox *r = NULL;
 	enum vm_status st;
 
+	if (sorted(m, l)) {
+		st = sorted_page(ui, m, after, 0, n, &r, nrows, err);
+		*rows = r;
+		return st;
+	}
 	q.domain_id = m->domain_id;
 	q.local_glob = l->glob[0] ? l->glob : NULL;
 	q.local_prefix = !l->glob[0] && l->filter[0] ? l->filter : NULL;
@@ -39,6 +71,24 @@ static enum vm_status start_before(struct ui *ui, struct list *l, const char *be
 	struct mailboxes *m = l->ctx;
 	struct page_filter f = {0};
 
+	if (sorted(m, l)) {
+		/* n + 1 rows before: the extra one is the key to fetch after,
+		 * as page_start_before does for the address order */
+		struct mailbox *r = NULL;
+		size_t got = 0;
+		enum vm_status st = sorted_page(ui, m, before, 1, n + 1, &r, &got, err);
+
+		*after = '\0';
+		*count = 0;
+		if (st == VM_OK && got > (size_t)n) {
+			snprintf(after, len, "%s", r[0].local);
+			*count = n;
+		} else if (st == VM_OK) {
+			*count = (int)got;
+		}
+		free(r);
+		return st;
+	}
 	f.domain_id = m->domain_id;
 	f.prefix = l->filter[0] ? l->filter : NULL;
 	return page_start_before(ui->vm, PAGE_MAILBOXES, &f, before, n, after, len, count, err);
@@ -137,6 +187,27 @@ static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
 	struct mailbox *row = list_current(&m->list);
 
 	(void)ch;
+	if (r == REQ_SORT) {
+		static const char *const names[MB_ORDER_COUNT] = {"by address", "by address, descending",
+								  "fullest first", "largest quota first"};
+
+		m->order = (m->order + 1) % MB_ORDER_COUNT;
+		m->list.reverse = m->order == MB_ORDER_ADDRESS_DESC;
+		if (sorted(m, &m->list))
+			m->list.order_name = m->order == MB_ORDER_USAGE ? "usage" : "quota";
+		else
+			m->list.order_name = NULL;
+		list_reload(ui, &m->list, 1);
+		ui_message(ui, 0, "sorted %s", names[m->order]);
+		return 1;
+	}
+	/* a search is done in address order (the database's prefix match
+	 * follows the address index) */
+	if (r == REQ_SEARCH && sorted(m, &m->list)) {
+		m->order = MB_ORDER_ADDRESS;
+		m->list.reverse = 0;
+		m->list.order_name = NULL;
+	}
 	if (list_key(ui, &m->list, r))
 		return 1;
 	switch (r) {

@@ -192,8 +192,10 @@ static void draw_status(struct ui *ui)
 	/* the order the list is read in (o reverses it) */
 	if (l && n > 0 && (size_t)n < sizeof st)
 		n += snprintf(st + n, sizeof st - (size_t)n, " | sort: %s",
-			      ui->top->ops->view == REQ_VIEW_AUDIT ? (l->reverse ? "oldest first" : "newest first")
-			      : l->reverse ? "descending" : "ascending");
+			      l->order_name                        ? l->order_name
+			      : ui->top->ops->view == REQ_VIEW_AUDIT ? (l->reverse ? "oldest first" : "newest first")
+			      : l->reverse                         ? "descending"
+								   : "ascending");
 	if (l && l->filter[0] && n > 0 && (size_t)n < sizeof st)
 		n += snprintf(st + n, sizeof st - (size_t)n, " | search: %s", l->filter);
 	if (n > 0 && (size_t)n < sizeof st)

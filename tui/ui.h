@@ -43,7 +43,7 @@
 	X(VIEW_AUDIT, "view-audit", "the audit log (/ sets filters: object= admin= since= until=)") \
 	X(HELP, "help", "this help")                                                    \
 	X(SEARCH, "search", "search by prefix (done by the database)")                  \
-	X(SORT, "sort", "reverse the order (by name or address; the audit log by time)") \
+	X(SORT, "sort", "reverse the order; mailboxes: address, fullest, largest quota (/ goes back to address)") \
 	X(MARK, "mark", "mark or unmark the row")                                       \
 	X(MARK_PATTERN, "mark-pattern", "mark the rows matching a pattern (a* or *x?)") \
 	X(UNMARK_ALL, "unmark-all", "clear the marks")                                  \
@@ -257,6 +257,7 @@ struct list {
 	int at_start, at_end;
 	int height;          /* rows on screen, from the last draw */
 	int reverse;         /* sorted descending (the SORT request) */
+	const char *order_name; /* the status line's order when the screen sorts by another column (NULL: none) */
 	char filter[256];    /* prefix search */
 	char glob[256];      /* set while marking by pattern */
 	char **marks;        /* marked keys, sorted */

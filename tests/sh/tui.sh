@@ -324,6 +324,54 @@ keys q q
 expect "sqlite: the console quits cleanly after the audit screen (no leak under ASan)" "[exit 0]"
 tm kill-server 2>/dev/null
 
+# sorting a domain's mailboxes: o cycles address, address descending, fullest first,
+# largest quota first, each read by keyset (45 rows: more than two screens)
+surl=$(new_db sqlite tuisort) || fail "new_db tuisort"
+{
+	echo "db init"
+	echo "domain add sort.test"
+	# quota 100/200/300 MB by i % 3; every tenth unlimited; i MB used: u42 (42%) is fullest
+	for i in $(seq 0 44); do
+		q=$(((i % 3 + 1) * 100))
+		[ $((i % 10)) = 0 ] && q=0
+		printf 'mailbox add u%02d@sort.test password=x quota=%s\n' "$i" "$q"
+	done
+} | "$VMAILADM" -d "$surl" -q -f - >/dev/null || fail "sqlite: seed sort.test"
+sql sqlite "$surl" "UPDATE admin_quota SET bytes = CAST(substr(username, 2, 2) AS INTEGER) * 1048576"
+tui_start "$surl"
+keys Enter
+expect "sqlite: the mailboxes of sort.test" "Mailboxes of sort.test"
+expect "sqlite: by address first" ">  u00@sort.test"
+keys o
+expect "sqlite: o: by address descending" ">  u44@sort.test"
+expect "sqlite: the status line says descending" "sort: descending"
+keys o
+expect "sqlite: o again: the fullest first" ">  u42@sort.test"
+expect "sqlite: the status line says usage" "sort: usage"
+keys End
+# the unlimited ones last, ties by address in the same direction
+expect "sqlite: End: the unlimited mailboxes last" ">  u00@sort.test"
+keys PPage PPage PPage
+expect "sqlite: PgUp pages back by keyset to the fullest" ">  u42@sort.test"
+keys NPage
+expect "sqlite: PgDn in usage order (a screen of 19 rows on)" ">  u35@sort.test"
+keys o
+expect "sqlite: o again: the largest quota first" ">  u44@sort.test"
+expect "sqlite: the status line says quota" "sort: quota"
+keys End
+expect "sqlite: End: the unlimited quota last" ">  u00@sort.test"
+keys Home
+keys /
+type_text "u1"
+expect "sqlite: a search goes back to address order" ">  u10@sort.test"
+expect "sqlite: and says so" "sort: ascending"
+keys Escape
+keys o o o
+expect "sqlite: after the search o cycles from the address order again" "sort: quota"
+keys q q
+expect "sqlite: the console quits cleanly after sorting" "[exit 0]"
+tm kill-server 2>/dev/null
+
 # ---------------------------------------------------------------- the servers: browse and create
 for engine in $VMAILADM_ENGINES; do
 	[ "$engine" = sqlite ] && continue
