@@ -138,7 +138,7 @@ for e in $VMAILADM_ENGINES; do
 	mysql) sql "$e" "$url" "DROP TABLE vmailadm_domain_usage; DROP TRIGGER vmailadm_quota_fill;
 		ALTER TABLE admin_quota DROP COLUMN usage_ratio; DROP INDEX admin_quota_domain_usage ON admin_quota; ALTER TABLE admin_quota DROP COLUMN quota_mb" ;;
 	sqlite) sql "$e" "$url" "DROP TABLE vmailadm_domain_usage; DROP TRIGGER vmailadm_quota_fill;
-		DROP TRIGGER vmailadm_quota_changed; DROP INDEX admin_quota_usage; DROP INDEX admin_quota_domain_usage;
+		DROP TRIGGER vmailadm_quota_changed; DROP INDEX admin_quota_usage; DROP INDEX admin_quota_domain_usage; DROP INDEX admin_quota_domain_usage_name;
 		DROP INDEX admin_quota_changed; ALTER TABLE admin_quota DROP COLUMN quota_mb;
 		ALTER TABLE admin_quota DROP COLUMN domain_id; ALTER TABLE admin_quota DROP COLUMN changed" ;;
 	esac
