@@ -132,7 +132,7 @@ static void run_suite(const char *name, const char *url)
 	CHECK(domain_add(&vm, "other.test", &dopt, &err) == VM_OK);
 	for (int i = 0; i < NMB; i++) {
 		struct mailbox_opts mo = {0};
-		char addr[64], bytes[32], user[64];
+		char addr[VM_ADDRESS_MAX + 1], bytes[32], user[VM_ADDRESS_MAX + 1];
 		const char *p[2] = {bytes, user};
 		/* quotas 0 (unlimited), 100, 200, 300; bytes so that some ratios tie
 		 * across quotas (200/100 = 400/200) and some mailboxes are empty */
@@ -146,7 +146,7 @@ static void run_suite(const char *name, const char *url)
 		mo.password = "x";
 		mo.has_quota = 1;
 		mo.quota_mb = mbs[i].quota;
-		snprintf(addr, sizeof addr, "%s@s.test", mbs[i].local);
+		snprintf(addr, sizeof addr, "%.15s@s.test", mbs[i].local);
 		CHECK_MSG(mailbox_add(&vm, addr, &mo, &err) == VM_OK, "%s: %s: %s", name, addr, err.msg);
 		snprintf(bytes, sizeof bytes, "%lld", mbs[i].bytes);
 		snprintf(user, sizeof user, "%s", addr);
@@ -154,7 +154,7 @@ static void run_suite(const char *name, const char *url)
 						 : "DELETE FROM admin_quota WHERE username = ? OR username = ?",
 			     2, mbs[i].has_row ? p : (const char *const[]){user, user}, NULL, &err, "test") == VM_OK);
 		/* the neighbour: the same local parts in another domain */
-		snprintf(addr, sizeof addr, "%s@other.test", mbs[i].local);
+		snprintf(addr, sizeof addr, "%.15s@other.test", mbs[i].local);
 		if (i % 3 == 0)
 			CHECK(mailbox_add(&vm, addr, &mo, &err) == VM_OK);
 	}
