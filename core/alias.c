@@ -487,9 +487,13 @@ enum vm_status alias_list(struct vm *vm, const struct alias_query *q, struct ali
 	*rows = NULL;
 	*n = 0;
 	snprintf(did, sizeof did, "%lld", q->domain_id);
-	str_append(&sql, ALIAS_SELECT "WHERE al.domain_id = ? AND al.address > ?");
+	str_append(&sql, ALIAS_SELECT "WHERE al.domain_id = ?");
 	p[np++] = did;
-	p[np++] = q->after ? q->after : "";
+	/* left out when the prefix implies it: see match_after_implied */
+	if ((q->local_glob && *q->local_glob) || !match_after_implied(vm, q->after, q->local_prefix)) {
+		str_append(&sql, " AND al.address > ?");
+		p[np++] = q->after ? q->after : "";
+	}
 	if (q->local_glob && *q->local_glob)
 		match_glob(&sql, "al.address", q->local_glob, &mp);
 	else if (q->local_prefix && *q->local_prefix)

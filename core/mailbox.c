@@ -406,9 +406,13 @@ enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct
 	*rows = NULL;
 	*n = 0;
 	snprintf(did, sizeof did, "%lld", q->domain_id);
-	str_append(&sql, MAILBOX_SELECT "WHERE mb.domain_id = ? AND mb.address > ?");
+	str_append(&sql, MAILBOX_SELECT "WHERE mb.domain_id = ?");
 	p[np++] = did;
-	p[np++] = q->after ? q->after : "";
+	/* left out when the prefix implies it: see match_after_implied */
+	if ((q->local_glob && *q->local_glob) || !match_after_implied(vm, q->after, q->local_prefix)) {
+		str_append(&sql, " AND mb.address > ?");
+		p[np++] = q->after ? q->after : "";
+	}
 	if (q->local_glob && *q->local_glob)
 		match_glob(&sql, "mb.address", q->local_glob, &mp);
 	else if (q->local_prefix && *q->local_prefix)

@@ -67,8 +67,13 @@ void match_prefix(struct vm *vm, char **sql, const char *col, const char *prefix
 			add_param(mp, hi);
 		}
 	} else {
-		frag = xasprintf(" AND %s LIKE ? ESCAPE '!'", col);
+		/* LIKE cannot use the ordered (collation) index that a keyset page
+		 * scans, so PostgreSQL filtered the domain from its start; a
+		 * string sorts at or after its own prefix in any collation, so
+		 * `>= prefix` drops no row and starts the scan at the prefix */
+		frag = xasprintf(" AND %s LIKE ? ESCAPE '!' AND %s >= ?", col, col);
 		add_param(mp, like_escape(prefix, "%", 0));
+		add_param(mp, xstrdup(prefix));
 	}
 	str_append(sql, frag);
 	free(frag);
@@ -100,4 +105,9 @@ char *match_concat_address(struct vm *vm, const char *local_col, const char *dom
 	if (vm->db->ops->engine == DB_ENGINE_MYSQL)
 		return xasprintf("CONCAT(%s, '@', %s)", local_col, domain_col);
 	return xasprintf("%s || '@' || %s", local_col, domain_col);
+}
+
+int match_after_implied(struct vm *vm, const char *after, const char *prefix)
+{
+	return vm->db->ops->engine == DB_ENGINE_SQLITE && prefix && *prefix && strcmp(after ? after : "", prefix) < 0;
 }
