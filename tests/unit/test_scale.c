@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* test_scale.c: the shortcuts that keep lists fast at a million mailboxes
+ * give the same rows, on every engine given: a prefix search pages through
+ * exactly the matching mailboxes from any `after` (the after bound is left
+ * out or combined with the prefix's, core/match.h), and domain_list takes
+ * allocated/used from the rollup as of its refresh and a big domain's count
+ * from it, while small domains' counts stay exact (core/domain.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "core/conf.h"
+#include "core/domain.h"
+#include "core/mailbox.h"
+#include "core/quota.h"
+#include "core/schema.h"
+#include "core/vm.h"
+#include "db/xalloc.h"
+#include "tests/unit/unit.h"
+
+static struct conf cfg;
+
+/* the addresses a prefix search from `after` returns, 2 a page, joined by ' ' */
+static void search(struct vm *vm, long long did, const char *prefix, const char *after, char *out, size_t len)
+{
+	char last[256];
+	struct vm_error err = {0};
+
+	out[0] = '\0';
+	snprintf(last, sizeof last, "%s", after);
+	for (int guard = 0; guard < 20; guard++) {
+		struct mailbox_query q = {did, prefix, NULL, last, 2};
+		struct mailbox *rows = NULL;
+		size_t n = 0;
+
+		if (mailbox_list(vm, &q, &rows, &n, &err) != VM_OK) {
+			unit_fail(__FILE__, __LINE__, "mailbox_list: %s", err.msg);
+			return;
+		}
+		/* the list's key is the local part */
+		for (size_t i = 0; i < n; i++) {
+			size_t l = strlen(out);
+
+			snprintf(out + l, len - l, "%s%.*s", l ? " " : "", (int)strcspn(rows[i].address, "@"),
+				 rows[i].address);
+		}
+		if (n)
+			snprintf(last, sizeof last, "%.*s", (int)strcspn(rows[n - 1].address, "@"), rows[n - 1].address);
+		free(rows);
+		if (n < 2)
+			break;
+	}
+}
+
+static const struct domain_row *find(const struct domain_row *rows, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].d.name, name) == 0)
+			return &rows[i];
+	return NULL;
+}
+
+static void run_suite(const char *name, const char *url)
+{
+	static const char *const locals[] = {"a", "b", "u5", "u50", "u51", "u5a", "u6", "x"};
+	struct vm vm;
+	struct vm_error err = {0};
+	struct domain_opts dopt = {0};
+	struct mailbox_opts mopt = {0};
+	struct domain d;
+	struct domain_row *rows = NULL;
+	const struct domain_row *r;
+	size_t n = 0;
+	char got[512];
+	FILE *devnull = fopen("/dev/null", "w");
+
+	if (vm_open(&vm, &cfg, url, 0, &err) != VM_OK) {
+		unit_fail(__FILE__, __LINE__, "%s: cannot open %s: %s", name, url, err.msg);
+		fclose(devnull);
+		return;
+	}
+	vm.out = devnull;
+	CHECK_MSG(schema_init(&vm, devnull, &err) == VM_OK, "%s: schema_init: %s", name, err.msg);
+	mopt.password_hash = "{SHA512-CRYPT}$6$saltsalt$8RWsOfwR6M6PpnoeQiEiWzNTPo1f0HjVYjDnLZhGx16aBFRkeqiHAzfXP/LgrOWMBMXqiU2pLrXsSOHNUyUm91";
+	mopt.has_quota = 1;
+	mopt.quota_mb = 100;
+	CHECK(domain_add(&vm, "ex.test", &dopt, &err) == VM_OK);
+	CHECK(domain_add(&vm, "big.test", &dopt, &err) == VM_OK);
+	for (size_t i = 0; i < sizeof locals / sizeof *locals; i++) {
+		char addr[64];
+
+		snprintf(addr, sizeof addr, "%s@ex.test", locals[i]);
+		CHECK_MSG(mailbox_add(&vm, addr, &mopt, &err) == VM_OK, "%s: mailbox_add %s: %s", name, addr, err.msg);
+	}
+	CHECK(mailbox_add(&vm, "m@big.test", &mopt, &err) == VM_OK);
+	CHECK(domain_get(&vm, "ex.test", &d, &err) == VM_OK);
+
+	search(&vm, d.id, "u5", "", got, sizeof got);
+	CHECK_STR(got, "u5 u50 u51 u5a");
+	search(&vm, d.id, "u5", "a", got, sizeof got);
+	CHECK_STR(got, "u5 u50 u51 u5a");
+	search(&vm, d.id, "u5", "u50", got, sizeof got);
+	CHECK_STR(got, "u51 u5a");
+	search(&vm, d.id, "u5", "u5a", got, sizeof got);
+	CHECK_STR(got, "");
+	search(&vm, d.id, "u", "b", got, sizeof got);
+	CHECK_STR(got, "u5 u50 u51 u5a u6");
+
+	/* no rollup row yet: everything exact */
+	CHECK(domain_list(&vm, NULL, "", 50, &rows, &n, &err) == VM_OK);
+	r = find(rows, n, "ex.test");
+	CHECK(r && r->mailboxes == 8 && r->allocated_mb == 800 && r->as_of[0] == '\0');
+	free(rows);
+
+	CHECK_MSG(quota_rollup(&vm, NULL, &err) == VM_OK, "%s: rollup: %s", name, err.msg);
+	mopt.quota_mb = 200;
+	CHECK(mailbox_set(&vm, "x@ex.test", &mopt, &err) == VM_OK);
+	CHECK(mailbox_add(&vm, "y@ex.test", &mopt, &err) == VM_OK);
+	/* the rollup says big.test is big */
+	CHECK(vm_tx_begin(&vm, 1, &err) == VM_OK);
+	CHECK_MSG(vm_sql(&vm, "UPDATE vmailadm_domain_usage SET mailboxes = 20000, allocated_mb = 7 WHERE domain_id = "
+			      "(SELECT id FROM admin_domain WHERE name = 'big.test')",
+			 0, NULL, NULL, &err, "test") == VM_OK,
+		  "%s: %s", name, err.msg);
+	CHECK(vm_tx_end(&vm, 1, &err) == VM_OK);
+	CHECK(domain_list(&vm, NULL, "", 50, &rows, &n, &err) == VM_OK);
+	r = find(rows, n, "ex.test");
+	/* the count is exact, the sums are the rollup's, with its time */
+	CHECK(r && r->mailboxes == 9 && r->allocated_mb == 800 && r->as_of[0] != '\0');
+	r = find(rows, n, "big.test");
+	CHECK(r && r->mailboxes == 20000 && r->allocated_mb == 7 && r->as_of[0] != '\0');
+	free(rows);
+	CHECK_MSG(quota_rollup(&vm, NULL, &err) == VM_OK, "%s: rollup: %s", name, err.msg);
+	CHECK(domain_list(&vm, "ex", "", 50, &rows, &n, &err) == VM_OK);
+	r = find(rows, n, "ex.test");
+	CHECK(r && r->mailboxes == 9 && r->allocated_mb == 1100);
+	free(rows);
+	vm_close(&vm);
+	fclose(devnull);
+}
+
+int main(void)
+{
+	const char *pg = getenv("VMAILADM_TEST_PG_URL"), *my = getenv("VMAILADM_TEST_MYSQL_URL");
+
+	conf_defaults(&cfg);
+	if (pg && *pg && HAVE_PGSQL)
+		run_suite("postgresql", pg);
+	else
+		printf("postgresql: SKIPPED\n");
+	if (my && *my && HAVE_MYSQL)
+		run_suite("mysql", my);
+	else
+		printf("mysql: SKIPPED\n");
+#if HAVE_SQLITE
+	{
+		const char *tmp = getenv("VMAILADM_TEST_TMP");
+		char *path = xasprintf("%s/vmailadm-test-scale-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		int fd = mkstemp(path);
+		char *url = xasprintf("sqlite:%s", path);
+
+		if (fd >= 0) {
+			close(fd);
+			run_suite("sqlite", url);
+			unlink(path);
+			{
+				char *w = xasprintf("%s-wal", path), *s = xasprintf("%s-shm", path);
+
+				unlink(w);
+				unlink(s);
+				free(w);
+				free(s);
+			}
+		} else {
+			perror("mkstemp");
+			unit_failed++;
+		}
+		free(url);
+		free(path);
+	}
+#endif
+	conf_free(&cfg);
+	return unit_finish("test_scale");
+}
