@@ -13,6 +13,7 @@
 #   drill                  Enter on the first domain (the big one: half the mailboxes)
 #   m_pgdn m_end           PgDn (median of 5) and End in that domain's mailboxes
 #   search                 incremental search, each of the keys / u 5 5 (the max)
+#   a_view a_pgdn a_end    3 (that domain's aliases), PgDn (median of 3), End
 #   mon_r                  the monitor's r (a refresh and its paint), median of 5
 #   rss_con / rss_mon      peak RSS (VmHWM, kB) of the process at the end
 #   baseline               one indexed SELECT of a 50-row page through the engine's own
@@ -78,8 +79,8 @@ key() {
 pick() { awk -v l="$2" '$1 == l {print $2}' "$1.keys"; }
 rss() { awk '/^VmHWM:/ {print $2}' "/proc/$(tmux list-panes -t "$sess" -F '#{pane_pid}')/status"; }
 
-printf '%-6s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s\n' engine mailboxes first_con first_mon \
-	d_pgdn d_end drill m_pgdn m_end search mon_r rss_con rss_mon baseline
+printf '%-6s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s\n' engine mailboxes first_con first_mon \
+	d_pgdn d_end drill m_pgdn m_end search a_view a_pgdn a_end mon_r rss_con rss_mon baseline
 for e in ${VMAILADM_ENGINES:-sqlite pgsql mysql}; do
 	e=$(vt_engine "$e") || continue
 	for n in ${VMAILADM_BENCH_SIZES:-10000 100000 1000000}; do
@@ -105,6 +106,10 @@ for e in ${VMAILADM_ENGINES:-sqlite pgsql mysql}; do
 		key "$tr" search u
 		key "$tr" search 5
 		key "$tr" search 5
+		key "$tr" s_esc Escape
+		key "$tr" a_view 3
+		for _ in 1 2 3; do key "$tr" a_pgdn NPage; done
+		key "$tr" a_end End
 		rc=$(rss)
 		tmux kill-session -t "$sess"
 		tr=$TEST_TMP/monitor.$e.$n.trace
@@ -118,9 +123,10 @@ for e in ${VMAILADM_ENGINES:-sqlite pgsql mysql}; do
 			base="$base $(ms sql "$e" "$url" "SELECT id, address FROM admin_mailbox WHERE domain_id = 1 AND address > 'u5' ORDER BY domain_id, address LIMIT 50")"
 		done
 		c=$TEST_TMP/console.$e.$n.trace; m=$TEST_TMP/monitor.$e.$n.trace
-		printf '%-6s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s\n' "$e" "$n" "$fc" "$fm" \
+		printf '%-6s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s\n' "$e" "$n" "$fc" "$fm" \
 			"$(pick "$c" d_pgdn | median)" "$(pick "$c" d_end)" "$(pick "$c" drill)" \
 			"$(pick "$c" m_pgdn | median)" "$(pick "$c" m_end)" "$(pick "$c" search | maxof)" \
+			"$(pick "$c" a_view)" "$(pick "$c" a_pgdn | median)" "$(pick "$c" a_end)" \
 			"$(pick "$m" mon_r | median)" "$rc" "$rm_" "$(echo $base | tr ' ' '\n' | median)"
 		[ -n "${VMAILADM_BENCH_KEEP:-}" ] || case $e in
 			pgsql) vt_pg "$(vt_admin_url pgsql)" -c "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 ;;
