@@ -49,7 +49,7 @@ INSERT INTO admin_mailbox (id, address, quota, use_domain_quota, domain_id, user
 INSERT INTO admin_quota (username, bytes, messages, mbox_id, quota_mb, domain_id)
   $(cte $n) SELECT $addr, $bytes, $msgs, g, $quota, $dom FROM $(s $n);
 INSERT INTO admin_alias (id, address, domain_id, extmboxes, enabled, dates_id)
-  $(cte $a) SELECT g, $(cat_ "'a'" g "'@d'" "$dom" "'.bench'"), $dom, $(cat_ "'x'" g "'@example.org'"), $t, 1 FROM $(s $a);"
+  $(cte $a) SELECT g, $(cat_ "'a'" g), $dom, $(cat_ "'x'" g "'@example.org'"), $t, 1 FROM $(s $a);"
 [ "$e" = pgsql ] && script="$script
 SELECT setval(pg_get_serial_sequence('admin_domain', 'id'), $d); SELECT setval(pg_get_serial_sequence('admin_user', 'id'), $n);
 SELECT setval(pg_get_serial_sequence('admin_mailbox', 'id'), $n); SELECT setval(pg_get_serial_sequence('admin_alias', 'id'), $a + 1);
