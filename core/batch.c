@@ -2,6 +2,8 @@
 /* batch.c: script and one-shot statement runner (see batch.h). */
 #include "core/batch.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,15 +150,78 @@ static int bulk_item(const struct stmt *s, struct bulk_mailbox *b)
 	return npos == 1;
 }
 
-/* Runs of two or more consecutive bulk-able `mailbox add`s, with their
- * passwords hashed (or given hashes checked) on all cores before the
- * transaction starts. Returns NULL when there is no run. */
+/* Runs of two or more consecutive bulk-able `mailbox add`s. Their passwords
+ * are hashed (or given hashes checked) on all cores by a hasher thread,
+ * slice after slice, while this thread writes the slices already hashed:
+ * the database work of one slice overlaps the hashing of the next, so a big
+ * import is bound by hashing alone. */
+#define BULK_SLICE 2000
+
 struct bulk_plan {
 	struct bulk_mailbox *items;
 	unsigned char *in_run;
 	struct hash_job *jobs;
 	size_t njobs;
+	size_t *job_of; /* the job of statement i, or SIZE_MAX */
+	const char *scheme;
+	pthread_t hasher;
+	int hasher_running;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t hashed; /* jobs [0, hashed) are done */
+	int stop;
 };
+
+static int has_job(const struct mailbox_opts *mo)
+{
+	return !(mo->password && mo->password_hash) && (mo->password || mo->password_hash);
+}
+
+static void *hasher_main(void *arg)
+{
+	struct bulk_plan *p = arg;
+
+	for (size_t k = 0; k < p->njobs;) {
+		size_t len = p->njobs - k < BULK_SLICE ? p->njobs - k : BULK_SLICE;
+		int stop;
+
+		pthread_mutex_lock(&p->lock);
+		stop = p->stop;
+		pthread_mutex_unlock(&p->lock);
+		if (stop)
+			break;
+		bulk_hash_all(p->scheme, p->jobs + k, len);
+		k += len;
+		pthread_mutex_lock(&p->lock);
+		p->hashed = k;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+/* Waits until the jobs of statements [a, b) are done and points their items
+ * at the hashes. Without a hasher thread, hashes them here. */
+static void plan_wait(struct bulk_plan *p, size_t a, size_t b)
+{
+	size_t need = 0;
+
+	for (size_t i = a; i < b; i++)
+		if (p->job_of[i] != SIZE_MAX)
+			need = p->job_of[i] + 1;
+	if (p->hasher_running) {
+		pthread_mutex_lock(&p->lock);
+		while (p->hashed < need)
+			pthread_cond_wait(&p->cond, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+	} else if (need > p->hashed) {
+		bulk_hash_all(p->scheme, p->jobs + p->hashed, need - p->hashed);
+		p->hashed = need;
+	}
+	for (size_t i = a; i < b; i++)
+		if (p->job_of[i] != SIZE_MAX && p->jobs[p->job_of[i]].ok)
+			p->items[i].hash = p->jobs[p->job_of[i]].out;
+}
 
 static int plan_bulk(struct vm *vm, const struct script *sc, struct bulk_plan *p)
 {
@@ -187,34 +252,40 @@ static int plan_bulk(struct vm *vm, const struct script *sc, struct bulk_plan *p
 		return 0;
 	}
 	p->jobs = xcalloc(sc->n, sizeof *p->jobs);
+	p->job_of = xcalloc(sc->n, sizeof *p->job_of);
 	for (size_t i = 0; i < sc->n; i++) {
 		const struct mailbox_opts *mo = &p->items[i].o;
 
-		if (!p->in_run[i] || (mo->password && mo->password_hash) || (!mo->password && !mo->password_hash))
+		p->job_of[i] = SIZE_MAX;
+		if (!p->in_run[i] || !has_job(mo))
 			continue;
 		p->jobs[p->njobs].plain = mo->password;
 		p->jobs[p->njobs].given = mo->password ? NULL : mo->password_hash;
-		p->njobs++;
+		p->job_of[i] = p->njobs++;
 	}
-	bulk_hash_all(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT", p->jobs,
-		      p->njobs);
-	for (size_t i = 0, j = 0; i < sc->n; i++) {
-		const struct mailbox_opts *mo = &p->items[i].o;
-
-		if (!p->in_run[i] || (mo->password && mo->password_hash) || (!mo->password && !mo->password_hash))
-			continue;
-		if (p->jobs[j].ok)
-			p->items[i].hash = p->jobs[j].out;
-		j++;
-	}
+	p->scheme = vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT";
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	/* no thread: plan_wait hashes in this thread instead */
+	p->hasher_running = p->njobs > 0 && pthread_create(&p->hasher, NULL, hasher_main, p) == 0;
 	return 1;
 }
 
 static void plan_free(struct bulk_plan *p)
 {
-	if (p->jobs)
+	if (p->hasher_running) {
+		pthread_mutex_lock(&p->lock);
+		p->stop = 1;
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(p->hasher, NULL);
+	}
+	if (p->jobs) {
 		explicit_bzero(p->jobs, p->njobs * sizeof *p->jobs);
+		pthread_mutex_destroy(&p->lock);
+		pthread_cond_destroy(&p->cond);
+	}
 	free(p->jobs);
+	free(p->job_of);
 	free(p->items);
 	free(p->in_run);
 	memset(p, 0, sizeof *p);
@@ -231,7 +302,7 @@ int batch_run(struct vm *vm, const struct script *sc, const struct batch_opts *o
 	if (!o->keep_going) {
 		struct bulk_plan plan;
 
-		plan_bulk(vm, sc, &plan); /* hashing before the transaction opens */
+		plan_bulk(vm, sc, &plan); /* hashing starts before the transaction opens */
 		if ((st = vm_tx_begin(vm, any_write(sc), &err)) != VM_OK) {
 			plan_free(&plan);
 			fprintf(stderr, "%s: %s\n", o->one_shot ? "vmailadm" : sc->name, err.msg);
@@ -241,8 +312,9 @@ int batch_run(struct vm *vm, const struct script *sc, const struct batch_opts *o
 			if (plan.in_run && plan.in_run[i]) {
 				size_t j = i, bad = 0;
 
-				while (j < sc->n && plan.in_run[j])
+				while (j < sc->n && plan.in_run[j] && j - i < BULK_SLICE)
 					j++;
+				plan_wait(&plan, i, j);
 				if ((st = bulk_mailbox_add(vm, plan.items + i, j - i, &bad, &err)) != VM_OK) {
 					char msg[sizeof err.msg];
 

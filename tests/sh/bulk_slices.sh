@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bulk_slices.sh: scripts longer than one hashing slice (2000 mailboxes): the hasher
+# thread and the writer hand over slice by slice; a duplicate in a later slice of a
+# duplicate in an earlier one is refused with its own FILE:LINE and nothing is kept; a
+# long run with plain passwords lands whole, every hash verifiable.
+. "$(dirname "$0")/../lib.sh"
+
+hash='{SHA512-CRYPT}$6$vMKozThvVcdhbkfk$PFRSMGWFu1HbVOyNleZnzZrLefM7/o10/.HbkOXqk1b9EZGpbGoMspCM8.FuAhz3eV8oHspGSdusaXvWPNmm7.'
+{
+	echo "domain add slices.test"
+	for i in $(seq 1 4500); do
+		if [ "$i" = 4200 ]; then
+			echo "mailbox add u10@slices.test 'password-hash=$hash'"
+		else
+			echo "mailbox add u$i@slices.test 'password-hash=$hash'"
+		fi
+	done
+} >"$TEST_TMP/dup.vm"
+{
+	echo "domain add plain.test"
+	for i in $(seq 1 2300); do echo "mailbox add p$i@plain.test password=pw-$i"; done
+} >"$TEST_TMP/plain.vm"
+
+for e in $VMAILADM_ENGINES; do
+	url=$(new_db "$e" t_slices) || { fail "$e: new_db"; continue; }
+	check_rc "$e: db init" 0 "$VMAILADM" -q -d "$url" db init
+	check_rc "$e: a duplicate in the third slice" 1 "$VMAILADM" -q -d "$url" -f "$TEST_TMP/dup.vm"
+	check_contains "$e: its line and reason" "$ERR" "dup.vm:4201: mailbox add: mailbox u10@slices.test already exists"
+	check_eq "$e: nothing kept" "$(sql "$e" "$url" "SELECT count(*) FROM admin_mailbox"),$(sql "$e" "$url" "SELECT count(*) FROM admin_domain")" "0,0"
+	check_rc "$e: 2300 plain passwords" 0 "$VMAILADM" -q -d "$url" -f "$TEST_TMP/plain.vm"
+	check_eq "$e: all there" "$(sql "$e" "$url" "SELECT count(*) FROM admin_user WHERE password LIKE '{SHA512-CRYPT}\$6\$%'")" 2300
+	check_eq "$e: hashes match their passwords (first, last slice)" \
+		"$(sql "$e" "$url" "SELECT username, password FROM admin_user WHERE username IN ('p1@plain.test', 'p2001@plain.test', 'p2300@plain.test') ORDER BY username" |
+			python3 -c 'import crypt, sys
+ok = 0
+for line in sys.stdin:
+    u, h = line.rstrip("\n").split("|", 1)
+    n = u.split("@")[0][1:]
+    c = h.split("}", 1)[1]
+    ok += crypt.crypt("pw-" + n, c) == c
+print(ok)' 2>/dev/null)" 3
+done
+test_done
