@@ -183,44 +183,8 @@ static void run_suite(const char *name, const char *url)
 
 int main(void)
 {
-	const char *pg = getenv("VMAILADM_TEST_PG_URL"), *my = getenv("VMAILADM_TEST_MYSQL_URL");
-
 	conf_defaults(&cfg);
-	if (pg && *pg && HAVE_PGSQL)
-		run_suite("postgresql", pg);
-	else
-		printf("postgresql: SKIPPED\n");
-	if (my && *my && HAVE_MYSQL)
-		run_suite("mysql", my);
-	else
-		printf("mysql: SKIPPED\n");
-#if HAVE_SQLITE
-	{
-		const char *tmp = getenv("VMAILADM_TEST_TMP");
-		char *path = xasprintf("%s/vmailadm-test-mbsort-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		int fd = mkstemp(path);
-		char *url = xasprintf("sqlite:%s", path);
-
-		if (fd >= 0) {
-			close(fd);
-			run_suite("sqlite", url);
-			unlink(path);
-			{
-				char *w = xasprintf("%s-wal", path), *s = xasprintf("%s-shm", path);
-
-				unlink(w);
-				unlink(s);
-				free(w);
-				free(s);
-			}
-		} else {
-			perror("mkstemp");
-			unit_failed++;
-		}
-		free(url);
-		free(path);
-	}
-#endif
+	unit_each_engine("test_mbsort", run_suite);
 	conf_free(&cfg);
 	return unit_finish("test_mbsort");
 }

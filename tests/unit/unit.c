@@ -4,6 +4,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db/xalloc.h"
 
 int unit_passed, unit_failed;
 
@@ -23,4 +28,43 @@ int unit_finish(const char *name)
 {
 	printf("%s: %d passed, %d failed\n", name, unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;
+}
+
+void unit_each_engine(const char *test, void (*run)(const char *engine, const char *url))
+{
+	const char *pg = getenv("VMAILADM_TEST_PG_URL"), *my = getenv("VMAILADM_TEST_MYSQL_URL");
+
+	if (pg && *pg && HAVE_PGSQL)
+		run("postgresql", pg);
+	else
+		printf("postgresql: SKIPPED\n");
+	if (my && *my && HAVE_MYSQL)
+		run("mysql", my);
+	else
+		printf("mysql: SKIPPED\n");
+#if HAVE_SQLITE
+	{
+		const char *tmp = getenv("VMAILADM_TEST_TMP");
+		char *path = xasprintf("%s/vmailadm-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", test);
+		int fd = mkstemp(path);
+
+		if (fd >= 0) {
+			char *url = xasprintf("sqlite:%s", path);
+			char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+
+			close(fd);
+			run("sqlite", url);
+			unlink(path);
+			unlink(wal);
+			unlink(shm);
+			free(url);
+			free(wal);
+			free(shm);
+		} else {
+			perror("mkstemp");
+			unit_failed++;
+		}
+		free(path);
+	}
+#endif
 }

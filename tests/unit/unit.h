@@ -11,6 +11,11 @@
 extern int unit_passed, unit_failed;
 void unit_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int unit_finish(const char *name);
+/* Runs run(engine, url) on each engine built in: PostgreSQL and MySQL on the
+ * empty databases VMAILADM_TEST_PG_URL / VMAILADM_TEST_MYSQL_URL name
+ * (SKIPPED when unset), SQLite on a new file under VMAILADM_TEST_TMP (or
+ * /tmp) named after test, removed afterwards with its -wal and -shm. */
+void unit_each_engine(const char *test, void (*run)(const char *engine, const char *url));
 
 #define CHECK(cond)                                                             \
 	do {                                                                    \
