@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/readfile.h"
 #include "core/utf8.h"
 #include "db/xalloc.h"
 
@@ -138,48 +139,14 @@ fail:
 
 int csv_load(const char *path, char sep, struct csv_doc *out, char *errbuf, size_t errlen)
 {
-	FILE *f;
 	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	struct stat st;
+	size_t len = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (strcmp(path, "-") == 0) {
-		f = stdin;
-	} else {
-		if (stat(path, &st) != 0) {
-			snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-			return -1;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			snprintf(errbuf, errlen, "%s: is a directory, not a CSV file", path);
-			return -1;
-		}
-		if (!(f = fopen(path, "rb"))) {
-			snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-			return -1;
-		}
-	}
-	do {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 131072;
-			buf = xrealloc(buf, cap);
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		snprintf(errbuf, errlen, "%s: read error: %s", name, strerror(errno));
-		if (f != stdin)
-			fclose(f);
-		free(buf);
+	if (read_whole_file(path, "a CSV file", &buf, &len, errbuf, errlen) != 0)
 		return -1;
-	}
-	if (f != stdin)
-		fclose(f);
-	rc = csv_parse(name, buf ? buf : "", len, sep, out, errbuf, errlen);
+	rc = csv_parse(read_file_name(path), buf ? buf : "", len, sep, out, errbuf, errlen);
 	free(buf);
 	return rc;
 }
