@@ -477,34 +477,13 @@ enum vm_status alias_note_recipient_removed(struct vm *vm, long long alias_id, c
 enum vm_status alias_list(struct vm *vm, const struct alias_query *q, struct alias **rows, size_t *n,
 			  struct vm_error *err)
 {
-	char *sql = NULL, did[32], lim[48];
-	struct match_params mp = {0};
 	struct db_result *res = NULL;
-	const char *p[6];
-	int np = 0;
-	enum vm_status st = VM_OK;
+	enum vm_status st;
 
 	*rows = NULL;
 	*n = 0;
-	snprintf(did, sizeof did, "%lld", q->domain_id);
-	str_append(&sql, ALIAS_SELECT "WHERE al.domain_id = ?");
-	p[np++] = did;
-	/* left out when the prefix implies it: see match_after_implied */
-	if ((q->local_glob && *q->local_glob) || !match_after_implied(vm, q->after, q->local_prefix)) {
-		str_append(&sql, " AND al.address > ?");
-		p[np++] = q->after ? q->after : "";
-	}
-	if (q->local_glob && *q->local_glob)
-		match_glob(&sql, "al.address", q->local_glob, &mp);
-	else if (q->local_prefix && *q->local_prefix)
-		match_prefix(vm, &sql, "al.address", q->local_prefix, &mp);
-	for (int i = 0; i < mp.n; i++)
-		p[np++] = mp.v[i];
-	snprintf(lim, sizeof lim, " ORDER BY al.address LIMIT %d", q->limit > 0 ? q->limit : 50);
-	str_append(&sql, lim);
-	st = vm_sql(vm, sql, np, p, &res, err, "listing aliases");
-	free(sql);
-	match_params_free(&mp);
+	st = match_domain_page(vm, ALIAS_SELECT "WHERE al.domain_id = ?", "al.address", q->domain_id, q->after,
+			       q->local_prefix, q->local_glob, q->limit, &res, err, "listing aliases");
 	if (st != VM_OK)
 		return st;
 	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);

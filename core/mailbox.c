@@ -396,34 +396,13 @@ out:
 enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct mailbox **rows, size_t *n,
 			    struct vm_error *err)
 {
-	char *sql = NULL, did[32], lim[48];
-	struct match_params mp = {0};
 	struct db_result *res = NULL;
-	const char *p[6];
-	int np = 0;
 	enum vm_status st;
 
 	*rows = NULL;
 	*n = 0;
-	snprintf(did, sizeof did, "%lld", q->domain_id);
-	str_append(&sql, MAILBOX_SELECT "WHERE mb.domain_id = ?");
-	p[np++] = did;
-	/* left out when the prefix implies it: see match_after_implied */
-	if ((q->local_glob && *q->local_glob) || !match_after_implied(vm, q->after, q->local_prefix)) {
-		str_append(&sql, " AND mb.address > ?");
-		p[np++] = q->after ? q->after : "";
-	}
-	if (q->local_glob && *q->local_glob)
-		match_glob(&sql, "mb.address", q->local_glob, &mp);
-	else if (q->local_prefix && *q->local_prefix)
-		match_prefix(vm, &sql, "mb.address", q->local_prefix, &mp);
-	for (int i = 0; i < mp.n; i++)
-		p[np++] = mp.v[i];
-	snprintf(lim, sizeof lim, " ORDER BY mb.address LIMIT %d", q->limit > 0 ? q->limit : 50);
-	str_append(&sql, lim);
-	st = vm_sql(vm, sql, np, p, &res, err, "listing mailboxes");
-	free(sql);
-	match_params_free(&mp);
+	st = match_domain_page(vm, MAILBOX_SELECT "WHERE mb.domain_id = ?", "mb.address", q->domain_id, q->after,
+			       q->local_prefix, q->local_glob, q->limit, &res, err, "listing mailboxes");
 	if (st != VM_OK)
 		return st;
 	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);

@@ -2,6 +2,7 @@
 /* match.c: prefix and glob conditions per engine (see match.h). */
 #include "core/match.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,4 +111,38 @@ char *match_concat_address(struct vm *vm, const char *local_col, const char *dom
 int match_after_implied(struct vm *vm, const char *after, const char *prefix)
 {
 	return vm->db->ops->engine == DB_ENGINE_SQLITE && prefix && *prefix && strcmp(after ? after : "", prefix) < 0;
+}
+
+enum vm_status match_domain_page(struct vm *vm, const char *select, const char *col, long long domain_id,
+				 const char *after, const char *prefix, const char *glob, int limit,
+				 struct db_result **res, struct vm_error *err, const char *what)
+{
+	char *sql = xstrdup(select), *frag, did[32];
+	struct match_params mp = {0};
+	const char *p[6];
+	int np = 0;
+	enum vm_status st;
+
+	snprintf(did, sizeof did, "%lld", domain_id);
+	p[np++] = did;
+	/* left out when the prefix implies it: see match_after_implied */
+	if ((glob && *glob) || !match_after_implied(vm, after, prefix)) {
+		frag = xasprintf(" AND %s > ?", col);
+		str_append(&sql, frag);
+		free(frag);
+		p[np++] = after ? after : "";
+	}
+	if (glob && *glob)
+		match_glob(&sql, col, glob, &mp);
+	else if (prefix && *prefix)
+		match_prefix(vm, &sql, col, prefix, &mp);
+	for (int i = 0; i < mp.n; i++)
+		p[np++] = mp.v[i];
+	frag = xasprintf(" ORDER BY %s LIMIT %d", col, limit > 0 ? limit : 50);
+	str_append(&sql, frag);
+	free(frag);
+	st = vm_sql(vm, sql, np, p, res, err, what);
+	free(sql);
+	match_params_free(&mp);
+	return st;
 }
