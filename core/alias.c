@@ -14,7 +14,7 @@ void alias_clear(struct alias *a)
 {
 	free(a->recipients);
 	a->recipients = NULL;
-	a->nrecipients = 0;
+	a->nrecipients = a->rlen = a->rcap = 0;
 }
 
 void alias_rows_free(struct alias **rows, size_t n)
@@ -27,69 +27,122 @@ void alias_rows_free(struct alias **rows, size_t n)
 	*rows = NULL;
 }
 
+/* Appends r to a's list; the buffer grows geometrically (a distribution
+ * list of thousands of recipients is not copied once per recipient). */
 static void add_rcpt(struct alias *a, const char *r)
 {
-	char *next = xasprintf("%s%s%s", a->recipients ? a->recipients : "", a->recipients ? "," : "", r);
+	size_t rl = strlen(r), need = a->rlen + (a->rlen ? 1 : 0) + rl + 1;
 
-	free(a->recipients);
-	a->recipients = next;
+	if (need > a->rcap) {
+		a->rcap = need > 2 * a->rcap ? need : 2 * a->rcap;
+		a->recipients = xrealloc(a->recipients, a->rcap);
+	}
+	if (a->rlen)
+		a->recipients[a->rlen++] = ',';
+	memcpy(a->recipients + a->rlen, r, rl + 1);
+	a->rlen += rl;
 	a->nrecipients++;
 }
 
-/* Reads the recipients of a and sets its kind. */
-static enum vm_status load_recipients(struct vm *vm, struct alias *a, const char *ext, struct vm_error *err)
+/* Aliases whose recipients one query reads (each IN list). */
+#define RCPT_CHUNK 200
+
+struct rcpt_key {
+	long long id;
+	size_t i;
+};
+
+static int rcpt_key_cmp(const void *x, const void *y)
 {
-	char idb[32];
-	const char *p[1] = {idb};
+	const struct rcpt_key *a = x, *b = y;
+
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The recipients of aliases (mailboxes, then other aliases), for an IN list
+ * of alias ids; column 0 is the alias id. */
+static const char *const rcpt_sql[2] = {
+	"SELECT am.alias_id, mb.address, d.name FROM admin_alias_mboxes am JOIN admin_mailbox mb ON mb.id = "
+	"am.mailbox_id JOIN admin_domain d ON d.id = mb.domain_id WHERE am.alias_id IN (",
+	"SELECT aa.from_alias_id, al.address, d.name FROM admin_alias_aliases aa JOIN admin_alias al ON al.id = "
+	"aa.to_alias_id JOIN admin_domain d ON d.id = al.domain_id WHERE aa.from_alias_id IN (",
+};
+
+/* Reads the recipients of the n aliases a[] (ext[i]: the extmboxes column of
+ * a[i]) and sets their kinds: two queries per RCPT_CHUNK aliases, so a page
+ * of the console costs two round trips, not two per alias. */
+static enum vm_status load_recipients(struct vm *vm, struct alias *a, size_t n, const char *const *ext,
+				      struct vm_error *err)
+{
+	struct rcpt_key *keys = xcalloc(n ? n : 1, sizeof *keys);
+	char(*ids)[24] = xcalloc(n ? n : 1, sizeof *ids);
+	const char **p = xcalloc(n ? n : 1, sizeof *p);
+	size_t *local = xcalloc(n ? n : 1, sizeof *local);
 	struct db_result *res = NULL;
-	enum vm_status st;
-	int local = 0;
+	enum vm_status st = VM_OK;
 
-	alias_clear(a);
-	snprintf(idb, sizeof idb, "%lld", a->id);
-	if ((st = vm_sql(vm,
-			 "SELECT mb.address, d.name FROM admin_alias_mboxes am JOIN admin_mailbox mb ON mb.id = am.mailbox_id "
-			 "JOIN admin_domain d ON d.id = mb.domain_id WHERE am.alias_id = ? ORDER BY d.name, mb.address",
-			 1, p, &res, err, "reading alias recipients")) != VM_OK)
-		return st;
-	for (size_t r = 0; r < res->nrows; r++, local++) {
-		char *full = xasprintf("%s@%s", db_value(res, r, 0), db_value(res, r, 1));
-
-		add_rcpt(a, full);
-		free(full);
+	for (size_t i = 0; i < n; i++) {
+		alias_clear(&a[i]);
+		snprintf(ids[i], sizeof ids[i], "%lld", a[i].id);
+		p[i] = ids[i];
+		keys[i].id = a[i].id;
+		keys[i].i = i;
 	}
-	db_result_free(&res);
-	if ((st = vm_sql(vm,
-			 "SELECT al.address, d.name FROM admin_alias_aliases aa JOIN admin_alias al ON al.id = aa.to_alias_id "
-			 "JOIN admin_domain d ON d.id = al.domain_id WHERE aa.from_alias_id = ? ORDER BY d.name, al.address",
-			 1, p, &res, err, "reading alias recipients")) != VM_OK)
-		return st;
-	for (size_t r = 0; r < res->nrows; r++, local++) {
-		const char *l = db_value(res, r, 0);
-		char *full = strcmp(l, "*") == 0 ? xasprintf("@%s", db_value(res, r, 1))
-						 : xasprintf("%s@%s", l, db_value(res, r, 1));
+	for (size_t off = 0; off < n && st == VM_OK; off += RCPT_CHUNK) {
+		size_t m = n - off < RCPT_CHUNK ? n - off : RCPT_CHUNK;
 
-		add_rcpt(a, full);
-		free(full);
-	}
-	db_result_free(&res);
-	if (ext && *ext) {
-		char *copy = xstrdup(ext), *save = NULL;
+		qsort(keys + off, m, sizeof *keys, rcpt_key_cmp);
+		for (int q = 0; q < 2 && st == VM_OK; q++) {
+			char *sql = str_in_list(rcpt_sql[q], m, ") ORDER BY 1, 3, 2");
 
-		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			if (*t)
-				add_rcpt(a, t);
-		free(copy);
+			st = vm_sql(vm, sql, (int)m, p + off, &res, err, "reading alias recipients");
+			free(sql);
+			for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
+				struct rcpt_key k = {vm_ll(db_value(res, r, 0)), 0}, *hit;
+				const char *l = db_value(res, r, 1);
+				char *full;
+
+				hit = bsearch(&k, keys + off, m, sizeof *keys, rcpt_key_cmp);
+				if (!hit)
+					continue;
+				full = q == 1 && strcmp(l, "*") == 0 ? xasprintf("@%s", db_value(res, r, 2))
+								      : xasprintf("%s@%s", l, db_value(res, r, 2));
+				add_rcpt(&a[hit->i], full);
+				local[hit->i]++;
+				free(full);
+			}
+			db_result_free(&res);
+		}
 	}
-	if (strcmp(a->local, "*") == 0)
-		a->kind = "catch-all";
-	else if (a->nrecipients > 1)
-		a->kind = "dlist";
-	else if (local == 0 && a->nrecipients > 0)
-		a->kind = "forward";
-	else
-		a->kind = "alias";
-	return VM_OK;
+	for (size_t i = 0; i < n && st == VM_OK; i++) {
+		if (ext[i] && *ext[i]) {
+			char *copy = xstrdup(ext[i]), *save = NULL;
+
+			for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+				if (*t)
+					add_rcpt(&a[i], t);
+			free(copy);
+		}
+		if (strcmp(a[i].local, "*") == 0)
+			a[i].kind = "catch-all";
+		else if (a[i].nrecipients > 1)
+			a[i].kind = "dlist";
+		else if (local[i] == 0 && a[i].nrecipients > 0)
+			a[i].kind = "forward";
+		else
+			a[i].kind = "alias";
+	}
+	free(keys);
+	free(ids);
+	free(p);
+	free(local);
+	return st;
+}
+
+/* load_recipients for one alias. */
+static enum vm_status load_recipients1(struct vm *vm, struct alias *a, const char *ext, struct vm_error *err)
+{
+	return load_recipients(vm, a, 1, &ext, err);
 }
 
 #define ALIAS_SELECT                                                                            \
@@ -125,7 +178,7 @@ static enum vm_status get_by_parts(struct vm *vm, const char *local, const char 
 		return vm_fail(err, VM_ERR_NOT_FOUND, "no alias %s%s@%s", strcmp(local, "*") ? local : "", "", domain);
 	}
 	fill_alias(res, 0, a);
-	st = load_recipients(vm, a, db_value(res, 0, 6), err);
+	st = load_recipients1(vm, a, db_value(res, 0, 6), err);
 	db_result_free(&res);
 	return st;
 }
@@ -322,7 +375,7 @@ enum vm_status alias_add(struct vm *vm, const char *address, const char *const *
 		goto out;
 	if ((st = write_recipients(vm, a.id, &rs, err)) != VM_OK)
 		goto out;
-	if ((st = load_recipients(vm, &a, rs.ext, err)) != VM_OK)
+	if ((st = load_recipients1(vm, &a, rs.ext, err)) != VM_OK)
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_ADD, "alias", a.address);
 	change_field(c, "kind", NULL, a.kind);
@@ -367,7 +420,7 @@ enum vm_status alias_set(struct vm *vm, const char *address, const char *const *
 		    (st = vm_sql(vm, "UPDATE admin_alias SET extmboxes = ? WHERE id = ?", 2, (const char *const[]){rs.ext, aid},
 				 NULL, err, "changing alias")) != VM_OK ||
 		    (st = write_recipients(vm, a.id, &rs, err)) != VM_OK ||
-		    (st = load_recipients(vm, &a, rs.ext, err)) != VM_OK)
+		    (st = load_recipients1(vm, &a, rs.ext, err)) != VM_OK)
 			goto out;
 		change_field(c, "recipients", before, a.recipients ? a.recipients : "");
 	}
@@ -460,7 +513,7 @@ enum vm_status alias_note_recipient_removed(struct vm *vm, long long alias_id, c
 		return VM_OK;
 	}
 	fill_alias(res, 0, &a);
-	st = load_recipients(vm, &a, db_value(res, 0, 6), err);
+	st = load_recipients1(vm, &a, db_value(res, 0, 6), err);
 	db_result_free(&res);
 	if (st != VM_OK)
 		return st;
@@ -487,9 +540,15 @@ enum vm_status alias_list(struct vm *vm, const struct alias_query *q, struct ali
 	if (st != VM_OK)
 		return st;
 	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);
-	for (size_t r = 0; r < res->nrows && st == VM_OK; r++) {
-		fill_alias(res, r, &(*rows)[r]);
-		st = load_recipients(vm, &(*rows)[r], db_value(res, r, 6), err);
+	{
+		const char **ext = xcalloc(res->nrows ? res->nrows : 1, sizeof *ext);
+
+		for (size_t r = 0; r < res->nrows; r++) {
+			fill_alias(res, r, &(*rows)[r]);
+			ext[r] = db_value(res, r, 6);
+		}
+		st = load_recipients(vm, *rows, res->nrows, ext, err);
+		free(ext);
 	}
 	*n = res->nrows;
 	db_result_free(&res);

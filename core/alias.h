@@ -29,6 +29,7 @@ struct alias {
 	int enabled;
 	char *recipients; /* full addresses joined by ','; owned */
 	size_t nrecipients;
+	size_t rlen, rcap; /* strlen(recipients) and its buffer's size */
 	const char *kind; /* "alias", "forward", "dlist", "catch-all" */
 };
 

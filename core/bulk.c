@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/domain.h"
+#include "core/match.h"
 #include "db/xalloc.h"
 
 /* ---- the hashing pool ---- */
@@ -205,23 +206,6 @@ static char *values_sql(const char *head, size_t rows, int cols, const char *tai
 	return s;
 }
 
-/* "?, ?, ?" for an IN list. */
-static char *in_sql(const char *head, size_t n, const char *tail)
-{
-	size_t hl = strlen(head), tl = strlen(tail), p = hl;
-	char *s = xmalloc(hl + tl + n * 2 + 1);
-
-	memcpy(s, head, hl);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			s[p++] = ',';
-		s[p++] = '?';
-	}
-	memcpy(s + p, tail, tl);
-	s[p + tl] = '\0';
-	return s;
-}
-
 /* Collects into *set (appending) column 0 of each row, or "col1@col0-domain"
  * for mailboxes: the existing full addresses / logins among items. */
 static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, char ***users, size_t *nusers,
@@ -238,7 +222,7 @@ static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, c
 
 		for (size_t i = 0; i < m; i++)
 			p[i] = its[off + i].addr;
-		sql = in_sql("SELECT username FROM admin_user WHERE username IN (", m, ")");
+		sql = str_in_list("SELECT username FROM admin_user WHERE username IN (", m, ")");
 		st = vm_sql(vm, sql, (int)m, p, &res, err, "reading users");
 		free(sql);
 		for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
@@ -247,7 +231,7 @@ static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, c
 		}
 		db_result_free(&res);
 		if (st == VM_OK) {
-			sql = in_sql("SELECT username FROM admin_quota WHERE username IN (", m, ")");
+			sql = str_in_list("SELECT username FROM admin_quota WHERE username IN (", m, ")");
 			st = vm_sql(vm, sql, (int)m, p, &res, err, "reading quota rows");
 			free(sql);
 			for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
@@ -259,7 +243,7 @@ static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, c
 		if (st == VM_OK) {
 			for (size_t i = 0; i < m; i++)
 				p[i] = its[off + i].local;
-			sql = in_sql("SELECT mb.address, d.name FROM admin_mailbox mb JOIN admin_domain d ON d.id = "
+			sql = str_in_list("SELECT mb.address, d.name FROM admin_mailbox mb JOIN admin_domain d ON d.id = "
 				     "mb.domain_id JOIN admin_user u ON u.id = mb.user_id WHERE mb.address IN (",
 				     m, ")");
 			st = vm_sql(vm, sql, (int)m, p, &res, err, "reading mailboxes");

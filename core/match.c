@@ -16,6 +16,22 @@ void str_append(char **s, const char *text)
 	memcpy(*s + a, text, b + 1);
 }
 
+char *str_in_list(const char *head, size_t n, const char *tail)
+{
+	size_t hl = strlen(head), tl = strlen(tail), p = hl;
+	char *s = xmalloc(hl + tl + n * 2 + 1);
+
+	memcpy(s, head, hl);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			s[p++] = ',';
+		s[p++] = '?';
+	}
+	memcpy(s + p, tail, tl);
+	s[p + tl] = '\0';
+	return s;
+}
+
 static void add_param(struct match_params *mp, char *v)
 {
 	if (mp->n >= 2)

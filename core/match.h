@@ -46,5 +46,7 @@ enum vm_status match_domain_page(struct vm *vm, const char *select, const char *
 	__attribute__((warn_unused_result));
 /* Appends text to a malloc'd string. */
 void str_append(char **s, const char *text);
+/* head "?,?,...?" (n placeholders) tail, malloc'd: an IN list of bound values. */
+char *str_in_list(const char *head, size_t n, const char *tail);
 
 #endif
