@@ -271,9 +271,12 @@ out:
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define BIG_S STR(DOMAIN_BIG)
+#define IS_BIG "(u.mailboxes >= " BIG_S " OR u.aliases >= " BIG_S ")"
 
 /* Whether the rollup (and admin_quota's domain copy, added with it by the
- * live-quota addition) is there; looked up once per session. */
+ * live-quota addition) is there with its aliases column (a rollup made
+ * before that column is used only once `db upgrade` adds it); looked up
+ * once per session. */
 static enum vm_status usage_state(struct vm *vm, struct vm_error *err)
 {
 	struct db_result *res = NULL;
@@ -281,11 +284,12 @@ static enum vm_status usage_state(struct vm *vm, struct vm_error *err)
 
 	if (vm->usage_state)
 		return VM_OK;
-	if (vm->db->ops->introspect(vm->db->conn, DB_INTROSPECT_TABLES, NULL, &res, &dberr) != DB_OK)
+	if (vm->db->ops->introspect(vm->db->conn, DB_INTROSPECT_COLUMNS, "vmailadm_domain_usage", &res, &dberr) !=
+	    DB_OK)
 		return vm_db_fail(err, &dberr, "looking for the table vmailadm_domain_usage");
 	vm->usage_state = -1;
 	for (size_t r = 0; r < res->nrows; r++)
-		if (db_value(res, r, 0) && strcmp(db_value(res, r, 0), "vmailadm_domain_usage") == 0)
+		if (db_value(res, r, 0) && strcmp(db_value(res, r, 0), "aliases") == 0)
 			vm->usage_state = 1;
 	db_result_free(&res);
 	return VM_OK;
@@ -311,15 +315,16 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 		 * key lookup in the rollup */
 		str_append(&sql,
 			   "SELECT d.id, d.name, d.quota, d.enabled, d.dates_id, "
-			   "CASE WHEN u.mailboxes >= " BIG_S " THEN u.mailboxes ELSE "
+			   "CASE WHEN " IS_BIG " THEN u.mailboxes ELSE "
 			   "(SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.domain_id = d.id) END, "
-			   "(SELECT COUNT(*) FROM admin_alias al WHERE al.domain_id = d.id), "
+			   "CASE WHEN " IS_BIG " THEN u.aliases ELSE "
+			   "(SELECT COUNT(*) FROM admin_alias al WHERE al.domain_id = d.id) END, "
 			   "CASE WHEN u.domain_id IS NOT NULL THEN u.allocated_mb ELSE "
 			   "(SELECT COALESCE(SUM(mb.quota), 0) FROM admin_mailbox mb WHERE mb.domain_id = d.id) END, "
 			   "CASE WHEN u.domain_id IS NOT NULL THEN u.bytes ELSE "
 			   "(SELECT COALESCE(SUM(q.bytes), 0) FROM admin_quota q WHERE q.domain_id = d.id) END, "
 			   "(SELECT COUNT(*) FROM admin_domainalias da WHERE da.target_id = d.id), "
-			   "u.refreshed "
+			   "u.refreshed, CASE WHEN " IS_BIG " THEN 1 ELSE 0 END "
 			   "FROM admin_domain d LEFT JOIN vmailadm_domain_usage u ON u.domain_id = d.id WHERE d.name > ?");
 	else
 		str_append(&sql,
@@ -329,7 +334,7 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 			   "(SELECT COALESCE(SUM(mb.quota), 0) FROM admin_mailbox mb WHERE mb.domain_id = d.id), "
 			   "(SELECT COALESCE(SUM(q.bytes), 0) FROM admin_quota q JOIN admin_mailbox mb ON q.mbox_id = mb.id "
 			   "WHERE mb.domain_id = d.id), "
-			   "(SELECT COUNT(*) FROM admin_domainalias da WHERE da.target_id = d.id), NULL "
+			   "(SELECT COUNT(*) FROM admin_domainalias da WHERE da.target_id = d.id), NULL, 0 "
 			   "FROM admin_domain d WHERE d.name > ?");
 	p[np++] = after ? after : "";
 	if (!vm->actor.superuser) {
@@ -364,7 +369,9 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 		row->allocated_mb = vm_ll(db_value(res, r, 7));
 		row->used_bytes = vm_ll(db_value(res, r, 8));
 		row->domain_aliases = vm_ll(db_value(res, r, 9));
-		snprintf(row->as_of, sizeof row->as_of, "%s", db_value(res, r, 10) ? db_value(res, r, 10) : "");
+		/* "YYYY-MM-DD HH:MM:SS" on every engine */
+		snprintf(row->as_of, sizeof row->as_of, "%.19s", db_value(res, r, 10) ? db_value(res, r, 10) : "");
+		row->counts_as_of = vm_ll(db_value(res, r, 11)) != 0;
 	}
 	*n = res->nrows;
 	db_result_free(&res);

@@ -251,12 +251,12 @@ static const char *fmt_ll(long long v, char *buf, size_t len)
 enum vm_status cmd_domain_list(struct vm *vm, struct args *a, struct vm_error *err)
 {
 	static const char *const cols[] = {"name", "enabled", "quota", "mailboxes", "aliases", "domain_aliases",
-					   "used_bytes", "allocated_mb"};
+					   "used_bytes", "allocated_mb", "as_of"};
 	struct out_table t;
 	char after[VM_DOMAIN_MAX + 1] = "";
 	enum vm_status st = VM_OK;
 
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 8, cols);
+	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 9, cols);
 	for (;;) {
 		struct domain_row *rows = NULL;
 		size_t n = 0;
@@ -265,11 +265,11 @@ enum vm_status cmd_domain_list(struct vm *vm, struct args *a, struct vm_error *e
 			break;
 		for (size_t i = 0; i < n; i++) {
 			char q[32], mbx[32], al[32], da[32], used[32], alloc[32];
-			const char *v[8] = {rows[i].d.name, rows[i].d.enabled ? "yes" : "no",
+			const char *v[9] = {rows[i].d.name, rows[i].d.enabled ? "yes" : "no",
 					    fmt_mb(rows[i].d.quota_mb, 1, q, sizeof q), fmt_ll(rows[i].mailboxes, mbx, sizeof mbx),
 					    fmt_ll(rows[i].aliases, al, sizeof al), fmt_ll(rows[i].domain_aliases, da, sizeof da),
 					    fmt_ll(rows[i].used_bytes, used, sizeof used),
-					    fmt_ll(rows[i].allocated_mb, alloc, sizeof alloc)};
+					    fmt_ll(rows[i].allocated_mb, alloc, sizeof alloc), rows[i].as_of};
 
 			out_table_row(&t, v);
 		}

@@ -231,18 +231,33 @@ enum vm_status quota_rollup(struct vm *vm, long long *domains, struct vm_error *
 	const char *now = vm_now();
 	enum vm_status st;
 
+	char sql[640];
+
+	/* MariaDB and SQLite read the whole table through the
+	 * admin_quota_domain_usage range, a random row read per mailbox (5.3 s
+	 * and 1.3 s at 1M); a scan of the table in its own order takes 0.6 s
+	 * and 0.2 s (PostgreSQL scans it already) */
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO vmailadm_domain_usage (domain_id, mailboxes, unlimited, bytes, messages, "
+		 "allocated_mb, anomalies, refreshed) "
+		 "SELECT domain_id, COUNT(*), SUM(CASE WHEN quota_mb = 0 THEN 1 ELSE 0 END), "
+		 "COALESCE(SUM(bytes), 0), COALESCE(SUM(messages), 0), COALESCE(SUM(quota_mb), 0), "
+		 "SUM(CASE WHEN bytes < 0 OR messages < 0 OR messages > bytes THEN 1 ELSE 0 END), ? "
+		 "FROM admin_quota %s WHERE domain_id IS NOT NULL GROUP BY domain_id",
+		 engine_of(vm) == DB_ENGINE_MYSQL    ? "FORCE INDEX (PRIMARY)"
+		 : engine_of(vm) == DB_ENGINE_SQLITE ? "NOT INDEXED"
+						     : "");
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
 	if ((st = vm_sql(vm, "DELETE FROM vmailadm_domain_usage", 0, NULL, NULL, err, "clearing the rollup")) ==
 		    VM_OK)
+		st = vm_sql(vm, sql, 1, &now, NULL, err, "refreshing the rollup");
+	/* alias counts for domain_list's big domains (an index-only count each) */
+	if (st == VM_OK)
 		st = vm_sql(vm,
-			    "INSERT INTO vmailadm_domain_usage (domain_id, mailboxes, unlimited, bytes, messages, "
-			    "allocated_mb, anomalies, refreshed) "
-			    "SELECT domain_id, COUNT(*), SUM(CASE WHEN quota_mb = 0 THEN 1 ELSE 0 END), "
-			    "COALESCE(SUM(bytes), 0), COALESCE(SUM(messages), 0), COALESCE(SUM(quota_mb), 0), "
-			    "SUM(CASE WHEN bytes < 0 OR messages < 0 OR messages > bytes THEN 1 ELSE 0 END), ? "
-			    "FROM admin_quota WHERE domain_id IS NOT NULL GROUP BY domain_id",
-			    1, &now, NULL, err, "refreshing the rollup");
+			    "UPDATE vmailadm_domain_usage SET aliases = (SELECT COUNT(*) FROM admin_alias al "
+			    "WHERE al.domain_id = vmailadm_domain_usage.domain_id)",
+			    0, NULL, NULL, err, "counting aliases for the rollup");
 	if (st == VM_OK && domains &&
 	    (st = vm_sql(vm, "SELECT COUNT(*) FROM vmailadm_domain_usage", 0, NULL, &res, err, "counting the rollup")) ==
 		    VM_OK) {
@@ -378,13 +393,21 @@ enum vm_status quota_schema_missing(struct vm *vm, char *buf, size_t len, struct
 	buf[0] = '\0';
 	if ((st = introspect(vm, DB_INTROSPECT_TABLES, NULL, &res, err)) != VM_OK)
 		return st;
-	if (!has_row(res, "vmailadm_domain_usage"))
-		list_add(buf, len, "table vmailadm_domain_usage");
-	if (!has_row(res, "admin_quota")) {
-		db_result_free(&res);
-		return VM_OK;
-	}
+	int have_usage = has_row(res, "vmailadm_domain_usage"), have_quota = has_row(res, "admin_quota");
+
 	db_result_free(&res);
+	if (!have_usage)
+		list_add(buf, len, "table vmailadm_domain_usage");
+	else {
+		/* the rollup's columns added after its first version */
+		if ((st = introspect(vm, DB_INTROSPECT_COLUMNS, "vmailadm_domain_usage", &res, err)) != VM_OK)
+			return st;
+		if (!has_row(res, "aliases"))
+			list_add(buf, len, "column vmailadm_domain_usage.aliases");
+		db_result_free(&res);
+	}
+	if (!have_quota)
+		return VM_OK;
 	if ((st = introspect(vm, DB_INTROSPECT_COLUMNS, "admin_quota", &res, err)) != VM_OK)
 		return st;
 	for (size_t i = 0; i < 4; i++)
@@ -445,6 +468,11 @@ enum vm_status quota_schema_upgrade(struct vm *vm, FILE *out, struct vm_error *e
 		return st;
 	if (eng == DB_ENGINE_SQLITE && strstr(missing, "column admin_quota.quota_mb"))
 		st = run_script(vm, "sqlite-quota-columns.sql", err);
+	/* SQLite has no ADD COLUMN IF NOT EXISTS (the other engines' scripts
+	 * add it themselves) */
+	if (st == VM_OK && eng == DB_ENGINE_SQLITE && strstr(missing, "column vmailadm_domain_usage.aliases"))
+		st = vm_sql(vm, "ALTER TABLE vmailadm_domain_usage ADD COLUMN aliases integer NOT NULL DEFAULT 0", 0,
+			    NULL, NULL, err, "adding vmailadm_domain_usage.aliases");
 	if (st == VM_OK)
 		st = run_script(vm, eng == DB_ENGINE_PGSQL ? "pgsql-quota.sql"
 				    : eng == DB_ENGINE_MYSQL ? "mysql-quota.sql"

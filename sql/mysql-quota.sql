@@ -61,5 +61,8 @@ CREATE TABLE IF NOT EXISTS vmailadm_domain_usage (
     messages bigint NOT NULL,
     allocated_mb bigint NOT NULL,
     anomalies integer NOT NULL,
+    aliases integer NOT NULL DEFAULT 0,
     refreshed datetime NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+-- added after the table's first version: a big domain's alias count
+ALTER TABLE vmailadm_domain_usage ADD COLUMN IF NOT EXISTS aliases integer NOT NULL DEFAULT 0;

@@ -80,5 +80,8 @@ CREATE TABLE IF NOT EXISTS vmailadm_domain_usage (
     messages bigint NOT NULL,
     allocated_mb bigint NOT NULL,
     anomalies integer NOT NULL,
+    aliases integer NOT NULL DEFAULT 0,
     refreshed timestamp NOT NULL
 );
+-- added after the table's first version: a big domain's alias count
+ALTER TABLE vmailadm_domain_usage ADD COLUMN IF NOT EXISTS aliases integer NOT NULL DEFAULT 0;

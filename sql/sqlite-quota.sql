@@ -67,5 +67,6 @@ CREATE TABLE IF NOT EXISTS vmailadm_domain_usage (
     messages bigint NOT NULL,
     allocated_mb bigint NOT NULL,
     anomalies integer NOT NULL,
+    aliases integer NOT NULL DEFAULT 0,
     refreshed datetime NOT NULL
 );

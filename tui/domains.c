@@ -51,10 +51,11 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 	x += 5;
 	draw_cell(ui, y, x, fmt_mb(d->d.quota_mb, 1, q, sizeof q), 10, attr, 1);
 	x += 11;
-	snprintf(mb, sizeof mb, "%lld", d->mailboxes);
+	/* "~": a big domain's counts, as of the last quota rollup */
+	snprintf(mb, sizeof mb, "%s%lld", d->counts_as_of ? "~" : "", d->mailboxes);
 	draw_cell(ui, y, x, mb, 9, attr, 1);
 	x += 10;
-	snprintf(al, sizeof al, "%lld", d->aliases);
+	snprintf(al, sizeof al, "%s%lld", d->counts_as_of ? "~" : "", d->aliases);
 	draw_cell(ui, y, x, al, 7, attr, 1);
 	x += 8;
 	fmt_bytes(d->used_bytes, used, sizeof used);

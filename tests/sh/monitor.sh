@@ -151,6 +151,21 @@ for e in $VMAILADM_ENGINES; do
 	check_eq "$e: copies filled by the upgrade" "$(copies "$e" "$url" full@ex.test)" "2000|3|2|1|1"
 	check_rc "$e: db upgrade twice" 0 V db upgrade
 	check_contains "$e: nothing missing the second time" "$OUT" "nothing was missing"
+	# a rollup made before its aliases column: domain list counts exactly until db upgrade adds it
+	check_rc "$e: an alias to count" 0 V alias add a1@ex.test x@example.org
+	check_rc "$e: another alias to count" 0 V alias add a2@ex.test y@example.org
+	sql "$e" "$url" "ALTER TABLE vmailadm_domain_usage DROP COLUMN aliases"
+	check_rc "$e: domain list on the older rollup" 0 V domain list ex.test
+	check_contains "$e: domain list on the older rollup counts" "$OUT" "ex.test"
+	check_rc "$e: db check on the older rollup" 0 V db check
+	check_contains "$e: db check names the missing column" "$OUT" "column vmailadm_domain_usage.aliases"
+	check_rc "$e: db upgrade adds the column" 0 V db upgrade
+	check_contains "$e: db upgrade says it added the column" "$OUT" "column vmailadm_domain_usage.aliases"
+	check_rc "$e: domain list after the rollup" 0 V domain list ex.test
+	check_eq "$e: domain list: the aliases, and the rollup's time as as_of" \
+		"$(printf '%s\n' "$OUT" | awk -F '\t' '{print $1, $5, ($9 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/)}')" "ex.test 2 1"
+	check_eq "$e: the rollup counts aliases" \
+		"$(sql "$e" "$url" "SELECT u.aliases FROM vmailadm_domain_usage u JOIN admin_domain d ON d.id = u.domain_id WHERE d.name = 'ex.test'")" 2
 
 	# the live dashboard: a Dovecot-style update is on screen within one interval
 	if command -v tmux >/dev/null; then

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "core/alias.h"
 #include "core/conf.h"
 #include "core/domain.h"
 #include "core/mailbox.h"
@@ -72,6 +73,7 @@ static void run_suite(const char *name, const char *url)
 	struct domain d;
 	struct domain_row *rows = NULL;
 	const struct domain_row *r;
+	char aq_after[64] = "";
 	size_t n = 0;
 	char got[512];
 	FILE *devnull = fopen("/dev/null", "w");
@@ -114,6 +116,8 @@ static void run_suite(const char *name, const char *url)
 	CHECK(r && r->mailboxes == 8 && r->allocated_mb == 800 && r->as_of[0] == '\0');
 	free(rows);
 
+	CHECK_MSG(alias_add(&vm, "al1@ex.test", (const char *const[]){"a@ex.test"}, 1, 0, 0, &err) == VM_OK,
+		  "%s: alias_add: %s", name, err.msg);
 	CHECK_MSG(quota_rollup(&vm, NULL, &err) == VM_OK, "%s: rollup: %s", name, err.msg);
 	mopt.quota_mb = 200;
 	CHECK(mailbox_set(&vm, "x@ex.test", &mopt, &err) == VM_OK);
@@ -129,9 +133,67 @@ static void run_suite(const char *name, const char *url)
 	r = find(rows, n, "ex.test");
 	/* the count is exact, the sums are the rollup's, with its time */
 	CHECK(r && r->mailboxes == 9 && r->allocated_mb == 800 && r->as_of[0] != '\0');
+	/* as_of: "YYYY-MM-DD HH:MM:SS" on every engine */
+	CHECK_MSG(r && strlen(r->as_of) == 19 && r->as_of[4] == '-' && r->as_of[10] == ' ' && r->as_of[13] == ':',
+		  "%s: as_of \"%s\"", name, r ? r->as_of : "");
+	CHECK(r && !r->counts_as_of && r->aliases == 1);
 	r = find(rows, n, "big.test");
-	CHECK(r && r->mailboxes == 20000 && r->allocated_mb == 7 && r->as_of[0] != '\0');
+	/* a big domain's counts are the rollup's (it counted no alias there) */
+	CHECK(r && r->mailboxes == 20000 && r->aliases == 0 && r->allocated_mb == 7 && r->as_of[0] != '\0' &&
+	      r->counts_as_of);
 	free(rows);
+	/* big by its aliases alone: both counts are the rollup's; the rollup
+	 * counted ex.test's alias */
+	CHECK(vm_tx_begin(&vm, 1, &err) == VM_OK);
+	CHECK_MSG(vm_sql(&vm, "UPDATE vmailadm_domain_usage SET mailboxes = 3, aliases = 10000 WHERE domain_id = "
+			      "(SELECT id FROM admin_domain WHERE name = 'big.test')",
+			 0, NULL, NULL, &err, "test") == VM_OK,
+		  "%s: %s", name, err.msg);
+	CHECK(vm_tx_end(&vm, 1, &err) == VM_OK);
+	CHECK(domain_list(&vm, NULL, "", 50, &rows, &n, &err) == VM_OK);
+	r = find(rows, n, "big.test");
+	CHECK(r && r->mailboxes == 3 && r->aliases == 10000 && r->counts_as_of);
+	free(rows);
+	{
+		struct db_result *res = NULL;
+
+		CHECK(vm_sql(&vm, "SELECT u.aliases FROM vmailadm_domain_usage u JOIN admin_domain d ON d.id = u.domain_id "
+				  "WHERE d.name = 'ex.test'",
+			     0, NULL, &res, &err, "test") == VM_OK);
+		CHECK(res && res->nrows == 1 && vm_ll(db_value(res, 0, 0)) == 1);
+		db_result_free(&res);
+	}
+	/* a page of aliases reads its recipients in one query per link table:
+	 * each alias gets its own, in order, mailboxes before aliases before
+	 * external addresses */
+	CHECK(alias_add(&vm, "fw@ex.test", (const char *const[]){"out@example.org"}, 1, 0, 0, &err) == VM_OK);
+	CHECK(alias_add(&vm, "dl@ex.test", (const char *const[]){"z@example.org", "fw@ex.test", "x@ex.test", "b@ex.test"},
+			4, 0, 0, &err) == VM_OK);
+	CHECK(alias_add(&vm, "@ex.test", (const char *const[]){"b@ex.test"}, 1, 0, 0, &err) == VM_OK);
+	CHECK(alias_add(&vm, "m@big.test", (const char *const[]){"b@ex.test"}, 1, 0, 0, &err) == VM_OK);
+	{
+		struct alias_query aq = {d.id, NULL, NULL, "", 2};
+		struct alias *al = NULL;
+		size_t an = 0;
+		char all[512] = "";
+
+		/* pages of 2 (the limit), so a page boundary falls between aliases */
+		do {
+			CHECK_MSG(alias_list(&vm, &aq, &al, &an, &err) == VM_OK, "%s: alias_list: %s", name, err.msg);
+			for (size_t i = 0; i < an; i++) {
+				size_t l = strlen(all);
+
+				snprintf(all + l, sizeof all - l, "%s%s=%s:%s(%zu)", l ? " " : "", al[i].local, al[i].kind,
+					 al[i].recipients ? al[i].recipients : "", al[i].nrecipients);
+			}
+			if (an)
+				snprintf(aq_after, sizeof aq_after, "%s", al[an - 1].local);
+			aq.after = aq_after;
+			alias_rows_free(&al, an);
+		} while (an == 2);
+		CHECK_STR(all, "*=catch-all:b@ex.test(1) al1=alias:a@ex.test(1) "
+			       "dl=dlist:b@ex.test,x@ex.test,fw@ex.test,z@example.org(4) fw=forward:out@example.org(1)");
+	}
 	CHECK_MSG(quota_rollup(&vm, NULL, &err) == VM_OK, "%s: rollup: %s", name, err.msg);
 	CHECK(domain_list(&vm, "ex", "", 50, &rows, &n, &err) == VM_OK);
 	r = find(rows, n, "ex.test");
