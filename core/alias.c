@@ -373,6 +373,8 @@ enum vm_status alias_add(struct vm *vm, const char *address, const char *const *
 				5, (const char *const[]){a.local, did, rs.ext, (has_enabled && !enabled) ? "0" : "1", dates},
 				&a.id, err, "adding alias")) != VM_OK)
 		goto out;
+	if ((st = domain_usage_bump(vm, d.id, 0, 1, err)) != VM_OK)
+		goto out;
 	if ((st = write_recipients(vm, a.id, &rs, err)) != VM_OK)
 		goto out;
 	if ((st = load_recipients1(vm, &a, rs.ext, err)) != VM_OK)
@@ -464,7 +466,8 @@ static enum vm_status delete_alias(struct vm *vm, struct alias *a, struct vm_err
 	    (st = vm_sql(vm, "DELETE FROM admin_alias WHERE id = ?", 1, (const char *const[]){aid}, NULL, err,
 			 "deleting alias")) != VM_OK ||
 	    (st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1, (const char *const[]){dates}, NULL, err,
-			 "deleting alias")) != VM_OK) {
+			 "deleting alias")) != VM_OK ||
+	    (st = domain_usage_bump(vm, a->domain_id, 0, -1, err)) != VM_OK) {
 		db_result_free(&res);
 		return st;
 	}

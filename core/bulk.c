@@ -434,6 +434,13 @@ static enum vm_status insert_chunk(struct vm *vm, const struct bulk_mailbox *ite
 		st = vm_sql(vm, sql, (int)(2 * ninsert), p, NULL, err, "adding quota rows");
 		free(sql);
 	}
+	/* the rollup's counts: one bump per run of the same domain (a slice
+	 * is mostly one domain) */
+	for (size_t i = 0, j; st == VM_OK && i < m; i = j) {
+		for (j = i + 1; j < m && its[j].domain_id == its[i].domain_id; j++)
+			;
+		st = domain_usage_bump(vm, its[i].domain_id, (long long)(j - i), 0, err);
+	}
 out:
 	db_result_free(&res);
 	free(p);

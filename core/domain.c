@@ -190,6 +190,8 @@ out:
 	}
 }
 
+static enum vm_status usage_state(struct vm *vm, struct vm_error *err);
+
 enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struct vm_error *err)
 {
 	struct domain d;
@@ -253,6 +255,12 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_domain WHERE id = ?", 1, p, NULL, err, "deleting domain")) != VM_OK)
 		goto out;
+	/* its rollup row, which a later domain given the same id (SQLite
+	 * reuses the highest) would otherwise inherit */
+	if ((st = usage_state(vm, err)) != VM_OK ||
+	    (vm->usage_state > 0 && (st = vm_sql(vm, "DELETE FROM vmailadm_domain_usage WHERE domain_id = ?", 1, p,
+						 NULL, err, "deleting domain")) != VM_OK))
+		goto out;
 	snprintf(idb, sizeof idb, "%lld", d.dates_id);
 	if ((st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1, p, NULL, err, "deleting domain")) != VM_OK)
 		goto out;
@@ -293,6 +301,61 @@ static enum vm_status usage_state(struct vm *vm, struct vm_error *err)
 			vm->usage_state = 1;
 	db_result_free(&res);
 	return VM_OK;
+}
+
+enum vm_status domain_usage_bump(struct vm *vm, long long domain_id, long long mailboxes, long long aliases,
+				 struct vm_error *err)
+{
+	struct vm_usage_bump *b = NULL;
+	enum vm_status st;
+
+	if ((st = usage_state(vm, err)) != VM_OK || vm->usage_state < 0 || (!mailboxes && !aliases))
+		return st;
+	/* a script mostly works domain by domain: look from the last one */
+	for (size_t i = vm->nbumps; i-- > 0 && !b;)
+		if (vm->bumps[i].domain_id == domain_id)
+			b = &vm->bumps[i];
+	if (!b) {
+		if (vm->nbumps == vm->capbumps) {
+			vm->capbumps = vm->capbumps ? 2 * vm->capbumps : 16;
+			vm->bumps = xreallocarray(vm->bumps, vm->capbumps, sizeof *vm->bumps);
+		}
+		b = &vm->bumps[vm->nbumps++];
+		b->domain_id = domain_id;
+		b->mailboxes = b->aliases = 0;
+	}
+	b->mailboxes += mailboxes;
+	b->aliases += aliases;
+	return VM_OK;
+}
+
+static int bump_cmp(const void *x, const void *y)
+{
+	const struct vm_usage_bump *a = x, *b = y;
+
+	return a->domain_id < b->domain_id ? -1 : a->domain_id > b->domain_id;
+}
+
+enum vm_status domain_usage_flush(struct vm *vm, struct vm_error *err)
+{
+	enum vm_status st = VM_OK;
+
+	qsort(vm->bumps, vm->nbumps, sizeof *vm->bumps, bump_cmp);
+	for (size_t i = 0; i < vm->nbumps && st == VM_OK; i++) {
+		char id[24], m[24], a[24];
+
+		if (!vm->bumps[i].mailboxes && !vm->bumps[i].aliases)
+			continue;
+		snprintf(id, sizeof id, "%lld", vm->bumps[i].domain_id);
+		snprintf(m, sizeof m, "%lld", vm->bumps[i].mailboxes);
+		snprintf(a, sizeof a, "%lld", vm->bumps[i].aliases);
+		st = vm_sql(vm,
+			    "UPDATE vmailadm_domain_usage SET mailboxes = mailboxes + CAST(? AS INTEGER), "
+			    "aliases = aliases + CAST(? AS INTEGER) WHERE domain_id = ?",
+			    3, (const char *const[]){m, a, id}, NULL, err, "counting in the per-domain rollup");
+	}
+	vm->nbumps = 0;
+	return st;
 }
 
 enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit,

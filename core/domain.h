@@ -45,12 +45,14 @@ struct domain_row {
 /* allocated_mb and used_bytes sum every mailbox row of the domain: on each
  * page that is a random read per mailbox (hundreds of ms for a page of
  * 1,000-mailbox domains at 1M), so domain_list takes them from the rollup
- * when the domain has a rollup row. Counts are exact (index-only, well
- * under a millisecond per 1,000 rows), except in a domain the rollup counts
- * at least DOMAIN_BIG mailboxes or aliases in: its mailbox and alias counts
- * are the rollup's (counting 100,000 aliases exactly took 13 ms of a
- * PostgreSQL first screen). */
-#define DOMAIN_BIG 10000
+ * when the domain has a rollup row. Counts are exact (index-only), except
+ * in a domain the rollup counts at least DOMAIN_BIG mailboxes or aliases
+ * in: its mailbox and alias counts are the rollup's, which vmailadm's own
+ * additions and deletions keep current (domain_usage_bump) and `quota
+ * rollup` refreshes. So a page counts at most 2 x DOMAIN_BIG index entries
+ * per domain: counting a page of 9,999-mailbox domains exactly took
+ * 60-100 ms. */
+#define DOMAIN_BIG 1000
 
 struct domain_opts {
 	int has_quota, quota_mb;
@@ -74,6 +76,16 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
 enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit,
 			   struct domain_row **rows, size_t *n, struct vm_error *err)
 	__attribute__((warn_unused_result));
+/* Adds mailboxes and aliases (negative: removes) to the domain's rollup
+ * counts when the open transaction commits (nothing when the domain has no
+ * rollup row or the database no rollup). The changes are written by
+ * domain_usage_flush, which vm_tx_end calls before the commit: in domain id
+ * order, so two transactions (or a transaction and `quota rollup`) never
+ * wait for each other's rows in opposite orders, and only for the moment
+ * of the commit. */
+enum vm_status domain_usage_bump(struct vm *vm, long long domain_id, long long mailboxes, long long aliases,
+				 struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status domain_usage_flush(struct vm *vm, struct vm_error *err) __attribute__((warn_unused_result));
 
 struct domainalias {
 	long long id;

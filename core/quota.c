@@ -249,8 +249,15 @@ enum vm_status quota_rollup(struct vm *vm, long long *domains, struct vm_error *
 						     : "");
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = vm_sql(vm, "DELETE FROM vmailadm_domain_usage", 0, NULL, NULL, err, "clearing the rollup")) ==
-		    VM_OK)
+	/* PostgreSQL's DELETE would lock the rows in the heap's order, not in
+	 * the domain order committing transactions update them in
+	 * (domain_usage_flush): take the table at once (MariaDB deletes in
+	 * primary key order, SQLite locks the whole database) */
+	if (engine_of(vm) == DB_ENGINE_PGSQL)
+		st = vm_sql(vm, "LOCK TABLE vmailadm_domain_usage IN EXCLUSIVE MODE", 0, NULL, NULL, err,
+			    "locking the rollup");
+	if (st == VM_OK &&
+	    (st = vm_sql(vm, "DELETE FROM vmailadm_domain_usage", 0, NULL, NULL, err, "clearing the rollup")) == VM_OK)
 		st = vm_sql(vm, sql, 1, &now, NULL, err, "refreshing the rollup");
 	/* alias counts for domain_list's big domains (an index-only count each) */
 	if (st == VM_OK)
@@ -258,6 +265,9 @@ enum vm_status quota_rollup(struct vm *vm, long long *domains, struct vm_error *
 			    "UPDATE vmailadm_domain_usage SET aliases = (SELECT COUNT(*) FROM admin_alias al "
 			    "WHERE al.domain_id = vmailadm_domain_usage.domain_id)",
 			    0, NULL, NULL, err, "counting aliases for the rollup");
+	/* the refresh counted what this transaction added before it */
+	if (st == VM_OK)
+		vm->nbumps = 0;
 	if (st == VM_OK && domains &&
 	    (st = vm_sql(vm, "SELECT COUNT(*) FROM vmailadm_domain_usage", 0, NULL, &res, err, "counting the rollup")) ==
 		    VM_OK) {

@@ -232,6 +232,9 @@ enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char
 	if ((st = vm_sql(vm, "UPDATE admin_mailbox SET address = ?, domain_id = ?, quota = ? WHERE id = ?", 4,
 			 (const char *const[]){nlocal, did, qb, mid}, NULL, err, "renaming mailbox")) != VM_OK)
 		goto out;
+	if (nd.id != mb.domain_id && ((st = domain_usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK ||
+				      (st = domain_usage_bump(vm, nd.id, 1, 0, err)) != VM_OK))
+		goto out;
 	c = change_begin(&vm->changes, CHANGE_SET, "mailbox", mb.address);
 	change_field(c, "address", mb.address, naddr);
 	if (quota != mb.quota_mb)

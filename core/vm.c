@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/domain.h"
 #include "core/utf8.h"
 #include "db/xalloc.h"
 
@@ -147,6 +148,9 @@ void vm_close(struct vm *vm)
 		vm->url = NULL;
 	}
 	change_list_clear(&vm->changes);
+	free(vm->bumps);
+	vm->bumps = NULL;
+	vm->nbumps = vm->capbumps = 0;
 }
 
 enum vm_status vm_tx_begin(struct vm *vm, int write, struct vm_error *err)
@@ -172,6 +176,18 @@ enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err)
 		return VM_OK;
 	if (--vm->tx_depth > 0)
 		return VM_OK;
+	/* the rollup counts, last: their row locks are held only until the
+	 * commit, taken in one order by every transaction */
+	if (ok) {
+		enum vm_status bst = domain_usage_flush(vm, err);
+
+		if (bst != VM_OK) {
+			db_rollback(vm->db);
+			vm->audit_done = vm->changes.n;
+			return bst;
+		}
+	}
+	vm->nbumps = 0;
 	if (!ok || vm->dry_run) {
 		db_rollback(vm->db);
 		/* rolled-back changes never reach the audit log */

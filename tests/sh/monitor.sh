@@ -166,6 +166,14 @@ for e in $VMAILADM_ENGINES; do
 		"$(printf '%s\n' "$OUT" | awk -F '\t' '{print $1, $5, ($9 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/)}')" "ex.test 2 1"
 	check_eq "$e: the rollup counts aliases" \
 		"$(sql "$e" "$url" "SELECT u.aliases FROM vmailadm_domain_usage u JOIN admin_domain d ON d.id = u.domain_id WHERE d.name = 'ex.test'")" 2
+	# a script's mailboxes (written in slices, not one by one) count in the rollup at once
+	rc_="SELECT u.mailboxes FROM vmailadm_domain_usage u JOIN admin_domain d ON d.id = u.domain_id WHERE d.name = 'ex.test'"
+	n0=$(sql "$e" "$url" "$rc_")
+	printf 'mailbox add s1@ex.test password=pw-s1\nmailbox add s2@ex.test password=pw-s2\nmailbox add s3@ex.test password=pw-s3\n' >"$TEST_TMP/slice.vm"
+	check_rc "$e: a script of mailboxes" 0 V -f "$TEST_TMP/slice.vm"
+	check_eq "$e: the script's mailboxes counted in the rollup" "$(sql "$e" "$url" "$rc_")" "$((n0 + 3))"
+	check_rc "$e: quota rollup after the script" 0 V quota rollup
+	check_eq "$e: the refresh agrees with the running count" "$(sql "$e" "$url" "$rc_")" "$((n0 + 3))"
 
 	# the live dashboard: a Dovecot-style update is on screen within one interval
 	if command -v tmux >/dev/null; then

@@ -16,6 +16,7 @@
 #include "core/domain.h"
 #include "core/mailbox.h"
 #include "core/quota.h"
+#include "core/rename.h"
 #include "core/schema.h"
 #include "core/vm.h"
 #include "db/xalloc.h"
@@ -63,6 +64,33 @@ static const struct domain_row *find(const struct domain_row *rows, size_t n, co
 	return NULL;
 }
 
+/* Two counts of the domain (the query's two columns) as c1 * 100000 + c2;
+ * -1 when the query finds no row. */
+static long long counts(struct vm *vm, const char *sql, const char *domain)
+{
+	struct db_result *res = NULL;
+	struct vm_error err = {0};
+	long long v = -1;
+
+	if (vm_sql(vm, sql, 1, &domain, &res, &err, "test") == VM_OK && res->nrows == 1)
+		v = vm_ll(db_value(res, 0, 0)) * 100000 + vm_ll(db_value(res, 0, 1));
+	db_result_free(&res);
+	return v;
+}
+
+/* The rollup's mailbox and alias counts of the domain, and the same counted
+ * in admin_mailbox and admin_alias. */
+#define rollup_counts(vm, domain)                                                                                   \
+	counts(vm,                                                                                                  \
+	       "SELECT u.mailboxes, u.aliases FROM vmailadm_domain_usage u JOIN admin_domain d ON d.id = u.domain_id " \
+	       "WHERE d.name = ?",                                                                                  \
+	       domain)
+#define exact_counts(vm, domain)                                                                                  \
+	counts(vm,                                                                                                \
+	       "SELECT (SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.domain_id = d.id), (SELECT COUNT(*) FROM "  \
+	       "admin_alias al WHERE al.domain_id = d.id) FROM admin_domain d WHERE d.name = ?",                    \
+	       domain)
+
 static void run_suite(const char *name, const char *url)
 {
 	static const char *const locals[] = {"a", "b", "u5", "u50", "u51", "u5a", "u6", "x"};
@@ -70,10 +98,10 @@ static void run_suite(const char *name, const char *url)
 	struct vm_error err = {0};
 	struct domain_opts dopt = {0};
 	struct mailbox_opts mopt = {0};
-	struct domain d;
+	struct domain d, gone;
 	struct domain_row *rows = NULL;
 	const struct domain_row *r;
-	char aq_after[64] = "";
+	char aq_after[VM_LOCAL_MAX + 1] = "";
 	size_t n = 0;
 	char got[512];
 	FILE *devnull = fopen("/dev/null", "w");
@@ -163,6 +191,44 @@ static void run_suite(const char *name, const char *url)
 		CHECK(res && res->nrows == 1 && vm_ll(db_value(res, 0, 0)) == 1);
 		db_result_free(&res);
 	}
+	/* vmailadm's own additions and deletions keep the rollup's counts
+	 * current: the single statements, a move between domains, and a
+	 * domain's deletion (its row goes) */
+	CHECK(mailbox_add(&vm, "n@big.test", &mopt, &err) == VM_OK);
+	CHECK(alias_add(&vm, "al@big.test", (const char *const[]){"n@big.test"}, 1, 0, 0, &err) == VM_OK);
+	CHECK(rollup_counts(&vm, "big.test") == 4 * 100000 + 10001);
+	CHECK(domain_list(&vm, "big", "", 50, &rows, &n, &err) == VM_OK);
+	r = find(rows, n, "big.test");
+	CHECK(r && r->mailboxes == 4 && r->aliases == 10001 && r->counts_as_of);
+	free(rows);
+	CHECK(alias_del(&vm, "al@big.test", &err) == VM_OK);
+	CHECK(mailbox_del(&vm, "n@big.test", 0, &err) == VM_OK);
+	CHECK(rollup_counts(&vm, "big.test") == 3 * 100000 + 10000);
+	{
+		long long ex = rollup_counts(&vm, "ex.test");
+
+		CHECK_MSG(mailbox_rename(&vm, "m@big.test", "m@ex.test", &err) == VM_OK, "%s: rename: %s", name, err.msg);
+		CHECK(rollup_counts(&vm, "big.test") == 2 * 100000 + 10000);
+		CHECK(rollup_counts(&vm, "ex.test") == ex + 100000);
+		CHECK_MSG(mailbox_rename(&vm, "m@ex.test", "m@big.test", &err) == VM_OK, "%s: rename: %s", name, err.msg);
+		CHECK(rollup_counts(&vm, "ex.test") == ex);
+	}
+	CHECK(domain_add(&vm, "gone.test", &dopt, &err) == VM_OK);
+	CHECK(mailbox_add(&vm, "g@gone.test", &mopt, &err) == VM_OK);
+	CHECK_MSG(quota_rollup(&vm, NULL, &err) == VM_OK, "%s: rollup: %s", name, err.msg);
+	CHECK(rollup_counts(&vm, "gone.test") == 1 * 100000);
+	CHECK(domain_get(&vm, "gone.test", &gone, &err) == VM_OK);
+	CHECK_MSG(domain_del(&vm, "gone.test", 1, &err) == VM_OK, "%s: domain_del: %s", name, err.msg);
+	{
+		struct db_result *res = NULL;
+		char id[32];
+
+		snprintf(id, sizeof id, "%lld", gone.id);
+		CHECK(vm_sql(&vm, "SELECT COUNT(*) FROM vmailadm_domain_usage WHERE domain_id = ?", 1,
+			     (const char *const[]){id}, &res, &err, "test") == VM_OK);
+		CHECK(res && res->nrows == 1 && vm_ll(db_value(res, 0, 0)) == 0);
+		db_result_free(&res);
+	}
 	/* a page of aliases reads its recipients in one query per link table:
 	 * each alias gets its own, in order, mailboxes before aliases before
 	 * external addresses */
@@ -199,6 +265,25 @@ static void run_suite(const char *name, const char *url)
 	r = find(rows, n, "ex.test");
 	CHECK(r && r->mailboxes == 9 && r->allocated_mb == 1100);
 	free(rows);
+	/* a transaction's counts reach the rollup as it commits, and not at
+	 * all when it rolls back; a refresh inside it has counted them */
+	{
+		long long before = rollup_counts(&vm, "ex.test");
+
+		CHECK(vm_tx_begin(&vm, 1, &err) == VM_OK);
+		CHECK(mailbox_add(&vm, "t1@ex.test", &mopt, &err) == VM_OK);
+		CHECK(rollup_counts(&vm, "ex.test") == before);
+		CHECK(vm_tx_end(&vm, 0, &err) == VM_OK);
+		CHECK(rollup_counts(&vm, "ex.test") == before);
+		CHECK(vm_tx_begin(&vm, 1, &err) == VM_OK);
+		CHECK(mailbox_add(&vm, "t1@ex.test", &mopt, &err) == VM_OK);
+		CHECK(alias_add(&vm, "t2@ex.test", (const char *const[]){"t1@ex.test"}, 1, 0, 0, &err) == VM_OK);
+		CHECK_MSG(quota_rollup(&vm, NULL, &err) == VM_OK, "%s: rollup: %s", name, err.msg);
+		CHECK(vm_tx_end(&vm, 1, &err) == VM_OK);
+		CHECK_MSG(rollup_counts(&vm, "ex.test") == before + 100001 && before == exact_counts(&vm, "ex.test") - 100001,
+			  "%s: rollup %lld, before %lld, exact %lld", name, rollup_counts(&vm, "ex.test"), before,
+			  exact_counts(&vm, "ex.test"));
+	}
 	vm_close(&vm);
 	fclose(devnull);
 }
