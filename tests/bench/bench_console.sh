@@ -10,7 +10,7 @@
 #                          screen, from the wall clock the trace logs; includes tmux's
 #                          sh -c (about 1-2 ms)
 #   d_pgdn d_end           PgDn (median of 3) and End on the domain list
-#   drill                  Enter on the first domain (the big one: half the mailboxes)
+#   drill                  Enter on the first domain (mixed: the big one, half the mailboxes)
 #   m_pgdn m_end           PgDn (median of 5) and End in that domain's mailboxes
 #   search                 incremental search, each of the keys / u 5 5 (the max)
 #   a_view a_pgdn a_end    3 (that domain's aliases), PgDn (median of 3), End
@@ -21,6 +21,16 @@
 #                          median of 5, same run: first_* compare with it (both start a
 #                          process and connect); keys compare with db-floor.md's page
 #                          round trip (0.1-0.7 ms)
+#   rollup                 a whole `vmailadm quota rollup` (the cron job behind the
+#                          per-domain figures), in ms
+#   create / bound         mailboxes per second of a --dry-run script of 5,000 `mailbox
+#                          add` with plain passwords (hashed, written, rolled back) into a
+#                          new domain of the N-mailbox database, and that rate as a % of
+#                          the hashing bound measured in the same run (0.8 x cores x one
+#                          core's SHA512-CRYPT rate, tests/bench/hashrate.c)
+# Shapes (VMAILADM_BENCH_SHAPES, default "mixed wide"; tests/bench/gen.sh): mixed = half the
+# mailboxes in one domain, the rest in domains of every size; wide = domains of 9,999
+# mailboxes each.
 # VMAILADM_BENCH_KEEP=1 keeps the databases and reuses one that already holds N mailboxes.
 set -u
 VT_LIB_TOOLS=1
@@ -79,59 +89,87 @@ key() {
 pick() { awk -v l="$2" '$1 == l {print $2}' "$1.keys"; }
 rss() { awk '/^VmHWM:/ {print $2}' "/proc/$(tmux list-panes -t "$sess" -F '#{pane_pid}')/status"; }
 
-printf '%-6s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s\n' engine mailboxes first_con first_mon \
-	d_pgdn d_end drill m_pgdn m_end search a_view a_pgdn a_end mon_r rss_con rss_mon baseline
+# the hashing bound, and the creation script
+CREATE_N=5000
+bound=""
+if [ -f "$VT_ROOT/libvmailadm.a" ] && cc -O2 -D_GNU_SOURCE -I"$VT_ROOT" -o "$TEST_TMP/hashrate" \
+	"$VT_ROOT/tests/bench/hashrate.c" "$VT_ROOT/libvmailadm.a" $(sed -n 's/^PKG_LIBS = //p' "$VT_ROOT/config.mk") -lpthread; then
+	single=$("$TEST_TMP/hashrate" 400 | awk '/^single/ {print $2}')
+	bound=$(awk -v s="$single" -v c="$(nproc)" 'BEGIN { printf "%.0f", 0.8 * s * c }')
+	echo "hashing bound: 0.8 x $(nproc) cores x $single/s = $bound mailboxes/s"
+fi
+{
+	echo "domain add new.bench"
+	for ((i = 0; i < CREATE_N; i++)); do echo "mailbox add n$i@new.bench password=pw-$i"; done
+} >"$TEST_TMP/create.vm"
+
+printf '%-6s %-5s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s %7s %6s %5s\n' engine shape mailboxes first_con first_mon \
+	d_pgdn d_end drill m_pgdn m_end search a_view a_pgdn a_end mon_r rss_con rss_mon baseline rollup create bound
 for e in ${VMAILADM_ENGINES:-sqlite pgsql mysql}; do
 	e=$(vt_engine "$e") || continue
-	for n in ${VMAILADM_BENCH_SIZES:-10000 100000 1000000}; do
-		name=bench_console_$n
-		url=$(db_url "$e" "$name") || continue
-		have=$(sql "$e" "$url" "SELECT COUNT(*) FROM admin_mailbox" 2>/dev/null)
-		if [ -z "${VMAILADM_BENCH_KEEP:-}" ] || [ "$have" != "$n" ]; then
-			url=$(new_db "$e" "$name") || { echo "$e: no database"; continue; }
-			"$VMAILADM" -d "$url" db init >/dev/null || { echo "$e: db init failed"; continue; }
-			bash "$VT_ROOT/tests/bench/gen.sh" "$e" "$url" "$n" || { echo "$e $n: generation failed"; continue; }
-		fi
-		tr=$TEST_TMP/console.$e.$n.trace
-		rm -f "$tr.keys"; nkeys=0
-		fc=$(start_tui "$tr" -d "'$url'") || { echo "$e $n: the console did not start"; continue; }
-		for _ in 1 2 3; do key "$tr" d_pgdn NPage; done
-		key "$tr" d_end End
-		key "$tr" d_home g
-		key "$tr" drill Enter
-		for _ in 1 2 3 4 5; do key "$tr" m_pgdn NPage; done
-		key "$tr" m_end End
-		key "$tr" m_home g
-		key "$tr" search /
-		key "$tr" search u
-		key "$tr" search 5
-		key "$tr" search 5
-		key "$tr" s_esc Escape
-		key "$tr" a_view 3
-		for _ in 1 2 3; do key "$tr" a_pgdn NPage; done
-		key "$tr" a_end End
-		rc=$(rss)
-		tmux kill-session -t "$sess"
-		tr=$TEST_TMP/monitor.$e.$n.trace
-		rm -f "$tr.keys"; nkeys=0
-		fm=$(start_tui "$tr" -d "'$url'" --monitor --interval 3600) || { echo "$e $n: the monitor did not start"; continue; }
-		for _ in 1 2 3 4 5; do key "$tr" mon_r r; done
-		rm_=$(rss)
-		tmux kill-session -t "$sess"
-		base=""
-		for _ in 1 2 3 4 5; do
-			base="$base $(ms sql "$e" "$url" "SELECT id, address FROM admin_mailbox WHERE domain_id = 1 AND address > 'u5' ORDER BY domain_id, address LIMIT 50")"
+	for shape in ${VMAILADM_BENCH_SHAPES:-mixed wide}; do
+		for n in ${VMAILADM_BENCH_SIZES:-10000 100000 1000000}; do
+			name=bench_console_$n
+			[ "$shape" = mixed ] || name=bench_console_${shape}_$n
+			url=$(db_url "$e" "$name") || continue
+			have=$(sql "$e" "$url" "SELECT COUNT(*) FROM admin_mailbox" 2>/dev/null)
+			if [ -z "${VMAILADM_BENCH_KEEP:-}" ] || [ "$have" != "$n" ]; then
+				url=$(new_db "$e" "$name") || { echo "$e: no database"; continue; }
+				"$VMAILADM" -d "$url" db init >/dev/null || { echo "$e: db init failed"; continue; }
+				VMAILADM_BENCH_SHAPE=$shape bash "$VT_ROOT/tests/bench/gen.sh" "$e" "$url" "$n" ||
+					{ echo "$e $n: generation failed"; continue; }
+			fi
+			tr=$TEST_TMP/console.$e.$shape.$n.trace
+			rm -f "$tr.keys"; nkeys=0
+			fc=$(start_tui "$tr" -d "'$url'") || { echo "$e $n: the console did not start"; continue; }
+			for _ in 1 2 3; do key "$tr" d_pgdn NPage; done
+			key "$tr" d_end End
+			key "$tr" d_home g
+			key "$tr" drill Enter
+			for _ in 1 2 3 4 5; do key "$tr" m_pgdn NPage; done
+			key "$tr" m_end End
+			key "$tr" m_home g
+			key "$tr" search /
+			key "$tr" search u
+			key "$tr" search 5
+			key "$tr" search 5
+			key "$tr" s_esc Escape
+			key "$tr" a_view 3
+			for _ in 1 2 3; do key "$tr" a_pgdn NPage; done
+			key "$tr" a_end End
+			rc=$(rss)
+			tmux kill-session -t "$sess"
+			tr=$TEST_TMP/monitor.$e.$shape.$n.trace
+			rm -f "$tr.keys"; nkeys=0
+			fm=$(start_tui "$tr" -d "'$url'" --monitor --interval 3600) || { echo "$e $n: the monitor did not start"; continue; }
+			for _ in 1 2 3 4 5; do key "$tr" mon_r r; done
+			rm_=$(rss)
+			tmux kill-session -t "$sess"
+			base=""
+			for _ in 1 2 3 4 5; do
+				base="$base $(ms sql "$e" "$url" "SELECT id, address FROM admin_mailbox WHERE domain_id = 1 AND address > 'u5' ORDER BY domain_id, address LIMIT 50")"
+			done
+			c=$TEST_TMP/console.$e.$shape.$n.trace; m=$TEST_TMP/monitor.$e.$shape.$n.trace
+			roll=$(ms "$VMAILADM" -d "$url" quota rollup)
+			t0=$(date +%s%N)
+			if "$VMAILADM" -q -d "$url" --dry-run -f "$TEST_TMP/create.vm" >/dev/null 2>"$TEST_TMP/create.err"; then
+				t1=$(date +%s%N)
+				crate=$(awk -v n="$CREATE_N" -v t=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (t / 1e9) }')
+				cpct=$([ -n "$bound" ] && awk -v r="$crate" -v b="$bound" 'BEGIN { printf "%.0f%%", 100 * r / b }' || echo -)
+			else
+				crate=failed cpct=-
+				echo "$e $n: the creation script failed: $(head -3 "$TEST_TMP/create.err")" >&2
+			fi
+			printf '%-6s %-5s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s %7s %6s %5s\n' "$e" "$shape" "$n" "$fc" "$fm" \
+				"$(pick "$c" d_pgdn | median)" "$(pick "$c" d_end)" "$(pick "$c" drill)" \
+				"$(pick "$c" m_pgdn | median)" "$(pick "$c" m_end)" "$(pick "$c" search | maxof)" \
+				"$(pick "$c" a_view)" "$(pick "$c" a_pgdn | median)" "$(pick "$c" a_end)" \
+				"$(pick "$m" mon_r | median)" "$rc" "$rm_" "$(echo $base | tr ' ' '\n' | median)" "$roll" "$crate" "$cpct"
+			[ -n "${VMAILADM_BENCH_KEEP:-}" ] || case $e in
+				pgsql) vt_pg "$(vt_admin_url pgsql)" -c "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 ;;
+				mysql) sql mysql "$(vt_admin_url mysql)" "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 ;;
+				sqlite) rm -f "$(vt_sqlite_path "$url")"* ;;
+			esac
 		done
-		c=$TEST_TMP/console.$e.$n.trace; m=$TEST_TMP/monitor.$e.$n.trace
-		printf '%-6s %8s %9s %9s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %7s %8s\n' "$e" "$n" "$fc" "$fm" \
-			"$(pick "$c" d_pgdn | median)" "$(pick "$c" d_end)" "$(pick "$c" drill)" \
-			"$(pick "$c" m_pgdn | median)" "$(pick "$c" m_end)" "$(pick "$c" search | maxof)" \
-			"$(pick "$c" a_view)" "$(pick "$c" a_pgdn | median)" "$(pick "$c" a_end)" \
-			"$(pick "$m" mon_r | median)" "$rc" "$rm_" "$(echo $base | tr ' ' '\n' | median)"
-		[ -n "${VMAILADM_BENCH_KEEP:-}" ] || case $e in
-			pgsql) vt_pg "$(vt_admin_url pgsql)" -c "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 ;;
-			mysql) sql mysql "$(vt_admin_url mysql)" "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 ;;
-			sqlite) rm -f "$(vt_sqlite_path "$url")"* ;;
-		esac
 	done
 done
