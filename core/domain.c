@@ -340,6 +340,8 @@ enum vm_status domain_usage_flush(struct vm *vm, struct vm_error *err)
 {
 	enum vm_status st = VM_OK;
 
+	if (!vm->nbumps)
+		return VM_OK;
 	qsort(vm->bumps, vm->nbumps, sizeof *vm->bumps, bump_cmp);
 	for (size_t i = 0; i < vm->nbumps && st == VM_OK; i++) {
 		char id[24], m[24], a[24];
