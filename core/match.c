@@ -139,6 +139,11 @@ enum vm_status match_domain_page(struct vm *vm, const char *select, const char *
 	int np = 0;
 	enum vm_status st;
 
+	/* a search text with * or ? is a pattern: *text* finds a substring */
+	if ((!glob || !*glob) && prefix && match_has_wildcard(prefix)) {
+		glob = prefix;
+		prefix = NULL;
+	}
 	snprintf(did, sizeof did, "%lld", domain_id);
 	p[np++] = did;
 	/* left out when the prefix implies it: see match_after_implied */

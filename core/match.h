@@ -38,8 +38,8 @@ void match_params_free(struct match_params *mp);
 char *match_concat_address(struct vm *vm, const char *local_col, const char *domain_col);
 /* One keyset page of a domain's rows: runs `select` (which ends in
  * "WHERE <alias>.domain_id = ?") for domain_id, ordered by col (the local
- * part), after `after`, filtered by a glob (wins) or a prefix on col, at most
- * limit rows (50 when 0). *res: caller frees with db_result_free. */
+ * part), after `after`, filtered by a glob (wins) or a prefix on col (a
+ * prefix holding * or ? is taken as a glob), at most limit rows (50 when 0). *res: caller frees with db_result_free. */
 enum vm_status match_domain_page(struct vm *vm, const char *select, const char *col, long long domain_id,
 				 const char *after, const char *prefix, const char *glob, int limit,
 				 struct db_result **res, struct vm_error *err, const char *what)

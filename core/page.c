@@ -70,7 +70,7 @@ enum vm_status page_start_before(struct vm *vm, enum page_list list, const struc
 	}
 	if (f->glob && *f->glob && list != PAGE_DOMAINS && list != PAGE_DOMAINALIASES)
 		match_glob(&sql, col, f->glob, &mp);
-	else if (f->prefix && *f->prefix && list == PAGE_DOMAINS && match_has_wildcard(f->prefix))
+	else if (f->prefix && *f->prefix && list != PAGE_DOMAINALIASES && match_has_wildcard(f->prefix))
 		match_glob(&sql, col, f->prefix, &mp);
 	else if (f->prefix && *f->prefix && list != PAGE_DOMAINALIASES)
 		match_prefix(vm, &sql, col, f->prefix, &mp);

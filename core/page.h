@@ -19,7 +19,7 @@ enum page_list { PAGE_DOMAINS, PAGE_MAILBOXES, PAGE_ALIASES, PAGE_DOMAINALIASES 
 /* The same filters the forward lists take. */
 struct page_filter {
 	long long domain_id; /* mailboxes, aliases: the domain */
-	const char *prefix;  /* NULL = all (domains: a glob when it has * or ?) */
+	const char *prefix;  /* NULL = all; a glob when it has * or ? */
 	const char *glob;    /* mailboxes, aliases: a glob on the local part */
 	const char *target;  /* domain aliases: only those pointing at this domain */
 };

@@ -42,7 +42,7 @@
 	X(VIEW_OPS, "view-ops", "the pending operations")                               \
 	X(VIEW_AUDIT, "view-audit", "the audit log (/ sets filters: object= admin= since= until=)") \
 	X(HELP, "help", "this help")                                                    \
-	X(SEARCH, "search", "search by prefix (done by the database)")                  \
+	X(SEARCH, "search", "search by prefix; * and ? make a pattern (*text*)")       \
 	X(SORT, "sort", "reverse the order; mailboxes: address, fullest, largest quota (/ goes back to address)") \
 	X(MARK, "mark", "mark or unmark the row")                                       \
 	X(MARK_PATTERN, "mark-pattern", "mark the rows matching a pattern (a* or *x?)") \

@@ -178,6 +178,16 @@ expect "sqlite: / shows the matches while typing" "search: ca"
 golden "sqlite: the search result" search
 keys Enter Escape
 expect "sqlite: Esc clears the search" "bob@example.com"
+# with * or ? the search is a pattern: *text* finds a substring
+keys /
+type_text "*ro*"
+expect "sqlite: a pattern search shows the matches while typing" "search: *ro*"
+check_contains "sqlite: *ro* finds carol" "$(screen)" "carol@example.com"
+case $(screen) in *bob@example.com*) fail "sqlite: *ro* also shows bob" "$(screen)" ;; *) pass "sqlite: *ro* leaves bob out" ;; esac
+keys Enter End
+check_contains "sqlite: End keeps the pattern" "$(screen)" "carol@example.com"
+keys Escape
+expect "sqlite: Esc clears the pattern" "bob@example.com"
 
 # marks and one bulk action
 keys Home Space Space

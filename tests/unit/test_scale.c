@@ -15,6 +15,7 @@
 #include "core/conf.h"
 #include "core/domain.h"
 #include "core/mailbox.h"
+#include "core/page.h"
 #include "core/quota.h"
 #include "core/rename.h"
 #include "core/schema.h"
@@ -137,6 +138,24 @@ static void run_suite(const char *name, const char *url)
 	CHECK_STR(got, "");
 	search(&vm, d.id, "u", "b", got, sizeof got);
 	CHECK_STR(got, "u5 u50 u51 u5a u6");
+	/* a search text with * or ? is a pattern */
+	search(&vm, d.id, "*5*", "", got, sizeof got);
+	CHECK_STR(got, "u5 u50 u51 u5a");
+	search(&vm, d.id, "*a", "", got, sizeof got);
+	CHECK_STR(got, "a u5a");
+	search(&vm, d.id, "u5?", "u50", got, sizeof got);
+	CHECK_STR(got, "u51 u5a");
+	{
+		struct page_filter f = {0};
+		char after[256];
+		int count = 0;
+
+		/* the page before (End, PgUp) filters by the same pattern */
+		f.domain_id = d.id;
+		f.prefix = "*5*";
+		CHECK(page_start_before(&vm, PAGE_MAILBOXES, &f, NULL, 3, after, sizeof after, &count, &err) == VM_OK);
+		CHECK(count == 3 && strcmp(after, "u5") == 0);
+	}
 
 	/* no rollup row yet: everything exact */
 	CHECK(domain_list(&vm, NULL, "", 50, &rows, &n, &err) == VM_OK);
