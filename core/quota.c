@@ -230,7 +230,6 @@ enum vm_status quota_rollup(struct vm *vm, long long *domains, struct vm_error *
 	struct db_result *res = NULL;
 	const char *now = vm_now();
 	enum vm_status st;
-
 	char sql[640];
 
 	/* MariaDB and SQLite read the whole table through the
@@ -399,12 +398,13 @@ enum vm_status quota_schema_missing(struct vm *vm, char *buf, size_t len, struct
 			       eng == DB_ENGINE_MYSQL ? "usage_ratio" : NULL};
 	static const char *const idx[] = {"admin_quota_usage", "admin_quota_domain_usage", "admin_quota_changed"};
 	char what[128];
+	int have_usage, have_quota;
 
 	buf[0] = '\0';
 	if ((st = introspect(vm, DB_INTROSPECT_TABLES, NULL, &res, err)) != VM_OK)
 		return st;
-	int have_usage = has_row(res, "vmailadm_domain_usage"), have_quota = has_row(res, "admin_quota");
-
+	have_usage = has_row(res, "vmailadm_domain_usage");
+	have_quota = has_row(res, "admin_quota");
 	db_result_free(&res);
 	if (!have_usage)
 		list_add(buf, len, "table vmailadm_domain_usage");
