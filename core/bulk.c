@@ -244,8 +244,8 @@ static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, c
 			for (size_t i = 0; i < m; i++)
 				p[i] = its[off + i].local;
 			sql = str_in_list("SELECT mb.address, d.name FROM admin_mailbox mb JOIN admin_domain d ON d.id = "
-				     "mb.domain_id JOIN admin_user u ON u.id = mb.user_id WHERE mb.address IN (",
-				     m, ")");
+					  "mb.domain_id JOIN admin_user u ON u.id = mb.user_id WHERE mb.address IN (",
+					  m, ")");
 			st = vm_sql(vm, sql, (int)m, p, &res, err, "reading mailboxes");
 			free(sql);
 			for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {

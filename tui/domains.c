@@ -51,7 +51,7 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 	x += 5;
 	draw_cell(ui, y, x, fmt_mb(d->d.quota_mb, 1, q, sizeof q), 10, attr, 1);
 	x += 11;
-	/* "~": a big domain's counts, as of the last quota rollup */
+	/* "~": a big domain's counts, the rollup's (see DOMAIN_BIG) */
 	snprintf(mb, sizeof mb, "%s%lld", d->counts_as_of ? "~" : "", d->mailboxes);
 	draw_cell(ui, y, x, mb, 9, attr, 1);
 	x += 10;
