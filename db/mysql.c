@@ -269,9 +269,18 @@ static enum db_status query(struct db_conn *c, const char *sql, struct db_error 
 static enum db_status my_connect(const char *url, int read_only, struct db_conn **out,
 				 struct db_error *err)
 {
+	/* READ COMMITTED, as PostgreSQL runs: under REPEATABLE READ an UPDATE
+	 * that finds no row (the mailbox triggers' update of a quota row not
+	 * inserted yet) takes a gap lock, and two scripts adding mailboxes at
+	 * once deadlocked on their admin_quota inserts into that gap. Not with a
+	 * statement-based binary log, which refuses writes under it. The
+	 * variable is tx_isolation up to MariaDB 11.0, transaction_isolation in
+	 * MySQL 8. */
 	static const char session_sql[] =
 		"SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
-		"ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+		"ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', SESSION %s = IF(@@log_bin AND "
+		"@@binlog_format = 'STATEMENT', @@%s, 'READ-COMMITTED')";
+	char session[sizeof session_sql + 64];
 	struct my_url u;
 	struct db_conn *c;
 	enum db_status st;
@@ -305,7 +314,13 @@ static enum db_status my_connect(const char *url, int read_only, struct db_conn 
 		goto fail;
 	}
 	c->mariadb = strstr(mysql_get_server_info(c->my), "MariaDB") != NULL;
-	st = query(c, session_sql, err);
+	{
+		const char *iso = c->mariadb && mysql_get_server_version(c->my) < 110100 ? "tx_isolation"
+											  : "transaction_isolation";
+
+		snprintf(session, sizeof session, session_sql, iso, iso);
+	}
+	st = query(c, session, err);
 	if (st == DB_OK && mysql_autocommit(c->my, 1) != 0)
 		st = conn_fail(c, err);
 	if (st == DB_OK && read_only)

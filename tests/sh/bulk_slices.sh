@@ -22,6 +22,18 @@ hash='{SHA512-CRYPT}$6$vMKozThvVcdhbkfk$PFRSMGWFu1HbVOyNleZnzZrLefM7/o10/.HbkOXq
 	for i in $(seq 1 2300); do echo "mailbox add p$i@plain.test password=pw-$i"; done
 } >"$TEST_TMP/plain.vm"
 
+# two scripts at once, each one transaction over two domains in opposite orders, in
+# slices: the rollup counts they change are written at commit in domain order, so
+# neither waits for the other's rows while holding its own (no deadlock), and both
+# counts come out right
+for pair in "x y" "y x"; do
+	set -- $pair
+	{
+		for i in $(seq 1 2500); do echo "mailbox add $1$i@$1.test 'password-hash=$hash'"; done
+		for i in $(seq 1 2500); do echo "mailbox add $1$i@$2.test 'password-hash=$hash'"; done
+	} >"$TEST_TMP/cross-$1.vm"
+done
+
 for e in $VMAILADM_ENGINES; do
 	url=$(new_db "$e" t_slices) || { fail "$e: new_db"; continue; }
 	check_rc "$e: db init" 0 "$VMAILADM" -q -d "$url" db init
@@ -40,5 +52,27 @@ for line in sys.stdin:
     c = h.split("}", 1)[1]
     ok += crypt.crypt("pw-" + n, c) == c
 print(ok)' 2>/dev/null)" 3
+	"$VMAILADM" -q -d "$url" -f - >/dev/null <<-'EOF'
+	domain add x.test
+	domain add y.test
+	mailbox add seed@x.test password=seed
+	mailbox add seed@y.test password=seed
+	quota rollup
+	EOF
+	"$VMAILADM" -q -d "$url" -f "$TEST_TMP/cross-x.vm" >"$TEST_TMP/cross-x.out" 2>&1 &
+	px=$!
+	"$VMAILADM" -q -d "$url" -f "$TEST_TMP/cross-y.vm" >"$TEST_TMP/cross-y.out" 2>&1
+	ry=$?
+	wait $px
+	rx=$?
+	if [ "$rx $ry" = "0 0" ]; then
+		pass "$e: two crossing scripts both commit"
+	else
+		fail "$e: two crossing scripts both commit" "exit: $rx $ry" "$(cat "$TEST_TMP/cross-x.out" "$TEST_TMP/cross-y.out")"
+	fi
+	check_eq "$e: their counts in the rollup" \
+		"$(sql "$e" "$url" "SELECT d.name, u.mailboxes FROM vmailadm_domain_usage u JOIN admin_domain d ON d.id = u.domain_id WHERE d.name IN ('x.test', 'y.test') ORDER BY d.name")" \
+		"x.test|5001
+y.test|5001"
 done
 test_done
