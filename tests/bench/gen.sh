@@ -16,13 +16,13 @@ shape=${VMAILADM_BENCH_SHAPE:-mixed}
 d=$(( n / 1000 )); [ "$d" -ge 1 ] || d=1
 a=$(( n / 5 ))
 # domain of mailbox g: even ones in domain 1; the others over domains 2..d, domain k+1
-# getting about a share 1/(k(k+1)) of them (u uniform in 1..d-1, k = ceil((d-1)/u)): at 1M
-# 250k, 83k, ... 4.5k for the 10th, 500 for the 31st, and many empty domains, so pages of
-# domains hold every size (equal 1,000-mailbox domains hid the cost of counting mid-size
-# ones exactly)
+# getting about a share 1/(k(k-1)) of them for k >= 2 (u uniform in 1..d-1, k =
+# ceil((d-1)/u); domain 2 almost none): at 1M 250k, 83k, 42k, ... 5.5k for k = 10, 500
+# near k = 32, and many empty domains, so pages of domains hold every size (equal
+# 1,000-mailbox domains hid the cost of counting mid-size ones exactly)
 [ "$e" = mysql ] && div=DIV || div=/
-# VMAILADM_BENCH_SHAPE=wide: instead, ceil(N/9,999) domains of just under 10,000 mailboxes (every page
-# of domains full of mid-size ones)
+# VMAILADM_BENCH_SHAPE=wide: instead, ceil(N/9,999) domains of just under 10,000
+# mailboxes (every page of domains full of mid-size ones)
 if [ "$shape" = wide ]; then
 	d=$(( (n + 9998) / 9999 ))
 	dom="(1 + g % $d)"
