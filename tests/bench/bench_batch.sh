@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# tests/bench/batch.sh: mailboxes per second for a script of N (default 100000) `mailbox add`
+# tests/bench/bench_batch.sh: mailboxes per second for a script of N (default 100000) `mailbox add`
 # statements with plain passwords, in one -f run, on each engine, next to the single-core
 # and all-core hashing rates measured in the same run (tests/bench/hashrate.c, linked with
 # libvmailadm.a). DB time per mailbox = the same script with password-hash= (hashes checked
