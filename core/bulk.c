@@ -10,7 +10,7 @@
 
 #include "core/domain.h"
 #include "core/match.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 /* ---- the hashing pool ---- */
 

@@ -9,7 +9,7 @@
 #include "core/mailbox.h"
 #include "core/alias.h"
 #include "core/match.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 #define DOMAIN_COLS "id, name, quota, enabled, dates_id"
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/vm.h"
+#include "lib/str.h" /* str_append, str_in_list: most users of match build SQL text with them */
 
 /* Up to two parameters a condition binds; strings owned by the struct. */
 struct match_params {
@@ -44,9 +45,5 @@ enum vm_status match_domain_page(struct vm *vm, const char *select, const char *
 				 const char *after, const char *prefix, const char *glob, int limit,
 				 struct db_result **res, struct vm_error *err, const char *what)
 	__attribute__((warn_unused_result));
-/* Appends text to a malloc'd string. */
-void str_append(char **s, const char *text);
-/* head "?,?,...?" (n placeholders) tail, malloc'd: an IN list of bound values. */
-char *str_in_list(const char *head, size_t n, const char *tail);
 
 #endif

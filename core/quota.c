@@ -12,11 +12,11 @@
 
 #include "core/audit.h"
 #include "core/domain.h"
-#include "core/interp.h"
+#include "core/lang/interp.h"
 #include "core/mailbox.h"
 #include "core/match.h"
-#include "core/output.h"
-#include "db/xalloc.h"
+#include "lib/output.h"
+#include "lib/xalloc.h"
 #include "sql/schema.h"
 
 /* The domains granted to the domain administrator bound as the parameter. */
@@ -582,7 +582,7 @@ enum vm_status quota_recalc(struct vm *vm, const char *address, struct vm_error 
 	return st;
 }
 
-/* ---- statements (core/interp.h) ---- */
+/* ---- statements (core/lang/interp.h) ---- */
 
 static const char *const show_cols[] = {"address", "used_bytes", "messages", "quota", "percent", "status", "flags"};
 

@@ -13,7 +13,7 @@
 #include "core/match.h"
 #include "core/ops.h"
 #include "core/validate.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 /* "%needle%" for LIKE ... ESCAPE '!', with the needle's wildcards escaped. */
 static char *like_contains(const char *needle)

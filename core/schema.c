@@ -8,9 +8,9 @@
 #include <strings.h>
 
 #include "core/audit.h"
-#include "core/output.h"
+#include "lib/output.h"
 #include "core/quota.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "sql/schema.h"
 
 /* --- what vmailadm needs ------------------------------------------------- */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/mailbox.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 struct detail {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* genfile.c: all-or-nothing writing of generated configuration files (see genfile.h). */
-#include "core/genfile.h"
+#include "core/mailsys/genfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/output.h"
-#include "db/xalloc.h"
+#include "lib/output.h"
+#include "lib/xalloc.h"
 
 #define CHECKSUM_TAG "# vmailadm-checksum: fnv1a64:"
 

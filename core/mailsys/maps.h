@@ -17,7 +17,7 @@
 #ifndef VMAILADM_MAPS_H
 #define VMAILADM_MAPS_H
 
-#include "core/dburl.h"
+#include "core/mailsys/dburl.h"
 #include "core/vm.h"
 
 /* Writes the map files and main.cf.vmailadm into dir (see genfile.h for how:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* interp.c: runs statements through the action table (see interp.h). */
-#include "core/interp.h"
+#include "core/lang/interp.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -12,9 +12,9 @@
 #include "core/domain.h"
 #include "core/mailbox.h"
 #include "core/match.h"
-#include "core/output.h"
+#include "lib/output.h"
 #include "core/schema.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 static const struct action_info actions[] = {
 #define X(e, o, v, mn, mx, w, opts, fn, usage, help) {o, v, mn, mx, w, opts, fn, usage, help},

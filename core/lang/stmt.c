@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* stmt.c: reads statement lines and script files (see stmt.h). */
-#include "core/stmt.h"
+#include "core/lang/stmt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/readfile.h"
-#include "core/utf8.h"
-#include "db/xalloc.h"
+#include "lib/readfile.h"
+#include "lib/utf8.h"
+#include "lib/xalloc.h"
 
 static void add_word(struct stmt *s, const char *w, size_t wl, int col)
 {

@@ -11,7 +11,7 @@
 #ifndef VMAILADM_BATCH_H
 #define VMAILADM_BATCH_H
 
-#include "core/stmt.h"
+#include "core/lang/stmt.h"
 #include "core/vm.h"
 
 struct batch_opts {

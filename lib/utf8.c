@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* utf8.c: UTF-8 sequence checks (see utf8.h). */
-#include "core/utf8.h"
+#include "lib/utf8.h"
 
 size_t utf8_seq(const unsigned char *p, size_t left)
 {

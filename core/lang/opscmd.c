@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/interp.h"
+#include "core/lang/interp.h"
 #include "core/oplist.h"
-#include "core/opsrun.h"
-#include "core/output.h"
+#include "core/mailsys/opsrun.h"
+#include "lib/output.h"
 #include "core/rename.h"
 
 enum vm_status cmd_mailbox_rename(struct vm *vm, struct args *a, struct vm_error *err)

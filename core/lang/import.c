@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* import.c: `import csv` (see import.h). */
-#include "core/import.h"
+#include "core/lang/import.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +9,10 @@
 
 #include "core/alias.h"
 #include "core/bulk.h"
-#include "core/csvio.h"
+#include "core/lang/csvio.h"
 #include "core/domain.h"
-#include "core/interp.h"
-#include "db/xalloc.h"
+#include "core/lang/interp.h"
+#include "lib/xalloc.h"
 
 static char default_sep = ';';
 

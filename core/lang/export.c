@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* export.c: CSV and script exports (see export.h). */
-#include "core/export.h"
+#include "core/lang/export.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include "core/alias.h"
-#include "core/csvio.h"
+#include "core/lang/csvio.h"
 #include "core/domain.h"
-#include "core/import.h"
-#include "core/interp.h"
+#include "core/lang/import.h"
+#include "core/lang/interp.h"
 #include "core/validate.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 #define PAGE "1000"
 

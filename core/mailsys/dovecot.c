@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* dovecot.c: Dovecot's SQL and quota dict configuration (see dovecot.h). */
-#include "core/dovecot.h"
+#include "core/mailsys/dovecot.h"
 
 #include <pwd.h>
 #include <errno.h>
@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/dburl.h"
-#include "core/genfile.h"
-#include "core/interp.h"
-#include "core/maps.h"
-#include "db/xalloc.h"
+#include "core/mailsys/dburl.h"
+#include "core/mailsys/genfile.h"
+#include "core/lang/interp.h"
+#include "core/mailsys/maps.h"
+#include "lib/xalloc.h"
 
 /* One key=value of the connect string, in the driver's syntax: libpq quotes
  * what needs it; Dovecot's MySQL driver splits on blanks and knows no quotes. */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* dburl.c: takes a database URL apart into connection parameters (see dburl.h). */
-#include "core/dburl.h"
+#include "core/mailsys/dburl.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 static int hexval(int c)
 {

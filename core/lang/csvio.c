@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* csvio.c: Modoboa CSV reader and writer (see csvio.h). */
-#include "core/csvio.h"
+#include "core/lang/csvio.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/readfile.h"
-#include "core/utf8.h"
-#include "db/xalloc.h"
+#include "lib/readfile.h"
+#include "lib/utf8.h"
+#include "lib/xalloc.h"
 
 static void row_add(struct csv_row *r, const char *s, size_t n)
 {

@@ -10,7 +10,7 @@
 #ifndef VMAILADM_INTERP_H
 #define VMAILADM_INTERP_H
 
-#include "core/stmt.h"
+#include "core/lang/stmt.h"
 #include "core/vm.h"
 
 /* Parsed words of one statement: positional words and key=value options. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* opsrun.c: applies pending mailbox operations on disk (contract in opsrun.h). */
-#include "core/opsrun.h"
+#include "core/mailsys/opsrun.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,8 +17,8 @@
 
 #include "core/mailbox.h"
 #include "core/oplist.h"
-#include "core/output.h"
-#include "db/xalloc.h"
+#include "lib/output.h"
+#include "lib/xalloc.h"
 
 #define LOCK_NAME ".vmailadm-ops.lock"
 #define TRASH_NAME ".vmailadm-trash"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* xalloc.c: allocation that ends the program cleanly on failure. */
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 #include <stdarg.h>
 #include <stdint.h>

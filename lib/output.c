@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* output.c: text and JSON row output with escaping (see output.h). */
-#include "core/output.h"
+#include "lib/output.h"
 
 #include <string.h>
 
-#include "core/utf8.h"
+#include "lib/utf8.h"
 
 void out_safe(FILE *out, const char *s)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* batch.c: script and one-shot statement runner (see batch.h). */
-#include "core/batch.h"
+#include "core/lang/batch.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "core/bulk.h"
-#include "core/interp.h"
+#include "core/lang/interp.h"
 #include "core/validate.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 static void where_of(const struct script *sc, const struct stmt *s, const struct batch_opts *o, char *buf,
 		     size_t len)

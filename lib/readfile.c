@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* readfile.c: whole-file input for the statement and CSV readers (see readfile.h). */
-#include "core/readfile.h"
+#include "lib/readfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 const char *read_file_name(const char *path)
 {

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* maps.c: Postfix map files for the database in use (see maps.h). */
-#include "core/maps.h"
+#include "core/mailsys/maps.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/genfile.h"
-#include "core/interp.h"
-#include "db/xalloc.h"
+#include "core/mailsys/genfile.h"
+#include "core/lang/interp.h"
+#include "lib/xalloc.h"
 
 char *maps_sql_for(enum db_engine engine, const char *tmpl)
 {
