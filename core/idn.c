@@ -212,7 +212,7 @@ const char *idn_to_unicode(const char *ascii, char *buf, size_t len)
 const char *idn_address_to_unicode(const char *address, char *buf, size_t len)
 {
 	const char *at = strrchr(address, '@');
-	char d[512];
+	char d[VM_ADDRESS_SHOWN];
 
 	if (!at) {
 		snprintf(buf, len, "%s", address);
@@ -221,6 +221,33 @@ const char *idn_address_to_unicode(const char *address, char *buf, size_t len)
 	idn_to_unicode(at + 1, d, sizeof d);
 	snprintf(buf, len, "%.*s@%s", (int)(at - address), address, d);
 	return buf;
+}
+
+char *idn_list_to_unicode(const char *list)
+{
+	size_t cap, o = 0;
+	char *out;
+	const char *p = list;
+
+	if (!strstr(list, "xn--"))
+		return NULL;
+	/* a decoded domain is at most 4 bytes a character of its xn-- form */
+	cap = strlen(list) * 4 + 1;
+	out = malloc(cap);
+	if (!out)
+		abort();
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char one[VM_ADDRESS_SHOWN], u[VM_ADDRESS_SHOWN];
+
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		idn_address_to_unicode(one, u, sizeof u);
+		o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? "," : "", u);
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	return out;
 }
 
 int idn_locale_utf8(void)

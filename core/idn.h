@@ -17,6 +17,12 @@
 
 #include "core/vm.h"
 
+/* Room for a domain, or an address, shown in Unicode: a character of the
+ * ASCII form (at most 100, or 254 for an address) decodes to at most one
+ * code point of at most 4 bytes. */
+#define VM_DOMAIN_SHOWN (100 * 4 + 1)
+#define VM_ADDRESS_SHOWN (254 * 4 + 1)
+
 /* 1 when s holds a byte past ASCII or a label starting "xn--" (any case):
  * a name that must go through idn_to_ascii. */
 int idn_needed(const char *s);
@@ -46,6 +52,10 @@ int idn_locale_utf8(void);
  * (a copy in buf). Returns buf. */
 const char *idn_shown(const char *ascii, char *buf, size_t len);
 const char *idn_shown_address(const char *address, char *buf, size_t len);
+/* A list of addresses joined by ',' (alias recipients) with each domain in
+ * Unicode: NULL when none has an xn-- label (use the list as it is), else
+ * a malloc'd string the caller frees. */
+char *idn_list_to_unicode(const char *list);
 /* A search prefix or a glob (* and ?) over domain names, or over addresses
  * when it holds '@' (only the part after the last '@' is converted), with
  * Unicode labels encoded so that it matches the stored ASCII form. A Unicode
