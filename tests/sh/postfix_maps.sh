@@ -4,8 +4,9 @@
 # user, empty environment) on every engine: every kind of address gets the right answer,
 # including where Modoboa's maps are wrong (catch-all vs. existing mailboxes, disabled
 # objects, pending operations) and international domains (by their ASCII form); and
-# the files are written safely (0640 root:postfix, unchanged files kept, hand edits kept unless forced, bad directories refused, a full
-# or read-only file system leaves the previous files intact).
+# the files are written safely (0640 root:postfix, unchanged files kept, hand edits
+# kept unless forced, bad directories refused, a full or read-only file system leaves
+# the previous files intact).
 . "$(dirname "$0")/../lib.sh"
 
 if [ "$(id -u)" != 0 ] || ! getent passwd postfix >/dev/null || ! command -v postmap >/dev/null; then
