@@ -26,15 +26,29 @@ static size_t dot_at(const char *p)
 	return 0;
 }
 
+/* 1 for the invisible format characters that reorder or hide text on a
+ * terminal (bidi embeddings, overrides and isolates, zero-width spaces and
+ * joiners, the BOM): a message shows them as \u{XXXX}. */
+static int invisible(const unsigned char *p, size_t n, unsigned *cp)
+{
+	if (n != 3)
+		return 0;
+	*cp = ((unsigned)(p[0] & 0x0f) << 12) | ((unsigned)(p[1] & 0x3f) << 6) | (unsigned)(p[2] & 0x3f);
+	return (*cp >= 0x200b && *cp <= 0x200f) || (*cp >= 0x202a && *cp <= 0x202e) ||
+	       (*cp >= 0x2066 && *cp <= 0x2069) || *cp == 0xfeff;
+}
+
 /* A value inside a message: what a terminal might act on (C0 and C1
- * controls, DEL, bytes that are not UTF-8) as \xNN, cut at 80 bytes. */
+ * controls, DEL, bytes that are not UTF-8) as \xNN, invisible format
+ * characters as \u{XXXX}, cut at 80 bytes. */
 static const char *shown(const char *in, size_t inlen, char *buf, size_t len)
 {
 	size_t o = 0, i = 0;
 
-	while (i < inlen && in[i] && o + 8 < len) {
+	while (i < inlen && in[i] && o + 12 < len) {
 		const unsigned char *p = (const unsigned char *)in + i;
 		size_t n = utf8_shown_seq(p);
+		unsigned cp;
 
 		if (o >= 80) {
 			memcpy(buf + o, "...", 3);
@@ -44,6 +58,11 @@ static const char *shown(const char *in, size_t inlen, char *buf, size_t len)
 		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)) || i + n > inlen) {
 			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", *p);
 			i++;
+			continue;
+		}
+		if (invisible(p, n, &cp)) {
+			o += (size_t)snprintf(buf + o, len - o, "\\u{%04X}", cp);
+			i += n;
 			continue;
 		}
 		memcpy(buf + o, p, n);
