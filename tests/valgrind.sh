@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # valgrind.sh: the main paths of vmailadm under valgrind (statements that add, change,
-# list and delete every kind of object, a failing statement, a batch script, and the
-# unit test binaries), on every engine available. Any memory error or definite/
+# list and delete every kind of object, international domain names, a failing
+# statement, a batch script, and the unit test binaries), on every engine available. Any memory error or definite/
 # indirect leak fails. Run by tests/test-all.sh; needs a built tree.
 . "$(dirname "$0")/lib.sh"
 
@@ -37,6 +37,14 @@ for e in $VMAILADM_ENGINES; do
 	vg "$e: quota show" 0 -d "$url" quota show example.com
 	printf 'mailbox add b@example.com password=x\nalias add c@example.com b@example.com\nmailbox add d@nowhere.test password=x\n' >"$TEST_TMP/s.vm"
 	vg "$e: failing script" 1 -d "$url" -f "$TEST_TMP/s.vm"
+	# international domain names: conversion both ways, lists, a refused label
+	vg "$e: IDN domain add" 0 -d "$url" domain add bücher.example
+	vg "$e: IDN mailbox add" 0 -d "$url" mailbox add anna@BÜCHER.example password=x
+	vg "$e: IDN alias add" 0 -d "$url" alias add info@xn--bcher-kva.example anna@bücher.example x@пример.рф
+	vg "$e: IDN refused label" 1 -d "$url" domain add bü☃.example
+	vg "$e: IDN lists" 0 -d "$url" --json alias list bücher.example
+	check_rc "$e: IDN text list, UTF-8 locale" 0 env LC_ALL=C.UTF-8 "${VG[@]}" "$VMAILADM" -d "$url" mailbox list 'a*@bücher.example'
+	vg "$e: IDN domain list pattern" 0 -d "$url" domain list bücher
 	vg "$e: dry run" 0 -d "$url" --dry-run domain del example.com
 	vg "$e: domain del" 0 -d "$url" domain del example.com
 done
