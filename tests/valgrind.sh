@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # valgrind.sh: the main paths of vmailadm under valgrind (statements that add, change,
 # list and delete every kind of object, international domain names, a failing
-# statement, a batch script, and the unit test binaries), on every engine available. Any memory error or definite/
-# indirect leak fails. Run by tests/test-all.sh; needs a built tree.
+# statement, a batch script, and the unit test binaries), on every engine available.
+# Any memory error or definite/indirect leak fails. Run by tests/test-all.sh; needs a
+# built tree.
 . "$(dirname "$0")/lib.sh"
 
 VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
