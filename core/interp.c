@@ -535,7 +535,8 @@ static enum vm_status list_domain_mailboxes(struct vm *vm, const struct domain *
 
 				row_out(ctx->t, v, ascii);
 			} else {
-				const char *v[9] = {shown, m->address, name, m->enabled ? "yes" : "no", qb, used, msgs, pct, pend};
+				const char *v[9] = {shown, m->address, name, m->enabled ? "yes" : "no", qb, used,
+						    msgs, pct, pend};
 
 				row_out(ctx->t, v, ascii);
 			}

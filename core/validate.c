@@ -109,7 +109,8 @@ static enum vm_status ascii_domain(const char *in, const char *typed, char *out,
 	if (label == 0)
 		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' ends with '.'", shown(typed, b, sizeof b));
 	if (in[len - 1] == '-')
-		return vm_fail(err, VM_ERR_INVALID, "domain name '%s': a label ends with '-'", shown(typed, b, sizeof b));
+		return vm_fail(err, VM_ERR_INVALID, "domain name '%s': a label ends with '-'",
+			       shown(typed, b, sizeof b));
 	if (labels < 2)
 		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' needs at least two labels (like example.com)",
 			       shown(typed, b, sizeof b));
