@@ -579,7 +579,7 @@ out:
 static void orphan_domain_dir(struct sc *c, const char *name, unsigned char type)
 {
 	char path[4096], detail[9000], repair[9000], w[4100];
-	long long homes = 0;
+	long long homes = 0, entries = 0;
 	int dfd;
 	DIR *d;
 	struct dirent *de;
@@ -610,6 +610,7 @@ static void orphan_domain_dir(struct sc *c, const char *name, unsigned char type
 				continue;
 			if (t != DT_DIR && t != DT_LNK)
 				t = entry_type(dirfd(d), de->d_name, NULL);
+			entries++;
 			if (t == DT_DIR) {
 				homes++;
 				c->sum->homes++;
@@ -620,6 +621,8 @@ static void orphan_domain_dir(struct sc *c, const char *name, unsigned char type
 	} else {
 		close(dfd);
 	}
+	if (!entries)
+		return; /* left empty by a domain rename or by the runner: holds nothing */
 	snprintf(detail, sizeof detail,
 	         "a directory of no domain (%lld home(s) in it, each listed): remove it once they are archived", homes);
 	snprintf(repair, sizeof repair, "rmdir %s", w);
@@ -996,7 +999,7 @@ static enum vm_status ext_recipient(struct sc *c, long long alias_id, const char
 		    "UNION ALL SELECT 3, al.enabled, al.id FROM admin_alias al JOIN admin_domain d ON d.id = "
 		    "al.domain_id "
 		    "WHERE d.name = ? AND al.address = '*'",
-		    6, (const char *const[]){p[0], p[1], p[0], p[1], p[0]}, &res, err, "looking up a recipient");
+		    5, (const char *const[]){p[0], p[1], p[0], p[1], p[0]}, &res, err, "looking up a recipient");
 		free(loc);
 	}
 	if (st != VM_OK)
