@@ -36,6 +36,21 @@ for e in $VMAILADM_ENGINES; do
 	}
 
 	check_rc "$e: db init" 0 V db init
+	# ---- a database from before store check: db check names the tables, db upgrade adds them
+	if [ "$e" = pgsql ]; then
+		sql "$e" "$url" "DROP TRIGGER vmailadm_op_queued ON admin_mailboxoperation; DROP TABLE vmailadm_op_queued; DROP TABLE vmailadm_store_check" >/dev/null
+	else
+		sql "$e" "$url" "DROP TRIGGER vmailadm_op_queued_ins; DROP TRIGGER vmailadm_op_queued_del; DROP TABLE vmailadm_op_queued; DROP TABLE vmailadm_store_check" >/dev/null
+	fi
+	check_rc "$e: db check on the older database" 0 V db check
+	check_contains "$e: db check names vmailadm_op_queued" "$OUT$ERR" "vmailadm_op_queued"
+	check_contains "$e: db check names vmailadm_store_check" "$OUT$ERR" "vmailadm_store_check"
+	check_rc "$e: store check without the tables" 0 V store check
+	check_contains "$e: says the operations are not timed" "$ERR" "operations are not timed: run vmailadm db upgrade"
+	check_rc "$e: db upgrade" 0 V db upgrade
+	check_contains "$e: db upgrade adds the tables" "$OUT" "added table vmailadm_op_queued"
+	check_rc "$e: db check after the upgrade" 0 V db check
+	case $OUT$ERR in *vmailadm_op_queued*|*vmailadm_store_check*) fail "$e: db check is content" "$OUT$ERR" ;; *) pass "$e: db check is content" ;; esac
 	# ---- fresh: no root yet, nothing in the database
 	check_rc "$e: fresh install, no mail root yet: clean" 0 V store check
 	check_eq "$e: fresh install prints nothing" "$OUT" ""
