@@ -70,12 +70,14 @@ struct names {
 	size_t n, ncap;
 };
 
-static void names_add(struct names *s, const char *name, unsigned char type)
+/* Adds name with a payload string stored after it (name\0payload\0; the
+ * order and lookups see the name only); payload NULL = none. */
+static void names_add_pair(struct names *s, const char *name, const char *payload, unsigned char type)
 {
-	size_t l = strlen(name) + 1;
+	size_t l = strlen(name) + 1, pl = payload ? strlen(payload) + 1 : 0;
 
-	if (s->len + l > s->cap) {
-		while (s->len + l > s->cap)
+	if (s->len + l + pl > s->cap) {
+		while (s->len + l + pl > s->cap)
 			s->cap = s->cap ? s->cap * 2 : 4096;
 		s->buf = xrealloc(s->buf, s->cap);
 	}
@@ -86,11 +88,18 @@ static void names_add(struct names *s, const char *name, unsigned char type)
 		s->mark = xrealloc(s->mark, s->ncap);
 	}
 	memcpy(s->buf + s->len, name, l);
+	if (pl)
+		memcpy(s->buf + s->len + l, payload, pl);
 	s->off[s->n] = (uint32_t)s->len;
 	s->type[s->n] = type;
 	s->mark[s->n] = 0;
 	s->n++;
-	s->len += l;
+	s->len += l + pl;
+}
+
+static void names_add(struct names *s, const char *name, unsigned char type)
+{
+	names_add_pair(s, name, NULL, type);
 }
 
 static const char *names_at(const struct names *s, size_t i)
@@ -190,9 +199,10 @@ struct sc {
 	struct names opkeys;            /* "dir/name" of every pending operation's path */
 	long long *renaming;            /* mailbox ids with a pending rename, sorted */
 	size_t nrenaming;
-	struct names local_domains; /* domain names, and domain aliases (mark 1) */
-	int quiet;                  /* findings are not reported (aliases outside the scope) */
-	long long (*edges)[2];      /* alias -> alias */
+	struct names local_domains;  /* domain names */
+	struct names domain_aliases; /* domain alias names, each with its target as payload */
+	int quiet;                   /* findings are not reported (aliases outside the scope) */
+	long long (*edges)[2];       /* alias -> alias */
 	size_t nedges, capedges;
 };
 
@@ -946,25 +956,22 @@ static void add_edge(struct sc *c, long long from, long long to)
 static enum vm_status local_domain(struct sc *c, const char *dom, char *out, size_t len, int *local,
                                    struct vm_error *err)
 {
-	struct db_result *res = NULL;
-	enum vm_status st;
+	long i;
 
+	(void)err;
 	*local = 0;
 	if (names_find(&c->local_domains, dom) >= 0) {
 		snprintf(out, len, "%s", dom);
 		*local = 1;
 		return VM_OK;
 	}
-	st = vm_sql(
-	    c->vm,
-	    "SELECT d.name FROM admin_domainalias da JOIN admin_domain d ON d.id = da.target_id WHERE da.name = ?", 1,
-	    (const char *const[]){dom}, &res, err, "reading domain aliases");
-	if (st == VM_OK && res->nrows && db_value(res, 0, 0)) {
-		snprintf(out, len, "%s", db_value(res, 0, 0));
+	if ((i = names_find(&c->domain_aliases, dom)) >= 0) {
+		const char *alias = names_at(&c->domain_aliases, (size_t)i);
+
+		snprintf(out, len, "%s", alias + strlen(alias) + 1);
 		*local = 1;
 	}
-	db_result_free(&res);
-	return st;
+	return VM_OK;
 }
 
 /* One external recipient of an enabled alias. */
@@ -1061,6 +1068,27 @@ static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 				break;
 		}
 		names_sort(&c->local_domains);
+		dafter[0] = '\0';
+		for (;;) {
+			struct db_result *res = NULL;
+			size_t n;
+
+			if ((st = vm_sql(
+			         c->vm,
+			         "SELECT da.name, d.name FROM admin_domainalias da JOIN admin_domain d ON d.id = "
+			         "da.target_id WHERE da.name > ? ORDER BY da.name LIMIT 1000",
+			         1, (const char *const[]){dafter}, &res, err, "reading domain aliases")) != VM_OK)
+				return st;
+			for (size_t r = 0; r < res->nrows; r++)
+				names_add_pair(&c->domain_aliases, db_value(res, r, 0), db_value(res, r, 1), 0);
+			if (res->nrows)
+				snprintf(dafter, sizeof dafter, "%s", db_value(res, res->nrows - 1, 0));
+			n = res->nrows;
+			db_result_free(&res);
+			if (n < 1000)
+				break;
+		}
+		names_sort(&c->domain_aliases);
 	}
 	/* local mailbox recipients that are gone or disabled */
 	np = 1;
@@ -1440,6 +1468,7 @@ out:
 	names_clear(&c.allowed);
 	names_clear(&c.opkeys);
 	names_clear(&c.local_domains);
+	names_clear(&c.domain_aliases);
 	free(c.renaming);
 	free(c.edges);
 	return st;
