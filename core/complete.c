@@ -217,6 +217,11 @@ static void offer_addresses(struct comp *c, enum kind k)
 			offer_local(c, k == K_ALIAS, db_value(res, r, 0), db_value(res, r, 1), local,
 			            COMPLETE_MAX - c->printed);
 	} else if (at) {
+		if (k != K_NEW_ADDRESS) { /* the first page was only big enough to count */
+			db_result_free(&res);
+			if (!(res = names(c, 0, at + 1, COMPLETE_MAX)))
+				return;
+		}
 		snprintf(local, sizeof local, "%.*s@", (int)(at - c->cur), c->cur);
 		for (size_t r = 0; r < res->nrows; r++)
 			offer2(c, local, db_value(res, r, 1));

@@ -35,6 +35,10 @@ for e in $VMAILADM_ENGINES; do
 	vg "$e: alias list" 0 -d "$url" alias list
 	vg "$e: domain list" 0 -d "$url" domain list
 	vg "$e: quota show" 0 -d "$url" quota show example.com
+	vg "$e: complete a domain" 0 --complete -- -c /dev/null -d "$url" domain set ex
+	check_eq "$e: complete a domain: the candidate" "$OUT" "example.com"
+	vg "$e: complete an address" 0 --complete -- -c /dev/null -d "$url" mailbox set al
+	vg "$e: complete an option value" 0 --complete -- domain add x.test enabled=
 	printf 'mailbox add b@example.com password=x\nalias add c@example.com b@example.com\nmailbox add d@nowhere.test password=x\n' >"$TEST_TMP/s.vm"
 	vg "$e: failing script" 1 -d "$url" -f "$TEST_TMP/s.vm"
 	vg "$e: dry run" 0 -d "$url" --dry-run domain del example.com
