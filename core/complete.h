@@ -23,6 +23,12 @@
  * a password) nor in a set-ID vmailadm; at most COMPLETE_MAX of them, each
  * from one indexed keyset query (an address without '@' is looked up in at
  * most COMPLETE_SCAN_DOMAINS domains, else completed to "word@").
+ * Why a hidden option rather than the shell running `domain list PATTERN`:
+ * a list statement reads every row it matches with its counts and usage
+ * (a page of domains costs index scans per domain), has no bound but its
+ * page, and prints columns to parse; here one query reads names only, at
+ * most COMPLETE_MAX, through the same rights as the lists, and the
+ * statements and options come from the binary's own tables.
  * Candidates go to out, one a line, starting with the word under the cursor;
  * the lines ":file" and ":dir" ask the shell for a file or directory name.
  * Nothing is printed on stderr (the shell shows what is there). */
