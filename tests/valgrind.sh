@@ -46,6 +46,10 @@ for e in $VMAILADM_ENGINES; do
 	vg "$e: store check json" 5 -c "$TEST_TMP/vg_$e.conf" -d "$url" --json store check example.com
 	vg "$e: ops queue delete" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" ops queue delete "$vgroot/example.com/ghost"
 	vg "$e: quota forget" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" quota forget gone@example.com
+	vg "$e: complete a domain" 0 --complete -- -c /dev/null -d "$url" domain set ex
+	check_eq "$e: complete a domain: the candidate" "$OUT" "example.com"
+	vg "$e: complete an address" 0 --complete -- -c /dev/null -d "$url" mailbox set al
+	vg "$e: complete an option value" 0 --complete -- domain add x.test enabled=
 	printf 'mailbox add b@example.com password=x\nalias add c@example.com b@example.com\nmailbox add d@nowhere.test password=x\n' >"$TEST_TMP/s.vm"
 	vg "$e: failing script" 1 -d "$url" -f "$TEST_TMP/s.vm"
 	# international domain names: conversion both ways, lists, a refused label
