@@ -297,7 +297,7 @@ static enum vm_status mail_host_of(struct vm *vm, struct mail_host *h, struct vm
 
 enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct vm_error *err)
 {
-	struct gen_file files[NMAPS + 2];
+	struct gen_file files[NMAPS + 2] = {{0}};
 	struct mail_host host = {0};
 	struct db_params p;
 	char *conn, *source;
