@@ -19,6 +19,7 @@
 #                                 usual services + MAPS/master.cf.vmailadm (+ $MS_POSTFIX_MASTER);
 #                                 mail for other domains goes to [127.0.0.1]:RELAYPORT.
 #                                 Sets MS_PF_CONF, MS_PF_LOG, MS_PF_PID.
+#   ms_postfix_config DIR PORT MAPS [RELAYPORT]   the same files, nothing started
 #   ms_postfix_stop
 #   ms_dovecot_start DIR GEN IMAPPORT SIEVEPORT [SUBMITPORT]
 #                                 Dovecot with base_dir under /tmp (socket paths stay short),
@@ -29,6 +30,7 @@
 #                                 $MS_DOVECOT_EXTRA. Sets MS_DC_CONF, MS_DC_LOG, MS_DC_PID,
 #                                 MS_DC_RUN. The log is writable by everyone: the LDA run by
 #                                 Postfix as the mail owner writes to it too.
+#   ms_dovecot_config DIR GEN IMAPPORT SIEVEPORT [SUBMITPORT]   the same files, nothing started
 #   ms_dovecot_stop
 #   ms_sink_start DIR PORT [SECONDS]   the SMTP sink (tests/mailserver.py sink), default 300 s;
 #                                 sets MS_SINK_PID
@@ -85,7 +87,7 @@ ms_kill_wait() {
 
 # ---------------------------------------------------------------- Postfix
 
-ms_postfix_start() {
+ms_postfix_config() {
 	local dir=$1 port=$2 maps=$3 relay=${4:-}
 	MS_PF_CONF=$dir/conf
 	MS_PF_LOG=$dir/postfix.log
@@ -127,7 +129,7 @@ maximal_backoff_time = 4s
 # what vmailadm generated
 MAIN
 		cat "$maps/main.cf.vmailadm"
-		[ -n "${MS_POSTFIX_MAIN:-}" ] && printf '%s\n' "$MS_POSTFIX_MAIN"
+		if [ -n "${MS_POSTFIX_MAIN:-}" ]; then printf "%s\n" "$MS_POSTFIX_MAIN"; fi
 	} >"$MS_PF_CONF/main.cf"
 	{
 		cat <<MASTER
@@ -157,8 +159,13 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 MASTER
 		cat "$maps/master.cf.vmailadm"
-		[ -n "${MS_POSTFIX_MASTER:-}" ] && printf '%s\n' "$MS_POSTFIX_MASTER"
+		if [ -n "${MS_POSTFIX_MASTER:-}" ]; then printf "%s\n" "$MS_POSTFIX_MASTER"; fi
 	} >"$MS_PF_CONF/master.cf"
+}
+
+ms_postfix_start() {
+	local dir=$1 port=$2
+	ms_postfix_config "$@" || return 1
 	at_exit ms_postfix_stop
 	if ! postfix -c "$MS_PF_CONF" start >"$dir/start.out" 2>&1 9>&-; then
 		echo "mailserver.sh: postfix -c $MS_PF_CONF start failed:" >&2
@@ -182,7 +189,7 @@ ms_postfix_stop() {
 
 # ---------------------------------------------------------------- Dovecot
 
-ms_dovecot_start() {
+ms_dovecot_config() {
 	local dir=$1 gen=$2 imap=$3 sieve=$4 submit=${5:-}
 	MS_DC_RUN=$(mktemp -d /tmp/vm-ms.XXXXXX) || return 1
 	chmod 755 "$MS_DC_RUN"
@@ -219,6 +226,11 @@ service managesieve-login {
 }
 ${MS_DOVECOT_EXTRA:-}
 CONF
+}
+
+ms_dovecot_start() {
+	local dir=$1 imap=$3 sieve=$4
+	ms_dovecot_config "$@" || return 1
 	at_exit ms_dovecot_stop
 	dovecot -c "$MS_DC_CONF" </dev/null >"$dir/dovecot.out" 2>&1 9>&-
 	for _ in $(seq 100); do
