@@ -16,6 +16,7 @@
 #include "core/interp.h"
 #include "core/quota.h"
 #include "core/stmt.h"
+#include "core/storecheck.h"
 #include "core/vm.h"
 #include "db/xalloc.h"
 #include "tui/tui.h"
@@ -42,7 +43,8 @@ static void usage(FILE *out)
 		"statements:\n");
 	interp_help(out);
 	fprintf(out, "exit status: 0 done; 1 a statement failed; 2 usage or config error; 3 database unreachable;\n"
-		     "             4 quota show / --monitor --once: a mailbox over [monitor] critical\n");
+		     "             4 quota show / --monitor --once: a mailbox over [monitor] critical;\n"
+		     "             5 store check: it found something\n");
 }
 
 enum {
@@ -290,6 +292,9 @@ int main(int argc, char **argv)
 	 * threshold: a status of its own for cron and Nagios-style checks */
 	if (rc == 0 && quota_alert_seen())
 		rc = QUOTA_EXIT_CRITICAL;
+	/* store check found disagreements between the database and the disk */
+	if (rc == 0 && store_findings_seen())
+		rc = STORE_EXIT_FINDINGS;
 out:
 	vm_close(&vm);
 	conf_free(&cfg);
