@@ -102,7 +102,11 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	X(MAPS_GENERATE, "maps", "generate", 0, 2, 0, "", cmd_maps_generate, "maps generate [DIR] [force]", \
 	  "write the Postfix map files for this database (DIR: [postfix] maps)")                       \
 	X(DOVECOT_GENERATE, "dovecot", "generate", 0, 2, 0, "", cmd_dovecot_generate,                    \
-	  "dovecot generate [DIR] [force]", "write Dovecot's SQL and quota dict files ([dovecot] dir)")  \
+	  "dovecot generate [DIR] [force]",                                                            \
+	  "write Dovecot's SQL, dict and Sieve configuration, one file to include ([dovecot] dir)")     \
+	X(MAILSERVER_CHECK, "mailserver", "check", 0, 0, 0, "maps,dovecot", cmd_mailserver_check,        \
+	  "mailserver check [maps=DIR] [dovecot=DIR]",                                                 \
+	  "compare doveconf -n / postconf -n with what vmailadm expects; name each difference")        \
 	X(ADMIN_ADD, "admin", "add", 1, 1, 1, "password,role,domains,name,enabled", cmd_admin_add,       \
 	  "admin add LOGIN password=.. [role=superadmin|domainadmin] [domains=a.test,b.test] "           \
 	  "[name=..] [enabled=..]",                                                                    \
