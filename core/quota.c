@@ -12,6 +12,7 @@
 
 #include "core/audit.h"
 #include "core/domain.h"
+#include "core/owntables.h"
 #include "core/lang/interp.h"
 #include "core/mailbox.h"
 #include "core/match.h"
@@ -811,6 +812,8 @@ enum vm_status cmd_db_upgrade(struct vm *vm, struct args *a, struct vm_error *er
 	(void)a;
 	/* the audit log is the other table a database Modoboa made lacks */
 	if ((st = audit_ensure_table(vm, vm->out, err)) != VM_OK)
+		return st;
+	if ((st = owntables_add_missing(vm, vm->out, err)) != VM_OK)
 		return st;
 	return quota_schema_upgrade(vm, vm->out, err);
 }

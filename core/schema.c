@@ -9,6 +9,7 @@
 
 #include "core/audit.h"
 #include "lib/output.h"
+#include "core/owntables.h"
 #include "core/quota.h"
 #include "lib/xalloc.h"
 #include "sql/schema.h"
@@ -585,6 +586,15 @@ static enum vm_status check_into(struct vm *vm, const struct db_result *tabs, st
 		if (strcmp(name, "admin_quota") == 0 && (st = check_triggers(vm, name, rep, err)) != VM_OK)
 			return st;
 	}
+	{
+		size_t i, n;
+		const struct own_table *own = owntables_list(&n);
+
+		for (i = 0; i < n; i++)
+			if (find_row(tabs, own[i].table) < 0)
+				add(rep, 0, "missing table %s (%s; a database Modoboa made has none): run vmailadm db upgrade",
+				    own[i].table, own[i].purpose);
+	}
 	if (find_row(tabs, "admin_quota") >= 0) {
 		char missing[1024];
 
@@ -641,6 +651,7 @@ static void mysql_undo_create(struct vm *vm)
 {
 	size_t t;
 
+	owntables_drop_all(vm);
 	for (t = NTABLES; t-- > 0;) {
 		char *sql = xasprintf("DROP TABLE IF EXISTS %s", tables[t].name);
 
@@ -682,8 +693,9 @@ static enum vm_status create(struct vm *vm, FILE *out, struct vm_error *err)
 			mysql_undo_create(vm);
 		return vm_db_fail(err, &dberr, "creating the vmailadm schema");
 	}
-	/* live quota usage: the same addition `db upgrade` makes */
-	if ((st = quota_schema_upgrade(vm, NULL, err)) != VM_OK) {
+	/* live quota usage and vmailadm's own tables: the same additions `db
+	 * upgrade` makes */
+	if ((st = quota_schema_upgrade(vm, NULL, err)) != VM_OK || (st = owntables_add_missing(vm, NULL, err)) != VM_OK) {
 		(void)vm_tx_end(vm, 0, NULL);
 		if (eng == DB_ENGINE_MYSQL)
 			mysql_undo_create(vm);
