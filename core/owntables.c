@@ -11,6 +11,8 @@
 static const struct own_table own_tables[] = {
     {"vmailadm_sieve", "sieve",
      "the Sieve script per mailbox that Dovecot runs before the user's own, read through its SQL dict"},
+    {"vmailadm_vacation", "vacation", "the vacation reply per mailbox that vmailadm renders into that script"},
+    {"vmailadm_filter", "filter", "the filter rules per mailbox that vmailadm renders into that script"},
 };
 #define NOWN (sizeof own_tables / sizeof own_tables[0])
 

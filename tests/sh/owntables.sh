@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 # every table core/owntables.c lists (a line there wants its name here)
-OWN="vmailadm_sieve"
+OWN="vmailadm_sieve vmailadm_vacation vmailadm_filter"
 
 tables() {
 	case $1 in
