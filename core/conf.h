@@ -33,6 +33,9 @@ struct conf {
 	int monitor_interval;   /* [monitor] interval, seconds, default 5 */
 	int monitor_warn;       /* [monitor] warn, percent, default 80 */
 	int monitor_critical;   /* [monitor] critical, percent, default 95 */
+	char *sievec;           /* [sieve] sievec, default /usr/bin/sievec; "none" skips the compile check */
+	int sieve_user_scripts; /* [sieve] user_scripts = yes: sieve show/list read the user's own scripts too */
+	char *sieve_doveadm;    /* [sieve] doveadm command for them, default "doveadm" */
 	char *unix_logins;      /* [access] map of unix account -> login, "root=admin,alice=alice@x" */
 };
 

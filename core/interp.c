@@ -61,7 +61,18 @@ int args_flag(struct args *a, const char *word)
 	return 0;
 }
 
-/* Is key one of the comma-separated names in list? */
+size_t args_opt_all(const struct args *a, const char *key, const char **vals)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < a->nopt; i++)
+		if (strcmp(a->keys[i], key) == 0)
+			vals[n++] = a->vals[i];
+	return n;
+}
+
+/* Is key one of the comma-separated names in list? 2 when it is marked
+ * repeatable ("if*"), 1 when it is there, 0 when not. */
 static int opt_known(const char *list, const char *key, size_t keylen)
 {
 	const char *p = list;
@@ -69,9 +80,10 @@ static int opt_known(const char *list, const char *key, size_t keylen)
 	while (*p) {
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
+		int many = n > 0 && p[n - 1] == '*';
 
-		if (n == keylen && strncmp(p, key, n) == 0)
-			return 1;
+		if (n - (size_t)many == keylen && strncmp(p, key, keylen) == 0)
+			return many ? 2 : 1;
 		p += n + (e ? 1 : 0);
 	}
 	return 0;
@@ -123,9 +135,18 @@ enum vm_status interp_exec(struct vm *vm, const struct stmt *s, const char *wher
 		const char *w = s->words[i];
 		const char *eq = strchr(w, '=');
 
-		if (eq && eq > w && opt_known(ai->options, w, (size_t)(eq - w))) {
+		int known = eq && eq > w ? opt_known(ai->options, w, (size_t)(eq - w)) : 0;
+
+		if (known) {
 			char *k = xstrndup(w, (size_t)(eq - w));
 
+			/* a second value of a one-value option is a mistake, not "the last one wins" */
+			if (known == 1 && args_opt(&a, k)) {
+				st = vm_fail(err, VM_ERR_USAGE, "%s: %s %s: option '%s' given twice (usage: %s)", where,
+					     ai->object, ai->verb, k, ai->usage);
+				free(k);
+				goto out;
+			}
 			a.keys[a.nopt] = k;
 			a.vals[a.nopt++] = eq + 1;
 		} else if (eq && eq > w && ai->max_pos >= 0 && !strchr(w, '@')) {

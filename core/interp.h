@@ -24,6 +24,9 @@ struct args {
 };
 /* The value of option key, or NULL. */
 const char *args_opt(const struct args *a, const char *key);
+/* Every value of a repeatable option (marked "key*" in the action's
+ * options) in the order given, into vals (room for a->nopt); the count. */
+size_t args_opt_all(const struct args *a, const char *key, const char **vals);
 /* 1 if the positional word `word` (a flag like keep-files) is present; it is
  * removed from pos so handlers see only the real positional words. */
 int args_flag(struct args *a, const char *word);
@@ -31,7 +34,8 @@ int args_flag(struct args *a, const char *word);
 typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_error *err);
 
 /* X(ENUM, object, verb, min positional, max positional (-1 = any), writes,
- *   options (comma-separated keys), handler, usage, help) */
+ *   options (comma-separated keys; "key*" may be given more than once, any
+ *   other key once), handler, usage, help) */
 #define ACTION_LIST(X)                                                                                   \
 	X(DB_INIT, "db", "init", 0, 0, 1, "", cmd_db_init, "db init",                                    \
 	  "create the schema, or check an existing one")                                               \
@@ -76,6 +80,29 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	X(ALIAS_DEL, "alias", "del", 1, 1, 1, "", cmd_alias_del, "alias del ADDRESS", "delete an alias") \
 	X(ALIAS_LIST, "alias", "list", 0, 1, 0, "", cmd_alias_list, "alias list [PATTERN]",              \
 	  "list aliases")                                                                              \
+	X(VACATION_SET, "vacation", "set", 1, 1, 1, "subject,text,from,until,days,addresses", cmd_vacation_set,    \
+	  "vacation set ADDRESS subject=TEXT text=TEXT [from=DATE] [until=DATE] [days=N] [addresses=a,b]",   \
+	  "set a mailbox's vacation reply (dates YYYY-MM-DD; it starts and ends by itself)")             \
+	X(VACATION_OFF, "vacation", "off", 1, 1, 1, "", cmd_vacation_off, "vacation off ADDRESS",             \
+	  "turn a mailbox's vacation reply off (vacation set turns it on again)")                        \
+	X(VACATION_SHOW, "vacation", "show", 1, 1, 0, "", cmd_vacation_show, "vacation show ADDRESS",         \
+	  "show a mailbox's vacation reply")                                                             \
+	X(VACATION_LIST, "vacation", "list", 0, 1, 0, "", cmd_vacation_list, "vacation list [DOMAIN]",        \
+	  "list vacation replies: who is away, from and until when")                                     \
+	X(FILTER_ADD, "filter", "add", 2, 4, 1, "if*,then", cmd_filter_add,                                   \
+	  "filter add ADDRESS NAME if=HEADER:OP:VALUE [if=...] [any] "                                   \
+	  "then=fileinto:FOLDER|redirect:ADDR|discard|keep [stop]",                                      \
+	  "add a filter rule at the end (OP: is, contains, matches, regex, not-...; all tests unless any)") \
+	X(FILTER_DEL, "filter", "del", 2, 2, 1, "", cmd_filter_del, "filter del ADDRESS NAME",                \
+	  "remove a filter rule")                                                                        \
+	X(FILTER_LIST, "filter", "list", 1, 1, 0, "", cmd_filter_list, "filter list ADDRESS",                 \
+	  "list a mailbox's filter rules in the order they run")                                         \
+	X(FILTER_MOVE, "filter", "move", 3, 3, 1, "", cmd_filter_move, "filter move ADDRESS NAME up|down",    \
+	  "run a filter rule one place earlier or later")                                                \
+	X(SIEVE_SHOW, "sieve", "show", 1, 1, 0, "", cmd_sieve_show, "sieve show ADDRESS",                     \
+	  "print the Sieve script Dovecot runs for a mailbox before the user's own ([sieve] user_scripts: those too)") \
+	X(SIEVE_LIST, "sieve", "list", 1, 1, 0, "", cmd_sieve_list, "sieve list ADDRESS",                     \
+	  "list a mailbox's Sieve scripts: vmailadm's, and with [sieve] user_scripts the user's own")    \
 	X(QUOTA_SHOW, "quota", "show", 0, 1, 0, "top", cmd_quota_show, "quota show [ADDRESS|DOMAIN] [top=N]", \
 	  "show quota usage (exit status 4 when a mailbox is over [monitor] critical)")                \
 	X(QUOTA_RECALC, "quota", "recalc", 1, 1, 0, "", cmd_quota_recalc, "quota recalc ADDRESS|all",    \
