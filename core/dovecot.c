@@ -12,6 +12,7 @@
 #include "core/genfile.h"
 #include "core/interp.h"
 #include "core/maps.h"
+#include "core/services.h"
 #include "db/xalloc.h"
 
 /* One key=value of the connect string, in the driver's syntax: libpq quotes
@@ -105,7 +106,15 @@ static char *sql_file(const struct db_params *p, const char *conn, const char *r
 	char *pw = maps_sql_for(p->engine,
 				"SELECT u.email AS user, u.password FROM admin_user u "
 				"INNER JOIN admin_mailbox mb ON mb.user_id=u.id INNER JOIN admin_domain dom ON dom.id=mb.domain_id "
-				"WHERE u.email='%u' AND u.is_active$T AND dom.enabled$T");
+				"LEFT JOIN vmailadm_services sv ON sv.mailbox_id=mb.id "
+				"WHERE u.email='%u' AND u.is_active$T AND dom.enabled$T "
+				/* the service asked for (%s): no row = every service; Postfix's
+				 * SASL asks as smtp, Dovecot's own submission as submission,
+				 * ManageSieve as sieve; anything else (doveadm, lmtp) is not
+				 * a login of the account's */
+				"AND (sv.mailbox_id IS NULL OR '%s' NOT IN ('imap','pop3','smtp','submission','sieve') "
+				"OR ('%s'='imap' AND sv.imap$T) OR ('%s'='pop3' AND sv.pop3$T) "
+				"OR ('%s' IN ('smtp','submission') AND sv.smtp$T) OR ('%s'='sieve' AND sv.sieve$T))");
 	char *uq_tail = maps_sql_for(p->engine, "FROM admin_mailbox mb INNER JOIN admin_domain dom ON mb.domain_id=dom.id "
 						"WHERE mb.address='%n' AND dom.name='%d' AND dom.enabled$T");
 	char *it = maps_sql_for(p->engine,
@@ -171,6 +180,9 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 	pw = getpwnam(owner);
 	if (!pw)
 		return vm_fail(err, VM_ERR_INVALID, "[mail] owner '%s' is not a user of this system", owner);
+	/* the password_query reads vmailadm_services */
+	if ((st = services_require_tables(vm, "dovecot generate", err)) != VM_OK)
+		return st;
 	if ((st = db_params_parse(vm->url, &p, err)) != VM_OK)
 		return st;
 	conn = connect_line(&p, err);

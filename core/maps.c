@@ -9,6 +9,7 @@
 
 #include "core/genfile.h"
 #include "core/interp.h"
+#include "core/services.h"
 #include "db/xalloc.h"
 
 char *maps_sql_for(enum db_engine engine, const char *tmpl)
@@ -79,6 +80,28 @@ char *maps_sql_for(enum db_engine engine, const char *tmpl)
 	"UNION SELECT al.extmboxes FROM admin_alias al INNER JOIN admin_domain dom ON al.domain_id=dom.id " \
 	"WHERE " cond " AND al.enabled$T AND dom.enabled$T AND al.extmboxes<>''"
 
+/* The logins that own sender addresses of the domain(s) FROM_DOM gives as
+ * `dom` under COND, for the local part '%u': the enabled mailbox of that
+ * address, and the members of the enabled alias of that address (a
+ * distribution list's members may send as the list; a catch-all owns
+ * nothing). */
+#define SENDER_OWNERS(FROM_DOM, COND)                                                                     \
+	"SELECT u.email FROM " FROM_DOM " INNER JOIN admin_mailbox mb ON mb.domain_id=dom.id "           \
+	"INNER JOIN admin_user u ON u.id=mb.user_id "                                                  \
+	"WHERE " COND " AND mb.address='%u' AND dom.enabled$T AND u.is_active$T "                      \
+	"UNION SELECT u.email FROM " FROM_DOM " INNER JOIN admin_alias al ON al.domain_id=dom.id "     \
+	"INNER JOIN admin_alias_mboxes am ON am.alias_id=al.id INNER JOIN admin_mailbox mb ON mb.id=am.mailbox_id " \
+	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id INNER JOIN admin_user u ON u.id=mb.user_id " \
+	"WHERE " COND " AND al.address='%u' AND al.address<>'*' AND al.enabled$T AND dom.enabled$T "    \
+	"AND mdom.enabled$T AND u.is_active$T "
+/* The logins granted the address '%u'@D or the whole domain @D
+ * (vmailadm_sender), whose mailbox and its domain are enabled: FROM_S
+ * gives the grants `s` of D under COND. */
+#define SENDER_GRANTS(FROM_S, COND)                                                                       \
+	"SELECT u.email FROM " FROM_S " INNER JOIN admin_mailbox mb ON mb.id=s.mailbox_id "              \
+	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id INNER JOIN admin_user u ON u.id=mb.user_id " \
+	"WHERE " COND " AND s.local_part IN ('%u','') AND mdom.enabled$T AND u.is_active$T "
+
 static const struct {
 	const char *name, *tmpl;
 } map_queries[] = {
@@ -89,7 +112,9 @@ static const struct {
 	{"sql-mailboxes.cf",
 	 "SELECT 1 FROM admin_mailbox mb INNER JOIN admin_domain dom ON mb.domain_id=dom.id "
 	 "INNER JOIN admin_user u ON mb.user_id=u.id "
-	 "WHERE dom.enabled$T AND dom.name='%d' AND u.is_active$T AND mb.address='%u'"},
+	 "WHERE dom.enabled$T AND dom.name='%d' AND u.is_active$T AND mb.address='%u' "
+	 /* a send-only account has no mailbox to deliver to */
+	 "AND NOT EXISTS (SELECT 1 FROM vmailadm_services sv WHERE sv.mailbox_id=mb.id AND sv.send_only$T)"},
 	{"sql-aliases.cf", ALIAS_RECIPIENTS("al.address='%u' AND dom.name='%d'")},
 	{"sql-domain-aliases-mailboxes.cf",
 	 "SELECT ADDR(mb.address,dom.name) FROM admin_domainalias domal "
@@ -116,6 +141,18 @@ static const struct {
 	 "INNER JOIN admin_domain dom ON mb.domain_id=dom.id "
 	 "INNER JOIN admin_mailboxoperation mbop ON mbop.mailbox_id=mb.id "
 	 "WHERE dom.name='%d' AND mb.address='%u' LIMIT 1"},
+	/* smtpd_sender_login_maps: every login that owns the sender address, in
+	 * one query (Postfix stops at the first map that answers, and joins the
+	 * rows of one answer with commas). An address of a domain alias is
+	 * owned by the owners of the same address in the target domain. */
+	{"sql-sender-login.cf",
+	 SENDER_OWNERS("admin_domain dom", "dom.name='%d'") "UNION "
+	 SENDER_OWNERS("admin_domainalias da INNER JOIN admin_domain dom ON dom.id=da.target_id",
+		       "da.name='%d' AND da.enabled$T") "UNION "
+	 SENDER_GRANTS("vmailadm_sender s", "s.domain='%d'") "UNION "
+	 SENDER_GRANTS("admin_domainalias da INNER JOIN admin_domain dom ON dom.id=da.target_id "
+		       "INNER JOIN vmailadm_sender s ON s.domain=dom.name",
+		       "da.name='%d' AND da.enabled$T AND dom.enabled$T")},
 };
 
 #define NMAPS (sizeof map_queries / sizeof map_queries[0])
@@ -229,6 +266,9 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 
 	if (!dir || !*dir)
 		return vm_fail(err, VM_ERR_USAGE, "no directory given and no [postfix] maps configured");
+	/* sql-sender-login.cf and sql-mailboxes.cf read them: without, every lookup would fail */
+	if ((st = services_require_tables(vm, "maps generate", err)) != VM_OK)
+		return st;
 	if ((st = db_params_parse(vm->url, &p, err)) != VM_OK)
 		return st;
 	if (strpbrk(dir, "\r\n,\t ")) {

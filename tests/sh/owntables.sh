@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 # every table core/owntables.c lists (a line there wants its name here)
-OWN="vmailadm_sieve"
+OWN="vmailadm_sieve vmailadm_sender vmailadm_services vmailadm_domain_services"
 
 tables() {
 	case $1 in
