@@ -28,6 +28,9 @@ void conf_defaults(struct conf *cfg)
 	set_str(&cfg->dovecot_dir, "/etc/dovecot");
 	set_str(&cfg->dovecot_group, "dovecot");
 	set_str(&cfg->quota_recalc, "doveadm quota recalc");
+	set_str(&cfg->dovecot_lda, "/usr/lib/dovecot/deliver");
+	set_str(&cfg->doveconf, "doveconf");
+	set_str(&cfg->postconf, "postconf");
 	cfg->monitor_interval = 5;
 	cfg->monitor_warn = 80;
 	cfg->monitor_critical = 95;
@@ -47,6 +50,10 @@ void conf_free(struct conf *cfg)
 	free(cfg->dovecot_dir);
 	free(cfg->dovecot_group);
 	free(cfg->quota_recalc);
+	free(cfg->dovecot_lda);
+	free(cfg->dovecot_postmaster);
+	free(cfg->doveconf);
+	free(cfg->postconf);
 	free(cfg->unix_logins);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -244,6 +251,18 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			set_str(&cfg->dovecot_group, val);
 		} else if (IS("dovecot", "recalc")) {
 			set_str(&cfg->quota_recalc, val);
+		} else if (IS("dovecot", "lda")) {
+			if (val[0] != '/') {
+				snprintf(errbuf, errlen, "%s:%d: [dovecot] lda must start with an absolute path", path, lineno);
+				goto out;
+			}
+			set_str(&cfg->dovecot_lda, val);
+		} else if (IS("dovecot", "postmaster")) {
+			set_str(&cfg->dovecot_postmaster, *val ? val : NULL);
+		} else if (IS("dovecot", "doveconf")) {
+			set_str(&cfg->doveconf, val);
+		} else if (IS("postfix", "postconf")) {
+			set_str(&cfg->postconf, val);
 		} else if (IS("monitor", "interval")) {
 			if (parse_int(val, 1, 3600, &cfg->monitor_interval)) {
 				snprintf(errbuf, errlen, "%s:%d: [monitor] interval must be 1..3600 seconds, not '%s'",

@@ -25,6 +25,10 @@ struct conf {
 	char *dovecot_dir;      /* [dovecot] dir, default /etc/dovecot */
 	char *dovecot_group;    /* [dovecot] group of the 0640 config files, default dovecot */
 	char *quota_recalc;     /* [dovecot] recalc command, default "doveadm quota recalc" */
+	char *dovecot_lda;      /* [dovecot] lda: the LDA command master.cf's pipe runs, default /usr/lib/dovecot/deliver */
+	char *dovecot_postmaster; /* [dovecot] postmaster: the LDA's postmaster_address; NULL = Dovecot's default */
+	char *doveconf;         /* [dovecot] doveconf: the command `mailserver check` runs, default "doveconf" */
+	char *postconf;         /* [postfix] postconf: the command `mailserver check` runs, default "postconf" */
 	int monitor_interval;   /* [monitor] interval, seconds, default 5 */
 	int monitor_warn;       /* [monitor] warn, percent, default 80 */
 	int monitor_critical;   /* [monitor] critical, percent, default 95 */

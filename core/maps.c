@@ -3,6 +3,7 @@
 #include "core/maps.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,12 +237,28 @@ static char *connection_lines(const struct db_params *p, struct vm_error *err)
 	return buf;
 }
 
-static char *main_cf_snippet(const char *driver, const char *dir)
+/* What main.cf.vmailadm and master.cf.vmailadm need besides the maps. */
+struct mail_host {
+	const char *root;  /* [mail] root: virtual_mailbox_base */
+	const char *owner; /* [mail] owner: the pipe's user */
+	unsigned uid, gid; /* its ids: virtual_minimum_uid, virtual_uid_maps/gid_maps */
+	const char *lda;   /* [dovecot] lda: the command the pipe runs */
+};
+
+static char *main_cf_snippet(const char *driver, const char *dir, const struct mail_host *h)
 {
 	return xasprintf(
 		"# How to use the maps in this directory: put these lines in /etc/postfix/main.cf\n"
-		"# (and a `dovecot` transport in master.cf, as in Modoboa's guide). The self map\n"
-		"# sql-email2email.cf must stay before the catch-all map.\n"
+		"# and the `dovecot` service of master.cf.vmailadm (beside this file) at the end of\n"
+		"# /etc/postfix/master.cf. The self map sql-email2email.cf must stay before the\n"
+		"# catch-all map. Deliveries go through Dovecot's LDA, one recipient at a time, as\n"
+		"# the mail owner.\n"
+		"virtual_transport = dovecot\n"
+		"dovecot_destination_recipient_limit = 1\n"
+		"virtual_minimum_uid = %3$u\n"
+		"virtual_uid_maps = static:%3$u\n"
+		"virtual_gid_maps = static:%4$u\n"
+		"virtual_mailbox_base = %5$s\n"
 		"virtual_mailbox_domains = %1$s:%2$s/sql-domains.cf\n"
 		"virtual_alias_domains = %1$s:%2$s/sql-domain-aliases.cf\n"
 		"virtual_mailbox_maps = %1$s:%2$s/sql-mailboxes.cf\n"
@@ -253,12 +270,72 @@ static char *main_cf_snippet(const char *driver, const char *dir)
 		"        check_recipient_access %1$s:%2$s/sql-maintain.cf,\n"
 		"        permit_mynetworks,\n"
 		"        reject_unauth_destination\n",
-		driver, dir);
+		driver, dir, h->uid, h->gid, h->root);
+}
+
+/* The guide's pipe transport: Dovecot's LDA as the mail owner. D adds
+ * Delivered-To (loop detection), R Return-Path, h and u fold the domain and
+ * the local part to lower case as Dovecot's userdb keys are. */
+static char *master_cf_snippet(const struct mail_host *h)
+{
+	return xasprintf("# Add this service at the end of /etc/postfix/master.cf (main.cf.vmailadm's\n"
+			 "# virtual_transport names it).\n"
+			 "dovecot   unix  -       n       n       -       -       pipe\n"
+			 "  flags=DRhu user=%s argv=%s -f ${sender} -d ${recipient}\n",
+			 h->owner, h->lda);
+}
+
+/* The LDA command as master.cf holds it: blank-separated words Postfix
+ * passes on as they are, so nothing it would expand ($, braces) or that
+ * would end the line. */
+static enum vm_status lda_ok(const char *lda, struct vm_error *err)
+{
+	if (lda[0] != '/')
+		return vm_fail(err, VM_ERR_INVALID, "[dovecot] lda '%s': must start with an absolute path", lda);
+	for (const char *c = lda; *c; c++)
+		if (*c == '$' || *c == '{' || *c == '}' || *c == '"' || *c == '\'' || *c == '\\' ||
+		    (unsigned char)*c < 0x20 || *c == 0x7f) {
+			if (*c == '\t')
+				continue;
+			return vm_fail(err, VM_ERR_INVALID,
+				       "[dovecot] lda '%s': a '$', brace, quote, backslash or control character cannot be "
+				       "written in master.cf",
+				       lda);
+		}
+	return VM_OK;
+}
+
+static enum vm_status mail_host_of(struct vm *vm, struct mail_host *h, struct vm_error *err)
+{
+	struct passwd *pw;
+
+	h->root = vm->cfg && vm->cfg->mail_root ? vm->cfg->mail_root : "/var/vmail";
+	h->owner = vm->cfg && vm->cfg->mail_owner ? vm->cfg->mail_owner : "vmail";
+	h->lda = vm->cfg && vm->cfg->dovecot_lda ? vm->cfg->dovecot_lda : "/usr/lib/dovecot/deliver";
+	if (cf_value_ok("[mail] root", h->root, err) != VM_OK)
+		return err->status;
+	if (h->root[0] != '/' || strpbrk(h->root, " \t,"))
+		return vm_fail(err, VM_ERR_INVALID, "[mail] root %s: must be absolute, without blanks or commas", h->root);
+	if (!*h->owner || strpbrk(h->owner, " \t\r\n:,=$"))
+		return vm_fail(err, VM_ERR_INVALID, "[mail] owner '%s' cannot be written in master.cf", h->owner);
+	if (lda_ok(h->lda, err) != VM_OK)
+		return err->status;
+	errno = 0;
+	pw = getpwnam(h->owner);
+	if (!pw)
+		return vm_fail(err, VM_ERR_INVALID,
+			       "[mail] owner '%s' is not a user of this system: the pipe transport and "
+			       "virtual_uid_maps need its uid",
+			       h->owner);
+	h->uid = (unsigned)pw->pw_uid;
+	h->gid = (unsigned)pw->pw_gid;
+	return VM_OK;
 }
 
 enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct vm_error *err)
 {
-	struct gen_file files[NMAPS + 1];
+	struct gen_file files[NMAPS + 2] = {{0}};
+	struct mail_host host = {0};
 	struct db_params p;
 	char *conn, *source;
 	enum vm_status st;
@@ -268,6 +345,8 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 		return vm_fail(err, VM_ERR_USAGE, "no directory given and no [postfix] maps configured");
 	/* sql-sender-login.cf and sql-mailboxes.cf read them: without, every lookup would fail */
 	if ((st = services_require_tables(vm, "maps generate", err)) != VM_OK)
+		return st;
+	if ((st = mail_host_of(vm, &host, err)) != VM_OK)
 		return st;
 	if ((st = db_params_parse(vm->url, &p, err)) != VM_OK)
 		return st;
@@ -289,11 +368,13 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 		free(q);
 	}
 	files[NMAPS].name = "main.cf.vmailadm";
-	files[NMAPS].body = main_cf_snippet(db_params_driver(&p), dir);
+	files[NMAPS].body = main_cf_snippet(db_params_driver(&p), dir, &host);
+	files[NMAPS + 1].name = "master.cf.vmailadm";
+	files[NMAPS + 1].body = master_cf_snippet(&host);
 	source = db_params_describe(&p);
-	st = genfile_write_set(vm, dir, "maps generate", source, files, NMAPS + 1, vm->cfg ? vm->cfg->postfix_group : "postfix",
+	st = genfile_write_set(vm, dir, "maps generate", source, files, NMAPS + 2, vm->cfg ? vm->cfg->postfix_group : "postfix",
 			       force, err);
-	for (i = 0; i <= NMAPS; i++) {
+	for (i = 0; i < NMAPS + 2; i++) {
 		memset(files[i].body, 0, strlen(files[i].body));
 		free(files[i].body);
 	}
