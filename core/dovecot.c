@@ -162,6 +162,7 @@ static char *sieve_dict_file(const char *conn)
 
 struct wiring {
 	const char *dir, *driver, *owner, *group, *postmaster;
+	const char *sasl, *postfix_group; /* the auth socket for Postfix's submission */
 };
 
 /* Everything the guide configures, minus what belongs to the host (listen
@@ -207,8 +208,12 @@ static char *wiring_file(const struct wiring *w)
 		";bindir=~/.sieve-before-bin\n}\n"
 		"# deliveries, IMAP and ManageSieve run as the mail owner: its uid and group may\n"
 		"# open the dict socket (quota updates and sieve_before go through it)\n"
-		"service dict {\n  unix_listener dict {\n    mode = 0660\n    user = %3$s\n    group = %4$s\n  }\n}\n",
-		w->dir, w->driver, w->owner, w->group, pm);
+		"service dict {\n  unix_listener dict {\n    mode = 0660\n    user = %3$s\n    group = %4$s\n  }\n}\n"
+		"# Postfix's submission service (master.cf.vmailadm) logs users in through this\n"
+		"# socket ([postfix] sasl_socket, main.cf.vmailadm's smtpd_sasl_path), as the\n"
+		"# service smtp\n"
+		"service auth {\n  unix_listener %6$s {\n    mode = 0660\n    user = postfix\n    group = %7$s\n  }\n}\n",
+		w->dir, w->driver, w->owner, w->group, pm, w->sasl, w->postfix_group);
 
 	free(pm);
 	return text;
@@ -275,6 +280,8 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 	w.owner = owner;
 	w.group = group;
 	w.postmaster = postmaster;
+	w.sasl = vm->cfg && vm->cfg->sasl_socket ? vm->cfg->sasl_socket : "/var/spool/postfix/private/auth";
+	w.postfix_group = vm->cfg && vm->cfg->postfix_group ? vm->cfg->postfix_group : "postfix";
 	files[0].name = "dovecot-sql.conf.ext";
 	files[0].body = sql_file(&p, conn, root, (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
 	files[1].name = "dovecot-dict-sql.conf.ext";

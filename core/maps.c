@@ -243,6 +243,7 @@ struct mail_host {
 	const char *owner; /* [mail] owner: the pipe's user */
 	unsigned uid, gid; /* its ids: virtual_minimum_uid, virtual_uid_maps/gid_maps */
 	const char *lda;   /* [dovecot] lda: the command the pipe runs */
+	const char *sasl;  /* [postfix] sasl_socket: Dovecot's auth socket for submission */
 };
 
 static char *main_cf_snippet(const char *driver, const char *dir, const struct mail_host *h)
@@ -269,8 +270,14 @@ static char *main_cf_snippet(const char *driver, const char *dir, const struct m
 		"smtpd_recipient_restrictions =\n"
 		"        check_recipient_access %1$s:%2$s/sql-maintain.cf,\n"
 		"        permit_mynetworks,\n"
-		"        reject_unauth_destination\n",
-		driver, dir, h->uid, h->gid, h->root);
+		"        reject_unauth_destination\n"
+		"# submission (master.cf.vmailadm): logins go through Dovecot's auth socket (the one\n"
+		"# `dovecot generate` declares, [postfix] sasl_socket), and an authenticated user may\n"
+		"# send only as the addresses sql-sender-login.cf names him an owner of\n"
+		"smtpd_sender_login_maps = %1$s:%2$s/sql-sender-login.cf\n"
+		"smtpd_sasl_type = dovecot\n"
+		"smtpd_sasl_path = %6$s\n",
+		driver, dir, h->uid, h->gid, h->root, h->sasl);
 }
 
 /* The guide's pipe transport: Dovecot's LDA as the mail owner. D adds
@@ -281,7 +288,21 @@ static char *master_cf_snippet(const struct mail_host *h)
 	return xasprintf("# Add this service at the end of /etc/postfix/master.cf (main.cf.vmailadm's\n"
 			 "# virtual_transport names it).\n"
 			 "dovecot   unix  -       n       n       -       -       pipe\n"
-			 "  flags=DRhu user=%s argv=%s -f ${sender} -d ${recipient}\n",
+			 "  flags=DRhu user=%s argv=%s -f ${sender} -d ${recipient}\n"
+			 "# Mail submission (port 587) for the accounts: TLS first, then a login through\n"
+			 "# Dovecot (smtp=no refuses it), then only the sender addresses the login owns.\n"
+			 "# Not chrooted: smtpd_sasl_path is an absolute path.\n"
+			 "submission inet n       -       n       -       -       smtpd\n"
+			 "  -o syslog_name=postfix/submission\n"
+			 "  -o smtpd_tls_security_level=encrypt\n"
+			 "  -o smtpd_sasl_auth_enable=yes\n"
+			 "  -o smtpd_tls_auth_only=yes\n"
+			 "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n"
+			 "  -o smtpd_sender_restrictions=reject_authenticated_sender_login_mismatch,"
+			 "permit_sasl_authenticated,reject\n"
+			 "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject\n"
+			 "  -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject\n"
+			 "  -o milter_macro_daemon_name=ORIGINATING\n",
 			 h->owner, h->lda);
 }
 
@@ -312,6 +333,7 @@ static enum vm_status mail_host_of(struct vm *vm, struct mail_host *h, struct vm
 	h->root = vm->cfg && vm->cfg->mail_root ? vm->cfg->mail_root : "/var/vmail";
 	h->owner = vm->cfg && vm->cfg->mail_owner ? vm->cfg->mail_owner : "vmail";
 	h->lda = vm->cfg && vm->cfg->dovecot_lda ? vm->cfg->dovecot_lda : "/usr/lib/dovecot/deliver";
+	h->sasl = vm->cfg && vm->cfg->sasl_socket ? vm->cfg->sasl_socket : "/var/spool/postfix/private/auth";
 	if (cf_value_ok("[mail] root", h->root, err) != VM_OK)
 		return err->status;
 	if (h->root[0] != '/' || strpbrk(h->root, " \t,"))
