@@ -25,6 +25,7 @@ void conf_defaults(struct conf *cfg)
 	set_str(&cfg->password_scheme, "SHA512-CRYPT");
 	set_str(&cfg->postfix_maps, "/etc/postfix/sql");
 	set_str(&cfg->postfix_group, "postfix");
+	set_str(&cfg->sasl_socket, "/var/spool/postfix/private/auth");
 	set_str(&cfg->dovecot_dir, "/etc/dovecot");
 	set_str(&cfg->dovecot_group, "dovecot");
 	set_str(&cfg->quota_recalc, "doveadm quota recalc");
@@ -50,6 +51,7 @@ void conf_free(struct conf *cfg)
 	free(cfg->password_scheme);
 	free(cfg->postfix_maps);
 	free(cfg->postfix_group);
+	free(cfg->sasl_socket);
 	free(cfg->dovecot_dir);
 	free(cfg->dovecot_group);
 	free(cfg->quota_recalc);
@@ -256,6 +258,13 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			set_str(&cfg->postfix_maps, val);
 		} else if (IS("postfix", "group")) {
 			set_str(&cfg->postfix_group, val);
+		} else if (IS("postfix", "sasl_socket")) {
+			if (val[0] != '/' || strpbrk(val, " \t,\"#")) {
+				snprintf(errbuf, errlen, "%s:%d: [postfix] sasl_socket must be an absolute path without blanks, ',', '\"' or '#'",
+					 path, lineno);
+				goto out;
+			}
+			set_str(&cfg->sasl_socket, val);
 		} else if (IS("dovecot", "dir")) {
 			set_str(&cfg->dovecot_dir, val);
 		} else if (IS("dovecot", "group")) {

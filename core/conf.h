@@ -23,6 +23,7 @@ struct conf {
 	char *password_scheme;  /* [passwords] scheme, default SHA512-CRYPT */
 	char *postfix_maps;     /* [postfix] maps, default /etc/postfix/sql */
 	char *postfix_group;    /* [postfix] group, default postfix */
+	char *sasl_socket;      /* [postfix] sasl_socket: Dovecot's auth socket for Postfix's submission, default /var/spool/postfix/private/auth */
 	char *dovecot_dir;      /* [dovecot] dir, default /etc/dovecot */
 	char *dovecot_group;    /* [dovecot] group of the 0640 config files, default dovecot */
 	char *quota_recalc;     /* [dovecot] recalc command, default "doveadm quota recalc" */

@@ -15,6 +15,7 @@
 #include "core/match.h"
 #include "core/output.h"
 #include "core/schema.h"
+#include "core/services.h"
 #include "db/xalloc.h"
 
 static const struct action_info actions[] = {
@@ -231,6 +232,11 @@ static enum vm_status domain_opts_from(const struct args *a, struct domain_opts 
 	memset(o, 0, sizeof *o);
 	if ((st = opt_size(a, "quota", &o->has_quota, &o->quota_mb, err)) != VM_OK)
 		return st;
+	if (args_opt(a, "services")) {
+		if ((st = services_parse_list(args_opt(a, "services"), o->services, err)) != VM_OK)
+			return st;
+		o->has_services = 1;
+	}
 	return opt_bool(a, "enabled", &o->has_enabled, &o->enabled, err);
 }
 
@@ -249,8 +255,8 @@ enum vm_status cmd_domain_set(struct vm *vm, struct args *a, struct vm_error *er
 
 	if (st != VM_OK)
 		return st;
-	if (!o.has_quota && !o.has_enabled)
-		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give quota= or enabled=)");
+	if (!o.has_quota && !o.has_enabled && !o.has_services)
+		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give quota=, enabled= or services=)");
 	return domain_set(vm, a->pos[0], &o, err);
 }
 
@@ -423,6 +429,11 @@ static enum vm_status mailbox_opts_from(const struct args *a, struct mailbox_opt
 	o->name = args_opt(a, "name");
 	if ((st = opt_size(a, "quota", &o->has_quota, &o->quota_mb, err)) != VM_OK)
 		return st;
+	for (int s = 0; s < SERVICE_COUNT; s++)
+		if ((st = opt_bool(a, service_name(s), &o->services.has[s], &o->services.on[s], err)) != VM_OK)
+			return st;
+	if ((st = opt_bool(a, "send-only", &o->services.has_send_only, &o->services.send_only, err)) != VM_OK)
+		return st;
 	return opt_bool(a, "enabled", &o->has_enabled, &o->enabled, err);
 }
 
@@ -441,8 +452,10 @@ enum vm_status cmd_mailbox_set(struct vm *vm, struct args *a, struct vm_error *e
 
 	if (st != VM_OK)
 		return st;
-	if (!o.password && !o.password_hash && !o.name && !o.has_quota && !o.has_enabled)
-		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give password=, quota=, name= or enabled=)");
+	if (!o.password && !o.password_hash && !o.name && !o.has_quota && !o.has_enabled && !services_opts_any(&o.services))
+		return vm_fail(err, VM_ERR_USAGE,
+			       "nothing to change (give password=, quota=, name=, enabled=, imap=, pop3=, smtp=, sieve= or "
+			       "send-only=)");
 	return mailbox_set(vm, a->pos[0], &o, err);
 }
 
