@@ -17,6 +17,7 @@
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/output.h"
+#include "core/search.h"
 #include "db/xalloc.h"
 #include "sql/schema.h"
 
@@ -815,5 +816,7 @@ enum vm_status cmd_db_upgrade(struct vm *vm, struct args *a, struct vm_error *er
 		return st;
 	if ((st = owntables_add_missing(vm, vm->out, err)) != VM_OK)
 		return st;
-	return quota_schema_upgrade(vm, vm->out, err);
+	if ((st = quota_schema_upgrade(vm, vm->out, err)) != VM_OK)
+		return st;
+	return search_upgrade(vm, vm->out, err);
 }
