@@ -28,7 +28,7 @@ void match_prefix(struct vm *vm, char **sql, const char *col, const char *prefix
  * match_prefix(prefix)'s condition and is best left out of the SQL: on
  * SQLite, whose planner bounds the index range by the first lower bound it
  * finds, so `address > ''` made a prefix search walk the domain from its
- * start (20 ms at 500k mailboxes) instead of from the prefix. SQLite
+ * start instead of from the prefix. SQLite
  * compares bytes (BINARY), like strcmp. Other engines compare in a
  * collation and bound the range by the tighter value themselves: 0. */
 int match_after_implied(struct vm *vm, const char *after, const char *prefix);
