@@ -230,13 +230,6 @@ static char *full_name(const char *first, const char *last)
 	return xasprintf("%s%s%s", first, *first && *last ? " " : "", last);
 }
 
-static enum vm_status end_tx(struct vm *vm, enum vm_status st, struct vm_error *err)
-{
-	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-	return st != VM_OK ? st : st2;
-}
-
 enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin_opts *o, struct vm_error *err)
 {
 	char login[ADMIN_LOGIN_MAX + 1], hash[PASSWORD_HASH_MAX + 1] = "";
@@ -336,7 +329,7 @@ out:
 	free(a.domains);
 	free(domains);
 	free(nm);
-	st = end_tx(vm, st, err);
+	st = vm_tx_finish(vm, st, err);
 wipe:
 	explicit_bzero(hash, sizeof hash);
 	return st;
@@ -438,7 +431,7 @@ out:
 	free(domains);
 	free(before);
 	free(after);
-	st = end_tx(vm, st, err);
+	st = vm_tx_finish(vm, st, err);
 wipe:
 	explicit_bzero(hash, sizeof hash);
 	return st;
@@ -491,7 +484,7 @@ enum vm_status admin_del(struct vm *vm, const char *login_in, struct vm_error *e
 out:
 	free(a.domains);
 	free(dom);
-	return end_tx(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 void admin_infos_free(struct admin_info **rows, size_t n)

@@ -617,12 +617,7 @@ enum vm_status bulk_mailbox_add(struct vm *vm, const struct bulk_mailbox *items,
 	for (size_t i = 0; i < n; i++)
 		record_change(vm, &items[i], &its[i]);
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		if (st == VM_OK)
-			st = st2;
-	}
+	st = vm_tx_finish(vm, st, err);
 out_nodb:
 	for (size_t i = 0; i < n; i++)
 		explicit_bzero(its[i].hash, sizeof its[i].hash);

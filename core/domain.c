@@ -110,11 +110,7 @@ enum vm_status domain_add(struct vm *vm, const char *name, const struct domain_o
 	if (o->has_services)
 		st = services_domain_set(vm, id, o->services, c, err);
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_opts *o,
@@ -190,11 +186,7 @@ enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_o
 	if (change_end(&vm->changes))
 		st = vm_touch_dates(vm, d.dates_id, err);
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 static enum vm_status usage_state(struct vm *vm, struct vm_error *err);
@@ -278,11 +270,7 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
 	change_field(c, "enabled", yesno(d.enabled), NULL);
 out:
 	db_result_free(&res);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 #define STR_(x) #x
@@ -556,11 +544,7 @@ enum vm_status domainalias_add(struct vm *vm, const char *name, const char *targ
 	change_field(c, "target", NULL, t.name);
 	change_field(c, "enabled", NULL, yesno(!(has_enabled && !enabled)));
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status domainalias_set(struct vm *vm, const char *name, const char *target, int has_enabled,
@@ -601,11 +585,7 @@ enum vm_status domainalias_set(struct vm *vm, const char *name, const char *targ
 	}
 	change_end(&vm->changes);
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error *err)
@@ -642,11 +622,7 @@ enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error 
 	change_field(c, "target", da.target, NULL);
 out:
 	db_result_free(&res);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status domainalias_list(struct vm *vm, const char *target_filter, const char *after, int limit,

@@ -248,11 +248,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 out:
 	db_result_free(&res);
 	explicit_bzero(hash, sizeof hash);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mailbox_opts *o,
@@ -325,11 +321,7 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 	if (change_end(&vm->changes))
 		st = vm_touch_dates(vm, mb.dates_id, err);
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, struct vm_error *err)
@@ -397,11 +389,7 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 out:
 	free(home);
 	db_result_free(&res);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct mailbox **rows, size_t *n,

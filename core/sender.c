@@ -111,11 +111,7 @@ enum vm_status sender_add(struct vm *vm, const char *mailbox, const char *addres
 	c = change_begin(&vm->changes, CHANGE_ADD, "sender", mb.address);
 	change_field(c, "address", NULL, shown);
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status sender_del(struct vm *vm, const char *mailbox, const char *address, struct vm_error *err)
@@ -150,11 +146,7 @@ enum vm_status sender_del(struct vm *vm, const char *mailbox, const char *addres
 	c = change_begin(&vm->changes, CHANGE_DEL, "sender", mb.address);
 	change_field(c, "address", shown, NULL);
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 #define GRANT_SELECT                                                                                       \

@@ -212,6 +212,13 @@ enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err)
 	return VM_OK;
 }
 
+enum vm_status vm_tx_finish(struct vm *vm, enum vm_status st, struct vm_error *err)
+{
+	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
+
+	return st != VM_OK ? st : st2;
+}
+
 void vm_changes_clear(struct vm *vm)
 {
 	change_list_clear(&vm->changes);

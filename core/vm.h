@@ -106,6 +106,10 @@ enum vm_status vm_tx_begin(struct vm *vm, int write, struct vm_error *err)
  * ok = 0: roll back. Returns a commit failure in err. The change list is
  * left for the caller to print; vm_changes_clear() empties it. */
 enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err);
+/* The tail of a service that began a transaction: ends it (commit when st is
+ * VM_OK, else roll back) and returns st, or the commit's failure when st was
+ * VM_OK. */
+enum vm_status vm_tx_finish(struct vm *vm, enum vm_status st, struct vm_error *err);
 void vm_changes_clear(struct vm *vm);
 /* For work that must not run inside the statement's transaction: an external
  * program that writes the same database (doveadm), or a runner that commits

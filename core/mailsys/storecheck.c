@@ -1513,11 +1513,7 @@ enum vm_status store_summary_save(struct vm *vm, const struct store_check_summar
 		            "VALUES ('', ?, ?, ?, ?, ?, ?)",
 		            6, (const char *const[]){now, sum->usage ? "1" : "0", homes, mbs, fnd, kinds}, NULL, err,
 		            "keeping the summary");
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, st == VM_OK ? err : NULL);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status store_summary_get(struct vm *vm, struct store_last *last, int *have, struct vm_error *err)
