@@ -29,6 +29,7 @@ void conf_defaults(struct conf *cfg)
 	set_str(&cfg->dovecot_group, "dovecot");
 	set_str(&cfg->quota_recalc, "doveadm quota recalc");
 	cfg->monitor_interval = 5;
+	cfg->mail_stuck_after = 10;
 	cfg->monitor_warn = 80;
 	cfg->monitor_critical = 95;
 }
@@ -232,6 +233,12 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 				goto out;
 			}
 			set_str(&cfg->mail_archive, val);
+		} else if (IS("mail", "stuck_after")) {
+			if (parse_int(val, 1, 525600, &cfg->mail_stuck_after)) {
+				snprintf(errbuf, errlen, "%s:%d: [mail] stuck_after must be 1..525600 minutes, not '%s'",
+					 path, lineno, val);
+				goto out;
+			}
 		} else if (IS("passwords", "scheme")) {
 			set_str(&cfg->password_scheme, val);
 		} else if (IS("postfix", "maps")) {

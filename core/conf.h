@@ -19,6 +19,7 @@ struct conf {
 	char *mail_owner;       /* [mail] owner, default vmail */
 	int mail_delete_remove; /* [mail] delete = archive (0) | remove (1) */
 	char *mail_archive;     /* [mail] archive, default <root>/.deleted */
+	int mail_stuck_after;   /* [mail] stuck_after, minutes a pending operation may wait (store check), default 10 */
 	char *password_scheme;  /* [passwords] scheme, default SHA512-CRYPT */
 	char *postfix_maps;     /* [postfix] maps, default /etc/postfix/sql */
 	char *postfix_group;    /* [postfix] group, default postfix */

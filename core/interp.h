@@ -82,6 +82,8 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	  "ask Dovecot to recount ([dovecot] recalc) and show the new figures")                        \
 	X(QUOTA_ROLLUP, "quota", "rollup", 0, 0, 1, "", cmd_quota_rollup, "quota rollup",                \
 	  "refresh the per-domain usage totals (run it from cron for the monitor)")                    \
+	X(QUOTA_FORGET, "quota", "forget", 1, 1, 1, "", cmd_quota_forget, "quota forget ADDRESS",        \
+	  "delete the admin_quota row of an address no account owns (store check: orphan-quota)")    \
 	X(DB_UPGRADE, "db", "upgrade", 0, 0, 1, "", cmd_db_upgrade, "db upgrade",                        \
 	  "add what this vmailadm needs to an existing database (live quota usage)")                       \
 	X(IMPORT_CSV, "import", "csv", 1, 1, 1, "sep", cmd_import_csv, "import csv FILE [sep=X]",       \
@@ -93,6 +95,10 @@ typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_err
 	X(OPS_LIST, "ops", "list", 0, 0, 0, "", cmd_ops_list, "ops list", "list pending mailbox operations") \
 	X(OPS_RUN, "ops", "run", 0, 1, 1, "", cmd_ops_run, "ops run [as-any-user]",                      \
 	  "apply pending renames and deletions on disk (as [mail] owner; see README)")                 \
+	X(OPS_QUEUE, "ops", "queue", 2, 2, 1, "", cmd_ops_queue, "ops queue delete PATH",                \
+	  "queue the archiving of a home no mailbox owns (store check: orphan-home)")                  \
+	X(STORE_CHECK, "store", "check", 0, 2, 0, "", cmd_store_check, "store check [DOMAIN|ADDRESS] [usage]", \
+	  "hold the database against [mail] root: a finding a line with its repair (exit status 5)")  \
 	X(MAPS_GENERATE, "maps", "generate", 0, 2, 0, "", cmd_maps_generate, "maps generate [DIR] [force]", \
 	  "write the Postfix map files for this database (DIR: [postfix] maps)")                       \
 	X(DOVECOT_GENERATE, "dovecot", "generate", 0, 2, 0, "", cmd_dovecot_generate,                    \

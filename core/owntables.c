@@ -11,6 +11,8 @@
 static const struct own_table own_tables[] = {
     {"vmailadm_sieve", "sieve",
      "the Sieve script per mailbox that Dovecot runs before the user's own, read through its SQL dict"},
+    {"vmailadm_store_check", "store", "the summary of the last store check, shown by the monitor"},
+    {"vmailadm_op_queued", "opqueued", "when each pending mailbox operation was queued, for store check"},
 };
 #define NOWN (sizeof own_tables / sizeof own_tables[0])
 

@@ -36,6 +36,20 @@ for e in $VMAILADM_ENGINES; do
 	vg "$e: alias list" 0 -d "$url" alias list
 	vg "$e: domain list" 0 -d "$url" domain list
 	vg "$e: quota show" 0 -d "$url" quota show example.com
+	# store check over a small tree with findings of several kinds, and its repairs
+	vgroot=$TEST_TMP/vgmail_$e
+	mkdir -p "$vgroot/example.com/alice" "$vgroot/example.com/ghost" "$vgroot/other.test/h"
+	ln -sfn /tmp "$vgroot/example.com/lnk"
+	printf '[mail]\nroot = %s\nowner = %s\n' "$vgroot" "$(id -un)" >"$TEST_TMP/vg_$e.conf"
+	sql "$e" "$url" "INSERT INTO admin_quota (username, bytes, messages) VALUES ('gone@example.com', 1, 1)"
+	vg "$e: store check" 5 -c "$TEST_TMP/vg_$e.conf" -d "$url" store check usage
+	vg "$e: store check json" 5 -c "$TEST_TMP/vg_$e.conf" -d "$url" --json store check example.com
+	vg "$e: ops queue delete" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" ops queue delete "$vgroot/example.com/ghost"
+	vg "$e: quota forget" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" quota forget gone@example.com
+	vg "$e: complete a domain" 0 --complete -- -c /dev/null -d "$url" domain set ex
+	check_eq "$e: complete a domain: the candidate" "$OUT" "example.com"
+	vg "$e: complete an address" 0 --complete -- -c /dev/null -d "$url" mailbox set al
+	vg "$e: complete an option value" 0 --complete -- domain add x.test enabled=
 	printf 'mailbox add b@example.com password=x\nalias add c@example.com b@example.com\nmailbox add d@nowhere.test password=x\n' >"$TEST_TMP/s.vm"
 	vg "$e: failing script" 1 -d "$url" -f "$TEST_TMP/s.vm"
 	# international domain names: conversion both ways, lists, a refused label
