@@ -120,6 +120,10 @@ bob@$U"
 	check_rc "$e: a glob inside a Unicode label" 1 V domain list "bü*"
 	check_contains "$e: glob message" "$ERR" "mixes * or ? with non-ASCII characters"
 	check_rc "$e: quota show of a Unicode address" 0 V quota show "anna@$U"
+	check_eq "$e: quota show shows Unicode" "$(printf '%s\n' "$OUT" | cut -f1)" "anna@$U"
+	check_rc "$e: quota show --json" 0 V --json quota show "$A"
+	check_contains "$e: quota show json, both forms" "$OUT" "\"address\":\"anna@$U\",\"used_bytes\""
+	check_contains "$e: quota show json, the stored form last" "$OUT" "\"address_ascii\":\"anna@$A\"}"
 
 	# export writes the ASCII form; it reads back into an empty database the same
 	check_rc "$e: export script" 0 V export script "$TEST_TMP/idn-$e.script"
