@@ -244,6 +244,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 	}
 	change_field(c, "enabled", NULL, yesno(!(o->has_enabled && !o->enabled)));
 	change_field(c, "password", NULL, "(set)");
+	st = services_apply(vm, mbox_id, d.id, 1, &o->services, c, err);
 out:
 	db_result_free(&res);
 	explicit_bzero(hash, sizeof hash);
@@ -319,6 +320,8 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 			goto out;
 		change_field(c, "password", "(set)", "(changed)");
 	}
+	if ((st = services_apply(vm, mb.id, mb.domain_id, 0, &o->services, c, err)) != VM_OK)
+		goto out;
 	if (change_end(&vm->changes))
 		st = vm_touch_dates(vm, mb.dates_id, err);
 out:
@@ -360,6 +363,8 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 		st = alias_note_recipient_removed(vm, vm_ll(db_value(res, r, 0)), mb.address, err);
 	db_result_free(&res);
 	if (st != VM_OK)
+		goto out;
+	if ((st = services_forget_mailbox(vm, mb.id, err)) != VM_OK)
 		goto out;
 	home = mailbox_home(vm, mb.domain, mb.local);
 	if ((st = ops_mailbox_deleted(vm, mb.id, home, keep_files, err)) != VM_OK)

@@ -13,6 +13,7 @@
 #include "core/match.h"
 #include "core/ops.h"
 #include "core/sieve.h"
+#include "core/sender.h"
 #include "core/validate.h"
 #include "db/xalloc.h"
 
@@ -339,6 +340,8 @@ enum vm_status domain_rename(struct vm *vm, const char *old_name, const char *ne
 		free(na);
 	}
 	db_result_free(&res);
+	if ((st = sender_domain_renamed(vm, d.name, norm, err)) != VM_OK)
+		goto out;
 	snprintf(oldkey, sizeof oldkey, "@%s", d.name);
 	snprintf(newkey, sizeof newkey, "@%s", norm);
 	if ((st = rewrite_extmboxes(vm, oldkey, newkey, err)) != VM_OK)
