@@ -18,6 +18,7 @@
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/output.h"
+#include "core/search.h"
 #include "db/xalloc.h"
 #include "sql/schema.h"
 
@@ -817,6 +818,8 @@ enum vm_status cmd_db_upgrade(struct vm *vm, struct args *a, struct vm_error *er
 	if ((st = owntables_add_missing(vm, vm->out, err)) != VM_OK)
 		return st;
 	if ((st = quota_schema_upgrade(vm, vm->out, err)) != VM_OK)
+		return st;
+	if ((st = search_upgrade(vm, vm->out, err)) != VM_OK)
 		return st;
 	/* Modoboa's autoreply rows become vacations (core/sieve.h) */
 	return sieve_import_modoboa(vm, vm->out, err);
