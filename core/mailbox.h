@@ -37,6 +37,7 @@ struct mailbox {
 	long long bytes, messages; /* from admin_quota; 0 when no row */
 	int has_usage;             /* an admin_quota row exists */
 	long long pending_ops;     /* queued operations on this mailbox */
+	char services[48];         /* services_short(): "" = every service, else "no pop3", "send-only" */
 };
 
 struct mailbox_opts {
