@@ -32,7 +32,10 @@ void conf_defaults(struct conf *cfg)
 	set_str(&cfg->dovecot_lda, "/usr/lib/dovecot/deliver");
 	set_str(&cfg->doveconf, "doveconf");
 	set_str(&cfg->postconf, "postconf");
+	set_str(&cfg->sievec, "/usr/bin/sievec");
+	set_str(&cfg->sieve_doveadm, "doveadm");
 	cfg->monitor_interval = 5;
+	cfg->mail_stuck_after = 10;
 	cfg->monitor_warn = 80;
 	cfg->monitor_critical = 95;
 }
@@ -56,6 +59,8 @@ void conf_free(struct conf *cfg)
 	free(cfg->dovecot_postmaster);
 	free(cfg->doveconf);
 	free(cfg->postconf);
+	free(cfg->sievec);
+	free(cfg->sieve_doveadm);
 	free(cfg->unix_logins);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -190,7 +195,7 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			if (strcmp(section, "database") && strcmp(section, "mail") &&
 			    strcmp(section, "passwords") && strcmp(section, "postfix") &&
 			    strcmp(section, "dovecot") && strcmp(section, "monitor") &&
-			    strcmp(section, "access")) {
+			    strcmp(section, "access") && strcmp(section, "sieve")) {
 				snprintf(errbuf, errlen, "%s:%d: unknown section [%s]", path, lineno, section);
 				goto out;
 			}
@@ -241,6 +246,12 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 				goto out;
 			}
 			set_str(&cfg->mail_archive, val);
+		} else if (IS("mail", "stuck_after")) {
+			if (parse_int(val, 1, 525600, &cfg->mail_stuck_after)) {
+				snprintf(errbuf, errlen, "%s:%d: [mail] stuck_after must be 1..525600 minutes, not '%s'",
+					 path, lineno, val);
+				goto out;
+			}
 		} else if (IS("passwords", "scheme")) {
 			set_str(&cfg->password_scheme, val);
 		} else if (IS("postfix", "maps")) {
@@ -272,6 +283,20 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			set_str(&cfg->doveconf, val);
 		} else if (IS("postfix", "postconf")) {
 			set_str(&cfg->postconf, val);
+		} else if (IS("sieve", "sievec")) {
+			set_str(&cfg->sievec, val);
+		} else if (IS("sieve", "doveadm")) {
+			set_str(&cfg->sieve_doveadm, val);
+		} else if (IS("sieve", "user_scripts")) {
+			if (strcmp(val, "yes") == 0)
+				cfg->sieve_user_scripts = 1;
+			else if (strcmp(val, "no") == 0)
+				cfg->sieve_user_scripts = 0;
+			else {
+				snprintf(errbuf, errlen, "%s:%d: [sieve] user_scripts must be yes or no, not '%s'", path,
+					 lineno, val);
+				goto out;
+			}
 		} else if (IS("monitor", "interval")) {
 			if (parse_int(val, 1, 3600, &cfg->monitor_interval)) {
 				snprintf(errbuf, errlen, "%s:%d: [monitor] interval must be 1..3600 seconds, not '%s'",

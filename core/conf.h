@@ -19,6 +19,7 @@ struct conf {
 	char *mail_owner;       /* [mail] owner, default vmail */
 	int mail_delete_remove; /* [mail] delete = archive (0) | remove (1) */
 	char *mail_archive;     /* [mail] archive, default <root>/.deleted */
+	int mail_stuck_after;   /* [mail] stuck_after, minutes a pending operation may wait (store check), default 10 */
 	char *password_scheme;  /* [passwords] scheme, default SHA512-CRYPT */
 	char *postfix_maps;     /* [postfix] maps, default /etc/postfix/sql */
 	char *postfix_group;    /* [postfix] group, default postfix */
@@ -33,6 +34,9 @@ struct conf {
 	int monitor_interval;   /* [monitor] interval, seconds, default 5 */
 	int monitor_warn;       /* [monitor] warn, percent, default 80 */
 	int monitor_critical;   /* [monitor] critical, percent, default 95 */
+	char *sievec;           /* [sieve] sievec, default /usr/bin/sievec; "none" skips the compile check */
+	int sieve_user_scripts; /* [sieve] user_scripts = yes: sieve show/list read the user's own scripts too */
+	char *sieve_doveadm;    /* [sieve] doveadm command for them, default "doveadm" */
 	char *unix_logins;      /* [access] map of unix account -> login, "root=admin,alice=alice@x" */
 };
 

@@ -8,6 +8,7 @@
 
 #include "core/mailbox.h"
 #include "core/alias.h"
+#include "core/idn.h"
 #include "core/match.h"
 #include "db/xalloc.h"
 
@@ -371,7 +372,7 @@ enum vm_status domain_usage_flush(struct vm *vm, struct vm_error *err)
 enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit,
 			   struct domain_row **rows, size_t *n, struct vm_error *err)
 {
-	char *sql = NULL, lim[48], uid[32];
+	char *sql = NULL, lim[48], uid[32], pat[VM_DOMAIN_SHOWN];
 	struct match_params mp = {0};
 	struct db_result *res = NULL;
 	const char *p[8];
@@ -380,6 +381,12 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 
 	*rows = NULL;
 	*n = 0;
+	/* a Unicode label of the prefix or glob matches its stored xn-- form */
+	if (prefix && idn_needed(prefix)) {
+		if ((st = idn_pattern(prefix, pat, sizeof pat, err)) != VM_OK)
+			return st;
+		prefix = pat;
+	}
 	if ((st = usage_state(vm, err)) != VM_OK)
 		return st;
 	if (vm->usage_state > 0)

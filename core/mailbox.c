@@ -11,6 +11,7 @@
 #include "core/domain.h"
 #include "core/match.h"
 #include "core/ops.h"
+#include "core/sieve.h"
 #include "db/xalloc.h"
 
 #define MAILBOX_SELECT                                                                          \
@@ -374,6 +375,8 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 		goto out;
 	home = mailbox_home(vm, mb.domain, mb.local);
 	if ((st = ops_mailbox_deleted(vm, mb.id, home, keep_files, err)) != VM_OK)
+		goto out;
+	if ((st = sieve_mailbox_deleted(vm, mb.id, mb.address, err)) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_quota WHERE mbox_id = ? OR username = ?", 2,
 			 (const char *const[]){mid, mb.address}, NULL, err, "removing quota row")) != VM_OK)

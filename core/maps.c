@@ -112,10 +112,13 @@ char *maps_sql_for(enum db_engine engine, const char *tmpl)
 static const struct {
 	const char *name, *tmpl;
 } map_queries[] = {
-	{"sql-domains.cf", "SELECT name FROM admin_domain WHERE name='%s' AND enabled$T"},
+	/* a disabled domain or domain alias stays ours: Postfix then refuses its
+	 * addresses (550 5.1.1, no map answers for them) instead of treating it as
+	 * a foreign domain, which relays (or loops) mail from trusted clients */
+	{"sql-domains.cf", "SELECT name FROM admin_domain WHERE name='%s'"},
 	{"sql-domain-aliases.cf",
 	 "SELECT dom.name FROM admin_domain dom INNER JOIN admin_domainalias domal ON dom.id=domal.target_id "
-	 "WHERE domal.name='%s' AND domal.enabled$T AND dom.enabled$T"},
+	 "WHERE domal.name='%s'"},
 	{"sql-mailboxes.cf",
 	 "SELECT 1 FROM admin_mailbox mb INNER JOIN admin_domain dom ON mb.domain_id=dom.id "
 	 "INNER JOIN admin_user u ON mb.user_id=u.id "

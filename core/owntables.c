@@ -11,6 +11,10 @@
 static const struct own_table own_tables[] = {
     {"vmailadm_sieve", "sieve",
      "the Sieve script per mailbox that Dovecot runs before the user's own, read through its SQL dict"},
+    {"vmailadm_store_check", "store", "the summary of the last store check, shown by the monitor"},
+    {"vmailadm_op_queued", "opqueued", "when each pending mailbox operation was queued, for store check"},
+    {"vmailadm_vacation", "vacation", "the vacation reply per mailbox that vmailadm renders into that script"},
+    {"vmailadm_filter", "filter", "the filter rules per mailbox that vmailadm renders into that script"},
     {"vmailadm_sender", "sender",
      "the addresses a mailbox may send as beyond its own, read by Postfix's sql-sender-login.cf"},
     {"vmailadm_services", "services",

@@ -13,10 +13,12 @@
 #include "core/audit.h"
 #include "core/domain.h"
 #include "core/owntables.h"
+#include "core/sieve.h"
 #include "core/interp.h"
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/output.h"
+#include "core/search.h"
 #include "db/xalloc.h"
 #include "sql/schema.h"
 
@@ -815,5 +817,10 @@ enum vm_status cmd_db_upgrade(struct vm *vm, struct args *a, struct vm_error *er
 		return st;
 	if ((st = owntables_add_missing(vm, vm->out, err)) != VM_OK)
 		return st;
-	return quota_schema_upgrade(vm, vm->out, err);
+	if ((st = quota_schema_upgrade(vm, vm->out, err)) != VM_OK)
+		return st;
+	if ((st = search_upgrade(vm, vm->out, err)) != VM_OK)
+		return st;
+	/* Modoboa's autoreply rows become vacations (core/sieve.h) */
+	return sieve_import_modoboa(vm, vm->out, err);
 }

@@ -12,6 +12,7 @@
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/ops.h"
+#include "core/sieve.h"
 #include "core/sender.h"
 #include "core/validate.h"
 #include "db/xalloc.h"
@@ -155,6 +156,9 @@ static enum vm_status move_account(struct vm *vm, long long mbox_id, long long u
 		    has_quota_row ? 4 : 2, (const char *const[]){new_addr, mid, old_addr, mid}, NULL, err,
 		    "moving the quota row");
 	if (st != VM_OK)
+		return st;
+	/* its vacation, filters and Sieve script (core/sieve.h) */
+	if ((st = sieve_mailbox_renamed(vm, mbox_id, old_addr, new_addr, err)) != VM_OK)
 		return st;
 	/* one pending rename is enough: its argument is where the files are, and
 	 * the runner moves them to the home of the address at run time */

@@ -16,15 +16,11 @@
 #   imap PORT USER PASS subjects [FOLDER]   prints the Subject of each message (INBOX)
 #   sieve PORT USER PASS put NAME FILE      uploads NAME over ManageSieve and activates it
 #   sieve PORT USER PASS list   prints the scripts ("NAME" or "NAME ACTIVE")
-import email
-import imaplib
+# Each command imports what it uses: on a loaded machine every module costs start-up time.
 import os
 import re
-import smtplib
 import socket
-import socketserver
 import sys
-import threading
 import time
 
 TIMEOUT = 20
@@ -37,79 +33,81 @@ def die(msg, rc=2):
 
 # ---------------------------------------------------------------- SMTP sink
 
-class SinkHandler(socketserver.StreamRequestHandler):
-    timeout = TIMEOUT
-
-    def reply(self, text):
-        self.wfile.write((text + "\r\n").encode())
-        self.wfile.flush()
-
-    def handle(self):
-        srv = self.server
-        self.reply("220 sink.vmailadm.test ESMTP test sink")
-        mail_from, rcpts = None, []
-        while True:
-            line = self.rfile.readline(65536)
-            if not line:
-                return
-            cmd = line.decode("utf-8", "replace").rstrip("\r\n")
-            verb = cmd[:4].upper()
-            if verb in ("EHLO", "HELO"):
-                self.reply("250-sink.vmailadm.test" if verb == "EHLO" else "250 sink.vmailadm.test")
-                if verb == "EHLO":
-                    self.reply("250-8BITMIME")
-                    self.reply("250 SIZE 10485760")
-            elif verb == "MAIL":
-                m = re.search(r"<([^>]*)>", cmd)
-                mail_from, rcpts = (m.group(1) if m else ""), []
-                self.reply("250 2.1.0 ok")
-            elif verb == "RCPT":
-                m = re.search(r"<([^>]*)>", cmd)
-                rcpts.append(m.group(1) if m else "")
-                self.reply("250 2.1.5 ok")
-            elif verb == "DATA":
-                if mail_from is None or not rcpts:
-                    self.reply("503 5.5.1 no recipients")
-                    continue
-                self.reply("354 go ahead")
-                data = []
-                while True:
-                    l = self.rfile.readline(1 << 20)
-                    if not l:
-                        return
-                    if l in (b".\r\n", b".\n"):
-                        break
-                    if l.startswith(b".."):
-                        l = l[1:]
-                    data.append(l)
-                with srv.lock:
-                    srv.count += 1
-                    n = srv.count
-                path = os.path.join(srv.dir, "%04d.eml" % n)
-                with open(path + ".tmp", "wb") as f:
-                    f.write(("X-Sink-From: %s\r\nX-Sink-To: %s\r\n" % (mail_from, ",".join(rcpts))).encode())
-                    f.write(b"".join(data))
-                os.rename(path + ".tmp", path)
-                mail_from, rcpts = None, []
-                self.reply("250 2.0.0 queued as sink%04d" % n)
-            elif verb == "RSET":
-                mail_from, rcpts = None, []
-                self.reply("250 2.0.0 ok")
-            elif verb == "NOOP":
-                self.reply("250 2.0.0 ok")
-            elif verb == "QUIT":
-                self.reply("221 2.0.0 bye")
-                return
-            else:
-                self.reply("502 5.5.2 not implemented")
-
-
-class Sink(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-
-
 def sink(args):
+    import socketserver
+    import threading
+
+    class SinkHandler(socketserver.StreamRequestHandler):
+        timeout = TIMEOUT
+
+        def reply(self, text):
+            self.wfile.write((text + "\r\n").encode())
+            self.wfile.flush()
+
+        def handle(self):
+            srv = self.server
+            self.reply("220 sink.vmailadm.test ESMTP test sink")
+            mail_from, rcpts = None, []
+            while True:
+                line = self.rfile.readline(65536)
+                if not line:
+                    return
+                cmd = line.decode("utf-8", "replace").rstrip("\r\n")
+                verb = cmd[:4].upper()
+                if verb in ("EHLO", "HELO"):
+                    self.reply("250-sink.vmailadm.test" if verb == "EHLO" else "250 sink.vmailadm.test")
+                    if verb == "EHLO":
+                        self.reply("250-8BITMIME")
+                        self.reply("250 SIZE 10485760")
+                elif verb == "MAIL":
+                    m = re.search(r"<([^>]*)>", cmd)
+                    mail_from, rcpts = (m.group(1) if m else ""), []
+                    self.reply("250 2.1.0 ok")
+                elif verb == "RCPT":
+                    m = re.search(r"<([^>]*)>", cmd)
+                    rcpts.append(m.group(1) if m else "")
+                    self.reply("250 2.1.5 ok")
+                elif verb == "DATA":
+                    if mail_from is None or not rcpts:
+                        self.reply("503 5.5.1 no recipients")
+                        continue
+                    self.reply("354 go ahead")
+                    data = []
+                    while True:
+                        l = self.rfile.readline(1 << 20)
+                        if not l:
+                            return
+                        if l in (b".\r\n", b".\n"):
+                            break
+                        if l.startswith(b".."):
+                            l = l[1:]
+                        data.append(l)
+                    with srv.lock:
+                        srv.count += 1
+                        n = srv.count
+                    path = os.path.join(srv.dir, "%04d.eml" % n)
+                    with open(path + ".tmp", "wb") as f:
+                        f.write(("X-Sink-From: %s\r\nX-Sink-To: %s\r\n" % (mail_from, ",".join(rcpts))).encode())
+                        f.write(b"".join(data))
+                    os.rename(path + ".tmp", path)
+                    mail_from, rcpts = None, []
+                    self.reply("250 2.0.0 queued as sink%04d" % n)
+                elif verb == "RSET":
+                    mail_from, rcpts = None, []
+                    self.reply("250 2.0.0 ok")
+                elif verb == "NOOP":
+                    self.reply("250 2.0.0 ok")
+                elif verb == "QUIT":
+                    self.reply("221 2.0.0 bye")
+                    return
+                else:
+                    self.reply("502 5.5.2 not implemented")
+
+
+    class Sink(socketserver.ThreadingTCPServer):
+        allow_reuse_address = True
+        daemon_threads = True
+
     if len(args) != 3:
         die("usage: sink DIR PORT SECONDS")
     d, port, secs = args[0], int(args[1]), float(args[2])
@@ -125,6 +123,7 @@ def sink(args):
 # ---------------------------------------------------------------- SMTP client
 
 def send(args):
+    import smtplib
     user = password = None
     starttls = False
     rest = []
@@ -188,6 +187,8 @@ def send(args):
 # ---------------------------------------------------------------- IMAP reader
 
 def imap(args):
+    import email
+    import imaplib
     if len(args) < 4:
         die("usage: imap PORT USER PASS list|subjects [FOLDER]")
     port, user, pw, what = int(args[0]), args[1], args[2], args[3]

@@ -19,6 +19,7 @@
 #                                 usual services + MAPS/master.cf.vmailadm (+ $MS_POSTFIX_MASTER);
 #                                 mail for other domains goes to [127.0.0.1]:RELAYPORT.
 #                                 Sets MS_PF_CONF, MS_PF_LOG, MS_PF_PID.
+#   ms_postfix_config DIR PORT MAPS [RELAYPORT]   the same files, nothing started
 #   ms_postfix_stop
 #   ms_dovecot_start DIR GEN IMAPPORT SIEVEPORT [SUBMITPORT]
 #                                 Dovecot with base_dir under /tmp (socket paths stay short),
@@ -29,13 +30,16 @@
 #                                 $MS_DOVECOT_EXTRA. Sets MS_DC_CONF, MS_DC_LOG, MS_DC_PID,
 #                                 MS_DC_RUN. The log is writable by everyone: the LDA run by
 #                                 Postfix as the mail owner writes to it too.
+#   ms_dovecot_config DIR GEN IMAPPORT SIEVEPORT [SUBMITPORT]   the same files, nothing started
 #   ms_dovecot_stop
 #   ms_sink_start DIR PORT [SECONDS]   the SMTP sink (tests/mailserver.py sink), default 300 s;
 #                                 sets MS_SINK_PID
 #   ms_sink_stop
 #   ms_send PORT FROM TO[,TO..] [SUBJECT] [BODYFILE] [--user U --password P] [--starttls]
-#                                 one message over SMTP: prints RCPT/DATA lines (see
-#                                 mailserver.py), status 0 when accepted
+#                                 one message over SMTP (AUTH PLAIN with --user): prints
+#                                 "AUTH code text", "MAIL code text" on a refusal, "RCPT addr
+#                                 code text" per recipient, "DATA code text"; status 0 when
+#                                 accepted, 1 when refused, 2 when no SMTP server answered
 #   ms_imap PORT USER PASS list|subjects [FOLDER]
 #   ms_sieve PORT USER PASS put NAME FILE | list
 #   ms_wait_count DIR N [SECONDS]  waits until DIR holds at least N files (default 20 s);
@@ -83,7 +87,7 @@ ms_kill_wait() {
 
 # ---------------------------------------------------------------- Postfix
 
-ms_postfix_start() {
+ms_postfix_config() {
 	local dir=$1 port=$2 maps=$3 relay=${4:-}
 	MS_PF_CONF=$dir/conf
 	MS_PF_LOG=$dir/postfix.log
@@ -125,7 +129,7 @@ maximal_backoff_time = 4s
 # what vmailadm generated
 MAIN
 		cat "$maps/main.cf.vmailadm"
-		[ -n "${MS_POSTFIX_MAIN:-}" ] && printf '%s\n' "$MS_POSTFIX_MAIN"
+		if [ -n "${MS_POSTFIX_MAIN:-}" ]; then printf "%s\n" "$MS_POSTFIX_MAIN"; fi
 	} >"$MS_PF_CONF/main.cf"
 	{
 		cat <<MASTER
@@ -155,8 +159,13 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 MASTER
 		cat "$maps/master.cf.vmailadm"
-		[ -n "${MS_POSTFIX_MASTER:-}" ] && printf '%s\n' "$MS_POSTFIX_MASTER"
+		if [ -n "${MS_POSTFIX_MASTER:-}" ]; then printf "%s\n" "$MS_POSTFIX_MASTER"; fi
 	} >"$MS_PF_CONF/master.cf"
+}
+
+ms_postfix_start() {
+	local dir=$1 port=$2
+	ms_postfix_config "$@" || return 1
 	at_exit ms_postfix_stop
 	if ! postfix -c "$MS_PF_CONF" start >"$dir/start.out" 2>&1 9>&-; then
 		echo "mailserver.sh: postfix -c $MS_PF_CONF start failed:" >&2
@@ -180,7 +189,7 @@ ms_postfix_stop() {
 
 # ---------------------------------------------------------------- Dovecot
 
-ms_dovecot_start() {
+ms_dovecot_config() {
 	local dir=$1 gen=$2 imap=$3 sieve=$4 submit=${5:-}
 	MS_DC_RUN=$(mktemp -d /tmp/vm-ms.XXXXXX) || return 1
 	chmod 755 "$MS_DC_RUN"
@@ -217,6 +226,11 @@ service managesieve-login {
 }
 ${MS_DOVECOT_EXTRA:-}
 CONF
+}
+
+ms_dovecot_start() {
+	local dir=$1 imap=$3 sieve=$4
+	ms_dovecot_config "$@" || return 1
 	at_exit ms_dovecot_stop
 	dovecot -c "$MS_DC_CONF" </dev/null >"$dir/dovecot.out" 2>&1 9>&-
 	for _ in $(seq 100); do
@@ -257,7 +271,101 @@ ms_sink_stop() {
 	MS_SINK_PID=""
 }
 
-ms_send() { python3 "$MS_PY" send "$@"; }
+# ms__reply FD: reads one SMTP reply (all its lines, 20 s at most); sets MS_CODE, MS_TEXT
+ms__reply() {
+	local l
+	MS_CODE="" MS_TEXT=""
+	while IFS= read -r -t 20 -u "$1" l; do
+		l=${l%$'\r'}
+		MS_TEXT=${l:4}
+		if [ "${l:3:1}" != - ]; then
+			MS_CODE=${l:0:3}
+			return 0
+		fi
+	done
+	MS_CODE=000 MS_TEXT="no reply (connection closed or timed out)"
+	return 1
+}
+
+# ms__cmd FD LINE: sends LINE, reads the reply
+ms__cmd() {
+	printf '%s\r\n' "$2" >&"$1"
+	ms__reply "$1"
+}
+
+# The SMTP client in bash itself (no process to start: the machine may be loaded, and a
+# test sends many messages); STARTTLS needs the Python client.
+ms_send() {
+	local a user="" pass="" tls=0 pos=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--user) user=$2; shift 2 ;;
+		--password) pass=$2; shift 2 ;;
+		--starttls) tls=1; shift ;;
+		*) pos+=("$1"); shift ;;
+		esac
+	done
+	if [ "$tls" = 1 ]; then
+		python3 "$MS_PY" send --starttls ${user:+--user "$user" --password "$pass"} "${pos[@]}"
+		return
+	fi
+	local port=${pos[0]} from=${pos[1]} tos=${pos[2]} subject=${pos[3]:-test} body=${pos[4]:-} fd ok=0 t
+	local -a rcpts
+	IFS=, read -r -a rcpts <<<"$tos"
+	if ! exec {fd}<>"/dev/tcp/127.0.0.1/$port"; then
+		echo "ms_send: cannot connect to 127.0.0.1:$port" >&2
+		return 2
+	fi
+	ms__reply "$fd"
+	[ "$MS_CODE" = 220 ] || { echo "GREETING $MS_CODE $MS_TEXT"; exec {fd}>&-; return 2; }
+	ms__cmd "$fd" "EHLO client.vmailadm.test"
+	if [ -n "$user" ]; then
+		ms__cmd "$fd" "AUTH PLAIN $(printf '\0%s\0%s' "$user" "$pass" | base64 -w0)"
+		echo "AUTH $MS_CODE $MS_TEXT"
+		[ "$MS_CODE" = 235 ] || { ms__cmd "$fd" QUIT; exec {fd}>&-; return 1; }
+	fi
+	ms__cmd "$fd" "MAIL FROM:<$from>"
+	if [ "$MS_CODE" != 250 ]; then
+		echo "MAIL $MS_CODE $MS_TEXT"
+		ms__cmd "$fd" QUIT
+		exec {fd}>&-
+		return 1
+	fi
+	for t in "${rcpts[@]}"; do
+		ms__cmd "$fd" "RCPT TO:<$t>"
+		echo "RCPT $t $MS_CODE $MS_TEXT"
+		case $MS_CODE in 250 | 251) ok=$((ok + 1)) ;; esac
+	done
+	if [ "$ok" = 0 ]; then
+		echo "DATA skipped"
+		ms__cmd "$fd" QUIT
+		exec {fd}>&-
+		return 1
+	fi
+	ms__cmd "$fd" DATA
+	if [ "$MS_CODE" != 354 ]; then
+		echo "DATA $MS_CODE $MS_TEXT"
+		exec {fd}>&-
+		return 1
+	fi
+	{
+		printf 'From: <%s>\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s.%s@client.vmailadm.test>\r\n\r\n' \
+			"$from" "$(printf '<%s>, ' "${rcpts[@]}" | sed 's/, $//')" "$subject" "$EPOCHREALTIME" "$RANDOM"
+		if [ -n "$body" ]; then
+			# CRLF line ends, dot-stuffed, a last line without its newline ended too
+			awk '{ sub(/\r$/, ""); if (substr($0, 1, 1) == ".") $0 = "." $0; printf "%s\r\n", $0 }' "$body"
+		else
+			printf 'hello\r\n'
+		fi
+		printf '.\r\n'
+	} >&"$fd"
+	ms__reply "$fd"
+	echo "DATA $MS_CODE $MS_TEXT"
+	t=$MS_CODE
+	ms__cmd "$fd" QUIT
+	exec {fd}>&-
+	[ "$t" = 250 ]
+}
 ms_imap() { python3 "$MS_PY" imap "$@"; }
 ms_sieve() { python3 "$MS_PY" sieve "$@"; }
 

@@ -3,9 +3,10 @@
 # postfix_maps.sh: `maps generate` asked through real Postfix (postmap -q, as the postfix
 # user, empty environment) on every engine: every kind of address gets the right answer,
 # including where Modoboa's maps are wrong (catch-all vs. existing mailboxes, disabled
-# objects, pending operations); and the files are written safely (0640 root:postfix,
-# unchanged files kept, hand edits kept unless forced, bad directories refused, a full
-# or read-only file system leaves the previous files intact).
+# objects, pending operations) and international domains (by their ASCII form); and
+# the files are written safely (0640 root:postfix, unchanged files kept, hand edits
+# kept unless forced, bad directories refused, a full or read-only file system leaves
+# the previous files intact).
 . "$(dirname "$0")/../lib.sh"
 
 if [ "$(id -u)" != 0 ] || ! getent passwd postfix >/dev/null || ! command -v postmap >/dev/null; then
@@ -91,6 +92,10 @@ mailbox add eve@off.test password=pw-eve
 alias add @off.test alice@ex.test
 alias add list@off.test alice@ex.test
 domain set off.test enabled=no
+domain add bücher.example
+mailbox add anna@bücher.example password=pw-anna
+alias add info@xn--bcher-kva.example anna@BÜCHER.example
+domainalias add bücher.test bücher.example
 SCRIPT
 	check_eq "$e: data created" "$RC" 0
 	[ "$RC" = 0 ] || fail "$e: data script" "$ERR"
@@ -130,11 +135,12 @@ SCRIPT
 	sleep 1.1 # a map younger than a second stalls Postfix's lookups
 
 	check_eq "$e: domain" "$(q "$M" "$type" sql-domains.cf ex.test)" ex.test
-	check_eq "$e: disabled domain" "$(q "$M" "$type" sql-domains.cf off.test)" ""
+	# still ours, so that its addresses are refused (no map below answers for them), not relayed
+	check_eq "$e: disabled domain" "$(q "$M" "$type" sql-domains.cf off.test)" off.test
 	check_eq "$e: unknown domain" "$(q "$M" "$type" sql-domains.cf unknown.test)" ""
 	check_eq "$e: an alias domain is no mailbox domain" "$(q "$M" "$type" sql-domains.cf alias.test)" ""
 	check_eq "$e: domain alias" "$(q "$M" "$type" sql-domain-aliases.cf alias.test)" ex.test
-	check_eq "$e: disabled domain alias" "$(q "$M" "$type" sql-domain-aliases.cf offalias.test)" ""
+	check_eq "$e: disabled domain alias (still ours)" "$(q "$M" "$type" sql-domain-aliases.cf offalias.test)" ex.test
 	check_eq "$e: mailbox" "$(q "$M" "$type" sql-mailboxes.cf alice@ex.test)" 1
 	check_eq "$e: disabled mailbox" "$(q "$M" "$type" sql-mailboxes.cf carol@ex.test)" ""
 	check_eq "$e: mailbox of a disabled domain" "$(q "$M" "$type" sql-mailboxes.cf eve@off.test)" ""
@@ -159,6 +165,15 @@ SCRIPT
 	check_eq "$e: catch-all skips a disabled mailbox" "$(q "$M" "$type" sql-catchall-aliases.cf carol@ex.test)" ""
 	check_eq "$e: catch-all skips a disabled alias" "$(q "$M" "$type" sql-catchall-aliases.cf off@ex.test)" ""
 	check_eq "$e: catch-all of a disabled domain" "$(q "$M" "$type" sql-catchall-aliases.cf nobody@off.test)" ""
+	# international names: stored, and so looked up, in the ASCII form
+	check_eq "$e: IDN domain" "$(q "$M" "$type" sql-domains.cf xn--bcher-kva.example)" xn--bcher-kva.example
+	check_eq "$e: IDN domain, Unicode key: not stored so" "$(q "$M" "$type" sql-domains.cf bücher.example)" ""
+	check_eq "$e: IDN mailbox" "$(q "$M" "$type" sql-mailboxes.cf anna@xn--bcher-kva.example)" 1
+	check_eq "$e: IDN alias" "$(q "$M" "$type" sql-aliases.cf info@xn--bcher-kva.example)" anna@xn--bcher-kva.example
+	check_eq "$e: IDN self map" "$(q "$M" "$type" sql-email2email.cf anna@xn--bcher-kva.example)" anna@xn--bcher-kva.example
+	check_eq "$e: IDN domain alias" "$(q "$M" "$type" sql-domain-aliases.cf xn--bcher-kva.test)" xn--bcher-kva.example
+	check_eq "$e: IDN domain alias -> mailbox" "$(q "$M" "$type" sql-domain-aliases-mailboxes.cf anna@xn--bcher-kva.test)" \
+		anna@xn--bcher-kva.example
 	check_eq "$e: pending operation: 450" "$(q "$M" "$type" sql-maintain.cf dave@ex.test)" \
 		"450 Requested mail action not taken: mailbox unavailable"
 	check_eq "$e: no pending operation" "$(q "$M" "$type" sql-maintain.cf alice@ex.test)" ""
