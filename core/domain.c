@@ -8,6 +8,7 @@
 
 #include "core/mailbox.h"
 #include "core/alias.h"
+#include "core/idn.h"
 #include "core/match.h"
 #include "db/xalloc.h"
 
@@ -106,6 +107,8 @@ enum vm_status domain_add(struct vm *vm, const char *name, const struct domain_o
 	c = change_begin(&vm->changes, CHANGE_ADD, "domain", norm);
 	change_field(c, "quota", NULL, fmt_mb(o->has_quota ? o->quota_mb : 0, 1, mbuf, sizeof mbuf));
 	change_field(c, "enabled", NULL, yesno(!(o->has_enabled && !o->enabled)));
+	if (o->has_services)
+		st = services_domain_set(vm, id, o->services, c, err);
 out:
 	{
 		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
@@ -180,6 +183,10 @@ enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_o
 		change_field(c, "quota", fmt_mb(d.quota_mb, 1, b1, sizeof b1), fmt_mb(o->quota_mb, 1, b2, sizeof b2));
 	if (o->has_enabled)
 		change_field(c, "enabled", yesno(d.enabled), yesno(o->enabled));
+	if (o->has_services && (st = services_domain_set(vm, d.id, o->services, c, err)) != VM_OK) {
+		change_end(&vm->changes);
+		goto out;
+	}
 	if (change_end(&vm->changes))
 		st = vm_touch_dates(vm, d.dates_id, err);
 out:
@@ -252,6 +259,8 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
 			 "DELETE FROM admin_objectaccess WHERE object_id = ? AND content_type_id IN "
 			 "(SELECT id FROM django_content_type WHERE app_label = 'admin' AND model = 'domain')",
 			 1, p, NULL, err, "removing grants")) != VM_OK)
+		goto out;
+	if ((st = services_forget_domain(vm, d.id, d.name, err)) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_domain WHERE id = ?", 1, p, NULL, err, "deleting domain")) != VM_OK)
 		goto out;
@@ -363,7 +372,7 @@ enum vm_status domain_usage_flush(struct vm *vm, struct vm_error *err)
 enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit,
 			   struct domain_row **rows, size_t *n, struct vm_error *err)
 {
-	char *sql = NULL, lim[48], uid[32];
+	char *sql = NULL, lim[48], uid[32], pat[VM_DOMAIN_SHOWN];
 	struct match_params mp = {0};
 	struct db_result *res = NULL;
 	const char *p[8];
@@ -372,6 +381,12 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 
 	*rows = NULL;
 	*n = 0;
+	/* a Unicode label of the prefix or glob matches its stored xn-- form */
+	if (prefix && idn_needed(prefix)) {
+		if ((st = idn_pattern(prefix, pat, sizeof pat, err)) != VM_OK)
+			return st;
+		prefix = pat;
+	}
 	if ((st = usage_state(vm, err)) != VM_OK)
 		return st;
 	if (vm->usage_state > 0)
@@ -616,6 +631,8 @@ enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error 
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_domainalias WHERE id = ?", 1, (const char *const[]){idb}, NULL, err,
 			 "deleting domain alias")) != VM_OK)
+		goto out;
+	if ((st = services_forget_domain(vm, 0, da.name, err)) != VM_OK)
 		goto out;
 	if (res->nrows &&
 	    (st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1,

@@ -10,10 +10,12 @@
 #include "core/alias.h"
 #include "core/auth.h"
 #include "core/domain.h"
+#include "core/idn.h"
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/output.h"
 #include "core/schema.h"
+#include "core/services.h"
 #include "db/xalloc.h"
 
 static const struct action_info actions[] = {
@@ -60,7 +62,18 @@ int args_flag(struct args *a, const char *word)
 	return 0;
 }
 
-/* Is key one of the comma-separated names in list? */
+size_t args_opt_all(const struct args *a, const char *key, const char **vals)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < a->nopt; i++)
+		if (strcmp(a->keys[i], key) == 0)
+			vals[n++] = a->vals[i];
+	return n;
+}
+
+/* Is key one of the comma-separated names in list? 2 when it is marked
+ * repeatable ("if*"), 1 when it is there, 0 when not. */
 static int opt_known(const char *list, const char *key, size_t keylen)
 {
 	const char *p = list;
@@ -68,9 +81,10 @@ static int opt_known(const char *list, const char *key, size_t keylen)
 	while (*p) {
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
+		int many = n > 0 && p[n - 1] == '*';
 
-		if (n == keylen && strncmp(p, key, n) == 0)
-			return 1;
+		if (n - (size_t)many == keylen && strncmp(p, key, keylen) == 0)
+			return many ? 2 : 1;
 		p += n + (e ? 1 : 0);
 	}
 	return 0;
@@ -122,9 +136,18 @@ enum vm_status interp_exec(struct vm *vm, const struct stmt *s, const char *wher
 		const char *w = s->words[i];
 		const char *eq = strchr(w, '=');
 
-		if (eq && eq > w && opt_known(ai->options, w, (size_t)(eq - w))) {
+		int known = eq && eq > w ? opt_known(ai->options, w, (size_t)(eq - w)) : 0;
+
+		if (known) {
 			char *k = xstrndup(w, (size_t)(eq - w));
 
+			/* a second value of a one-value option is a mistake, not "the last one wins" */
+			if (known == 1 && args_opt(&a, k)) {
+				st = vm_fail(err, VM_ERR_USAGE, "%s: %s %s: option '%s' given twice (usage: %s)", where,
+					     ai->object, ai->verb, k, ai->usage);
+				free(k);
+				goto out;
+			}
 			a.keys[a.nopt] = k;
 			a.vals[a.nopt++] = eq + 1;
 		} else if (eq && eq > w && ai->max_pos >= 0 && !strchr(w, '@')) {
@@ -209,6 +232,11 @@ static enum vm_status domain_opts_from(const struct args *a, struct domain_opts 
 	memset(o, 0, sizeof *o);
 	if ((st = opt_size(a, "quota", &o->has_quota, &o->quota_mb, err)) != VM_OK)
 		return st;
+	if (args_opt(a, "services")) {
+		if ((st = services_parse_list(args_opt(a, "services"), o->services, err)) != VM_OK)
+			return st;
+		o->has_services = 1;
+	}
 	return opt_bool(a, "enabled", &o->has_enabled, &o->enabled, err);
 }
 
@@ -227,8 +255,8 @@ enum vm_status cmd_domain_set(struct vm *vm, struct args *a, struct vm_error *er
 
 	if (st != VM_OK)
 		return st;
-	if (!o.has_quota && !o.has_enabled)
-		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give quota= or enabled=)");
+	if (!o.has_quota && !o.has_enabled && !o.has_services)
+		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give quota=, enabled= or services=)");
 	return domain_set(vm, a->pos[0], &o, err);
 }
 
@@ -248,15 +276,59 @@ static const char *fmt_ll(long long v, char *buf, size_t len)
 	return buf;
 }
 
+/* How a list shows a stored domain or address (idn.h): JSON always in
+ * Unicode, beside a NAME_ascii column with the stored form; text in Unicode
+ * when the locale is UTF-8, else as stored. */
+static const char *shown_domain(const struct vm *vm, const char *ascii, char *buf, size_t len)
+{
+	return vm->format == VM_FORMAT_JSON ? idn_to_unicode(ascii, buf, len) : idn_shown(ascii, buf, len);
+}
+
+static const char *shown_address(const struct vm *vm, const char *ascii, char *buf, size_t len)
+{
+	return vm->format == VM_FORMAT_JSON ? idn_address_to_unicode(ascii, buf, len)
+					    : idn_shown_address(ascii, buf, len);
+}
+
+/* Drops the _ascii columns (at the indexes in ascii[], ending with -1) of a
+ * row for text output: text keeps the columns it always had. */
+static void row_out(struct out_table *t, const char **v, const int *ascii)
+{
+	if (!t->json) {
+		int o = 0, k = 0;
+
+		for (int i = 0; i < t->ncols + k; i++) {
+			if (ascii[k] == i) {
+				k++;
+				continue;
+			}
+			v[o++] = v[i];
+		}
+	}
+	out_table_row(t, v);
+}
+
+static void table_begin(struct vm *vm, struct out_table *t, int ncols, const char *const *cols,
+			const char *const *text_cols, int nascii)
+{
+	if (vm->format == VM_FORMAT_JSON)
+		out_table_begin(t, vm->out, 1, ncols, cols);
+	else
+		out_table_begin(t, vm->out, 0, ncols - nascii, text_cols);
+}
+
 enum vm_status cmd_domain_list(struct vm *vm, struct args *a, struct vm_error *err)
 {
-	static const char *const cols[] = {"name", "enabled", "quota", "mailboxes", "aliases", "domain_aliases",
-					   "used_bytes", "allocated_mb", "as_of"};
+	static const char *const cols[] = {"name", "name_ascii", "enabled", "quota", "mailboxes", "aliases",
+					   "domain_aliases", "used_bytes", "allocated_mb", "as_of"};
+	static const char *const tcols[] = {"name", "enabled", "quota", "mailboxes", "aliases", "domain_aliases",
+					    "used_bytes", "allocated_mb", "as_of"};
+	static const int ascii[] = {1, -1};
 	struct out_table t;
 	char after[VM_DOMAIN_MAX + 1] = "";
 	enum vm_status st = VM_OK;
 
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 9, cols);
+	table_begin(vm, &t, 10, cols, tcols, 1);
 	for (;;) {
 		struct domain_row *rows = NULL;
 		size_t n = 0;
@@ -264,14 +336,15 @@ enum vm_status cmd_domain_list(struct vm *vm, struct args *a, struct vm_error *e
 		if ((st = domain_list(vm, a->npos ? a->pos[0] : NULL, after, 500, &rows, &n, err)) != VM_OK)
 			break;
 		for (size_t i = 0; i < n; i++) {
-			char q[32], mbx[32], al[32], da[32], used[32], alloc[32];
-			const char *v[9] = {rows[i].d.name, rows[i].d.enabled ? "yes" : "no",
+			char q[32], mbx[32], al[32], da[32], used[32], alloc[32], u[VM_DOMAIN_SHOWN];
+			const char *v[10] = {shown_domain(vm, rows[i].d.name, u, sizeof u), rows[i].d.name,
+					    rows[i].d.enabled ? "yes" : "no",
 					    fmt_mb(rows[i].d.quota_mb, 1, q, sizeof q), fmt_ll(rows[i].mailboxes, mbx, sizeof mbx),
 					    fmt_ll(rows[i].aliases, al, sizeof al), fmt_ll(rows[i].domain_aliases, da, sizeof da),
 					    fmt_ll(rows[i].used_bytes, used, sizeof used),
 					    fmt_ll(rows[i].allocated_mb, alloc, sizeof alloc), rows[i].as_of};
 
-			out_table_row(&t, v);
+			row_out(&t, v, ascii);
 		}
 		if (n)
 			snprintf(after, sizeof after, "%s", rows[n - 1].d.name);
@@ -312,12 +385,14 @@ enum vm_status cmd_domainalias_del(struct vm *vm, struct args *a, struct vm_erro
 
 enum vm_status cmd_domainalias_list(struct vm *vm, struct args *a, struct vm_error *err)
 {
-	static const char *const cols[] = {"name", "target", "enabled"};
+	static const char *const cols[] = {"name", "name_ascii", "target", "target_ascii", "enabled"};
+	static const char *const tcols[] = {"name", "target", "enabled"};
+	static const int ascii[] = {1, 3, -1};
 	struct out_table t;
 	char after[VM_DOMAIN_MAX + 1] = "";
 	enum vm_status st = VM_OK;
 
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 3, cols);
+	table_begin(vm, &t, 5, cols, tcols, 2);
 	for (;;) {
 		struct domainalias *rows = NULL;
 		size_t n = 0;
@@ -325,9 +400,12 @@ enum vm_status cmd_domainalias_list(struct vm *vm, struct args *a, struct vm_err
 		if ((st = domainalias_list(vm, a->npos ? a->pos[0] : NULL, after, 500, &rows, &n, err)) != VM_OK)
 			break;
 		for (size_t i = 0; i < n; i++) {
-			const char *v[3] = {rows[i].name, rows[i].target, rows[i].enabled ? "yes" : "no"};
+			char un[VM_DOMAIN_SHOWN], ut[VM_DOMAIN_SHOWN];
+			const char *v[5] = {shown_domain(vm, rows[i].name, un, sizeof un), rows[i].name,
+					    shown_domain(vm, rows[i].target, ut, sizeof ut), rows[i].target,
+					    rows[i].enabled ? "yes" : "no"};
 
-			out_table_row(&t, v);
+			row_out(&t, v, ascii);
 		}
 		if (n)
 			snprintf(after, sizeof after, "%s", rows[n - 1].name);
@@ -351,6 +429,11 @@ static enum vm_status mailbox_opts_from(const struct args *a, struct mailbox_opt
 	o->name = args_opt(a, "name");
 	if ((st = opt_size(a, "quota", &o->has_quota, &o->quota_mb, err)) != VM_OK)
 		return st;
+	for (int s = 0; s < SERVICE_COUNT; s++)
+		if ((st = opt_bool(a, service_name(s), &o->services.has[s], &o->services.on[s], err)) != VM_OK)
+			return st;
+	if ((st = opt_bool(a, "send-only", &o->services.has_send_only, &o->services.send_only, err)) != VM_OK)
+		return st;
 	return opt_bool(a, "enabled", &o->has_enabled, &o->enabled, err);
 }
 
@@ -369,8 +452,10 @@ enum vm_status cmd_mailbox_set(struct vm *vm, struct args *a, struct vm_error *e
 
 	if (st != VM_OK)
 		return st;
-	if (!o.password && !o.password_hash && !o.name && !o.has_quota && !o.has_enabled)
-		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give password=, quota=, name= or enabled=)");
+	if (!o.password && !o.password_hash && !o.name && !o.has_quota && !o.has_enabled && !services_opts_any(&o.services))
+		return vm_fail(err, VM_ERR_USAGE,
+			       "nothing to change (give password=, quota=, name=, enabled=, imap=, pop3=, smtp=, sieve= or "
+			       "send-only=)");
 	return mailbox_set(vm, a->pos[0], &o, err);
 }
 
@@ -473,16 +558,21 @@ static enum vm_status list_domain_mailboxes(struct vm *vm, const struct domain *
 			char qb[32], used[32], msgs[32], pct[32], pend[32];
 			char *name = xasprintf("%s%s%s", m->first, *m->last ? " " : "", m->last);
 
+			char u[VM_ADDRESS_SHOWN];
+			const char *shown = shown_address(vm, m->address, u, sizeof u);
+			static const int ascii[] = {1, -1};
+
 			mailbox_usage_cells(m, qb, used, msgs, pct, sizeof qb);
 			snprintf(pend, sizeof pend, "%lld", m->pending_ops);
 			if (ctx->usage_only) {
-				const char *v[5] = {m->address, used, msgs, qb, pct};
+				const char *v[6] = {shown, m->address, used, msgs, qb, pct};
 
-				out_table_row(ctx->t, v);
+				row_out(ctx->t, v, ascii);
 			} else {
-				const char *v[8] = {m->address, name, m->enabled ? "yes" : "no", qb, used, msgs, pct, pend};
+				const char *v[9] = {shown, m->address, name, m->enabled ? "yes" : "no", qb, used,
+						    msgs, pct, pend};
 
-				out_table_row(ctx->t, v);
+				row_out(ctx->t, v, ascii);
 			}
 			free(name);
 		}
@@ -496,9 +586,12 @@ static enum vm_status list_domain_mailboxes(struct vm *vm, const struct domain *
 
 static enum vm_status list_mailboxes(struct vm *vm, const char *pattern, int usage_only, struct vm_error *err)
 {
-	static const char *const cols[] = {"address", "name", "enabled", "quota", "used_bytes", "messages", "percent",
-					   "pending_ops"};
-	static const char *const qcols[] = {"address", "used_bytes", "messages", "quota", "percent"};
+	static const char *const cols[] = {"address", "address_ascii", "name", "enabled", "quota", "used_bytes",
+					   "messages", "percent", "pending_ops"};
+	static const char *const tcols[] = {"address", "name", "enabled", "quota", "used_bytes", "messages",
+					    "percent", "pending_ops"};
+	static const char *const qcols[] = {"address", "address_ascii", "used_bytes", "messages", "quota", "percent"};
+	static const char *const tqcols[] = {"address", "used_bytes", "messages", "quota", "percent"};
 	struct out_table t;
 	char *dom = NULL, *local = NULL;
 	struct mb_list_ctx ctx;
@@ -509,7 +602,7 @@ static enum vm_status list_mailboxes(struct vm *vm, const char *pattern, int usa
 	ctx.local_glob = local;
 	ctx.usage_only = usage_only;
 	/* a local pattern without wildcards is an exact local part */
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, usage_only ? 5 : 8, usage_only ? qcols : cols);
+	table_begin(vm, &t, usage_only ? 6 : 9, usage_only ? qcols : cols, usage_only ? tqcols : tcols, 1);
 	st = each_domain(vm, dom, list_domain_mailboxes, &ctx, err);
 	out_table_end(&t);
 	free(dom);
@@ -581,10 +674,16 @@ static enum vm_status list_domain_aliases(struct vm *vm, const struct domain *d,
 		if ((st = alias_list(vm, &q, &rows, &n, err)) != VM_OK)
 			return st;
 		for (size_t i = 0; i < n; i++) {
-			const char *v[4] = {rows[i].address, rows[i].kind, rows[i].enabled ? "yes" : "no",
-					    rows[i].recipients ? rows[i].recipients : ""};
+			static const int ascii[] = {1, 5, -1};
+			char u[VM_ADDRESS_SHOWN];
+			const char *r = rows[i].recipients ? rows[i].recipients : "";
+			/* JSON always, text under a UTF-8 locale: recipients in Unicode too */
+			char *ru = vm->format == VM_FORMAT_JSON || idn_locale_utf8() ? idn_list_to_unicode(r) : NULL;
+			const char *v[6] = {shown_address(vm, rows[i].address, u, sizeof u), rows[i].address,
+					    rows[i].kind, rows[i].enabled ? "yes" : "no", ru ? ru : r, r};
 
-			out_table_row(ctx->t, v);
+			row_out(ctx->t, v, ascii);
+			free(ru);
 		}
 		if (n)
 			snprintf(after, sizeof after, "%s", rows[n - 1].local);
@@ -596,7 +695,9 @@ static enum vm_status list_domain_aliases(struct vm *vm, const struct domain *d,
 
 enum vm_status cmd_alias_list(struct vm *vm, struct args *a, struct vm_error *err)
 {
-	static const char *const cols[] = {"address", "kind", "enabled", "recipients"};
+	static const char *const cols[] = {"address", "address_ascii", "kind", "enabled", "recipients",
+					   "recipients_ascii"};
+	static const char *const tcols[] = {"address", "kind", "enabled", "recipients"};
 	struct out_table t;
 	char *dom = NULL, *local = NULL;
 	struct mb_list_ctx ctx = {&t, NULL, 0};
@@ -608,7 +709,7 @@ enum vm_status cmd_alias_list(struct vm *vm, struct args *a, struct vm_error *er
 		local = NULL;
 	}
 	ctx.local_glob = local;
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 4, cols);
+	table_begin(vm, &t, 6, cols, tcols, 2);
 	st = each_domain(vm, dom, list_domain_aliases, &ctx, err);
 	out_table_end(&t);
 	free(dom);

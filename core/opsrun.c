@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/mailbox.h"
+#include "core/mailroot.h"
 #include "core/oplist.h"
 #include "core/output.h"
 #include "db/xalloc.h"
@@ -26,9 +27,7 @@
 struct runner {
 	struct vm *vm;
 	FILE *log;
-	char *root_cfg;  /* [mail] root as configured, without trailing '/' */
-	char *root_real; /* its realpath */
-	int rootfd;
+	struct mailroot root; /* [mail] root, walked from its fd (mailroot.h) */
 	const char *pause_after; /* test hook */
 	char **kept_renames;     /* sources of renames that failed in this run */
 	size_t nkept;
@@ -43,12 +42,6 @@ static int rename_kept(const struct runner *r, const char *path)
 			return 1;
 	return 0;
 }
-
-/* A home below the root: <root>/<dir>/<name>. */
-struct home {
-	char dir[NAME_MAX + 1];
-	char name[NAME_MAX + 1];
-};
 
 static void oplog(struct runner *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void oplog(struct runner *r, const char *fmt, ...)
@@ -69,78 +62,14 @@ static void oplog(struct runner *r, const char *fmt, ...)
 	fflush(r->log);
 }
 
-/* Splits path into <root>/<dir>/<name>. On refusal returns -1 with the reason. */
-static int parse_home(const struct runner *r, const char *path, struct home *h, char *why, size_t len)
+static int parse_home(const struct runner *r, const char *path, struct mailroot_home *h, char *why, size_t len)
 {
-	const char *rest = NULL, *slash;
-	size_t rl;
-
-	if (!path || !*path) {
-		snprintf(why, len, "the path is empty");
-		return -1;
-	}
-	if (path[0] != '/') {
-		snprintf(why, len, "not an absolute path");
-		return -1;
-	}
-	for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2)
-		if ((p == path || p[-1] == '/') && (p[2] == '/' || p[2] == '\0')) {
-			snprintf(why, len, "the path contains '..'");
-			return -1;
-		}
-	rl = strlen(r->root_cfg);
-	if (strncmp(path, r->root_cfg, rl) == 0 && (path[rl] == '/' || path[rl] == '\0'))
-		rest = path + rl;
-	else if ((rl = strlen(r->root_real)), strncmp(path, r->root_real, rl) == 0 && (path[rl] == '/' || path[rl] == '\0'))
-		rest = path + rl;
-	if (!rest) {
-		snprintf(why, len, "outside the mail root %s", r->root_cfg);
-		return -1;
-	}
-	while (*rest == '/')
-		rest++;
-	if (!*rest) {
-		snprintf(why, len, "it is the mail root itself");
-		return -1;
-	}
-	slash = strchr(rest, '/');
-	if (!slash || slash == rest || !slash[1] || strchr(slash + 1, '/') || rest[0] == '.' || slash[1] == '.' ||
-	    (size_t)(slash - rest) > NAME_MAX || strlen(slash + 1) > NAME_MAX) {
-		snprintf(why, len, "not a mailbox home (%s/<domain>/<local part>)", r->root_cfg);
-		return -1;
-	}
-	snprintf(h->dir, sizeof h->dir, "%.*s", (int)(slash - rest), rest);
-	snprintf(h->name, sizeof h->name, "%s", slash + 1);
-	return 0;
+	return mailroot_parse_home(&r->root, path, h, why, len);
 }
 
-/* Opens (creating when asked) the directory rel below the root, walking each
- * component with O_NOFOLLOW: a symlink on the way is refused. Returns the fd,
- * or -1 with errno (ELOOP/ENOTDIR for a symlink or a file). */
 static int open_below_root(const struct runner *r, const char *rel, int create)
 {
-	char *copy = xstrdup(rel), *save = NULL, *c;
-	int fd = dup(r->rootfd);
-
-	for (c = strtok_r(copy, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
-		int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-		if (next < 0 && errno == ENOENT && create) {
-			if (mkdirat(fd, c, 0700) < 0 && errno != EEXIST)
-				next = -1;
-			else
-				next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		}
-		{
-			int e = errno;
-
-			close(fd);
-			errno = e;
-		}
-		fd = next;
-	}
-	free(copy);
-	return fd;
+	return mailroot_open_dir(&r->root, rel, create);
 }
 
 static const char *open_error(int e)
@@ -211,7 +140,7 @@ static int remove_tree(int pfd, const char *name)
 
 static void purge_trash(struct runner *r)
 {
-	int fd = openat(r->rootfd, TRASH_NAME, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(r->root.fd, TRASH_NAME, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d;
 	struct dirent *de;
 
@@ -225,10 +154,10 @@ static void purge_trash(struct runner *r)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (remove_tree(dirfd(d), de->d_name) < 0)
-			oplog(r, "could not remove %s/%s/%s left by an earlier run: %s", r->root_cfg, TRASH_NAME,
+			oplog(r, "could not remove %s/%s/%s left by an earlier run: %s", r->root.cfg, TRASH_NAME,
 			      de->d_name, strerror(errno));
 		else
-			oplog(r, "removed %s/%s/%s left by an earlier run", r->root_cfg, TRASH_NAME, de->d_name);
+			oplog(r, "removed %s/%s/%s left by an earlier run", r->root.cfg, TRASH_NAME, de->d_name);
 	}
 	closedir(d);
 }
@@ -261,7 +190,7 @@ static enum vm_status drop_row(struct runner *r, const struct op_row *op, struct
 static int do_rename(struct runner *r, const struct op_row *op)
 {
 	char why[512] = "", *dst_path = NULL;
-	struct home src, dst;
+	struct mailroot_home src, dst;
 	const char *at = strrchr(op->address, '@');
 	int sfd = -1, dfd = -1, s, d, ok = 0;
 
@@ -290,7 +219,7 @@ static int do_rename(struct runner *r, const struct op_row *op)
 	}
 	sfd = open_below_root(r, src.dir, 0);
 	if (sfd < 0 && errno != ENOENT) {
-		oplog(r, "Rename %s -> %s failed: %s/%s: %s (kept)", op->argument, dst_path, r->root_cfg, src.dir,
+		oplog(r, "Rename %s -> %s failed: %s/%s: %s (kept)", op->argument, dst_path, r->root.cfg, src.dir,
 		      open_error(errno));
 		goto out;
 	}
@@ -301,7 +230,7 @@ static int do_rename(struct runner *r, const struct op_row *op)
 	}
 	dfd = open_below_root(r, dst.dir, s == 1 && !r->vm->dry_run);
 	if (dfd < 0 && errno != ENOENT) {
-		oplog(r, "Rename %s -> %s failed: %s/%s: %s (kept)", op->argument, dst_path, r->root_cfg, dst.dir,
+		oplog(r, "Rename %s -> %s failed: %s/%s: %s (kept)", op->argument, dst_path, r->root.cfg, dst.dir,
 		      open_error(errno));
 		goto out;
 	}
@@ -350,18 +279,18 @@ static char *archive_rel(const struct runner *r, char *why, size_t len)
 {
 	const char *a = r->vm->cfg && r->vm->cfg->mail_archive ? r->vm->cfg->mail_archive : NULL;
 	const char *rest = NULL;
-	size_t rl = strlen(r->root_cfg);
+	size_t rl = strlen(r->root.cfg);
 
 	if (!a)
 		return xstrdup(".deleted");
-	if (strncmp(a, r->root_cfg, rl) == 0 && a[rl] == '/')
+	if (strncmp(a, r->root.cfg, rl) == 0 && a[rl] == '/')
 		rest = a + rl;
-	else if ((rl = strlen(r->root_real)), strncmp(a, r->root_real, rl) == 0 && a[rl] == '/')
+	else if ((rl = strlen(r->root.real)), strncmp(a, r->root.real, rl) == 0 && a[rl] == '/')
 		rest = a + rl;
 	while (rest && *rest == '/')
 		rest++;
 	if (!rest || !*rest || strstr(a, "/../") || (strlen(a) >= 3 && strcmp(a + strlen(a) - 3, "/..") == 0)) {
-		snprintf(why, len, "[mail] archive %s is not a directory below the mail root %s", a, r->root_cfg);
+		snprintf(why, len, "[mail] archive %s is not a directory below the mail root %s", a, r->root.cfg);
 		return NULL;
 	}
 	return xstrdup(rest);
@@ -370,7 +299,7 @@ static char *archive_rel(const struct runner *r, char *why, size_t len)
 static int do_delete(struct runner *r, const struct op_row *op)
 {
 	char why[512] = "", target[NAME_MAX + 1], ts[32];
-	struct home src;
+	struct mailroot_home src;
 	int sfd = -1, afd = -1, s, ok = 0, remove = r->vm->cfg && r->vm->cfg->mail_delete_remove;
 	char *arel = NULL;
 	time_t now = time(NULL);
@@ -382,7 +311,7 @@ static int do_delete(struct runner *r, const struct op_row *op)
 	}
 	sfd = open_below_root(r, src.dir, 0);
 	if (sfd < 0 && errno != ENOENT) {
-		oplog(r, "Delete %s failed: %s/%s: %s (kept)", op->argument, r->root_cfg, src.dir, open_error(errno));
+		oplog(r, "Delete %s failed: %s/%s: %s (kept)", op->argument, r->root.cfg, src.dir, open_error(errno));
 		goto out;
 	}
 	s = sfd < 0 ? 0 : entry_state(sfd, src.name, why, sizeof why);
@@ -406,7 +335,7 @@ static int do_delete(struct runner *r, const struct op_row *op)
 	}
 	afd = open_below_root(r, remove ? TRASH_NAME : arel, 1);
 	if (afd < 0) {
-		oplog(r, "Delete %s failed: %s/%s: %s (kept)", op->argument, r->root_cfg, remove ? TRASH_NAME : arel,
+		oplog(r, "Delete %s failed: %s/%s: %s (kept)", op->argument, r->root.cfg, remove ? TRASH_NAME : arel,
 		      open_error(errno));
 		goto out;
 	}
@@ -424,12 +353,12 @@ static int do_delete(struct runner *r, const struct op_row *op)
 	if (remove) {
 		/* a failure here leaves it in the trash, purged by the next run */
 		if (remove_tree(afd, target) < 0)
-			oplog(r, "Delete %s: moved to %s/%s/%s but not all removed: %s", op->argument, r->root_cfg,
+			oplog(r, "Delete %s: moved to %s/%s/%s but not all removed: %s", op->argument, r->root.cfg,
 			      TRASH_NAME, target, strerror(errno));
 		else
 			oplog(r, "Delete %s (removed)", op->argument);
 	} else {
-		oplog(r, "Delete %s (archived as %s/%s/%s)", op->argument, r->root_cfg, arel, target);
+		oplog(r, "Delete %s (archived as %s/%s/%s)", op->argument, r->root.cfg, arel, target);
 	}
 	ok = 1;
 out:
@@ -465,7 +394,6 @@ static enum vm_status check_user(struct vm *vm, const struct opsrun_opts *o, str
 enum vm_status ops_run(struct vm *vm, const struct opsrun_opts *o, struct opsrun_stats *stats, struct vm_error *err)
 {
 	struct runner r = {0};
-	const char *root = vm->cfg && vm->cfg->mail_root ? vm->cfg->mail_root : "/var/vmail";
 	long long after = 0;
 	int lockfd = -1;
 	enum vm_status st = VM_OK;
@@ -478,34 +406,20 @@ enum vm_status ops_run(struct vm *vm, const struct opsrun_opts *o, struct opsrun
 		return st;
 	r.vm = vm;
 	r.log = o->log ? o->log : stderr;
-	r.rootfd = -1;
+	r.root.fd = -1;
 	r.pause_after = getenv("VMAILADM_OPS_TEST_PAUSE_AFTER");
-	r.root_cfg = xstrdup(root);
-	for (size_t l = strlen(r.root_cfg); l > 1 && r.root_cfg[l - 1] == '/'; l--)
-		r.root_cfg[l - 1] = '\0';
-	if (r.root_cfg[0] != '/' || !(r.root_real = realpath(r.root_cfg, NULL))) {
-		st = vm_fail(err, VM_ERR_REFUSED, "mail root %s: %s", r.root_cfg,
-			     r.root_cfg[0] != '/' ? "not an absolute path" : strerror(errno));
+	if ((st = mailroot_open(vm, &r.root, NULL, err)) != VM_OK)
 		goto out;
-	}
-	if (strcmp(r.root_real, "/") == 0) {
-		st = vm_fail(err, VM_ERR_REFUSED, "mail root %s is /: refused", r.root_cfg);
-		goto out;
-	}
-	if ((r.rootfd = open(r.root_real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		st = vm_fail(err, VM_ERR_REFUSED, "mail root %s: %s", r.root_cfg, strerror(errno));
-		goto out;
-	}
-	lockfd = openat(r.rootfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	lockfd = openat(r.root.fd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (lockfd < 0 && errno == EACCES) /* made by another user: flock works read-only too */
-		lockfd = openat(r.rootfd, LOCK_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		lockfd = openat(r.root.fd, LOCK_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (lockfd < 0) {
-		st = vm_fail(err, VM_ERR_REFUSED, "lock file %s/%s: %s", r.root_cfg, LOCK_NAME, strerror(errno));
+		st = vm_fail(err, VM_ERR_REFUSED, "lock file %s/%s: %s", r.root.cfg, LOCK_NAME, strerror(errno));
 		goto out;
 	}
 	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
 		st = vm_fail(err, VM_ERR_REFUSED, "another ops run holds %s/%s; nothing done (the next run will do it)",
-			     r.root_cfg, LOCK_NAME);
+			     r.root.cfg, LOCK_NAME);
 		goto out;
 	}
 	if (!vm->dry_run)
@@ -555,12 +469,9 @@ enum vm_status ops_run(struct vm *vm, const struct opsrun_opts *o, struct opsrun
 out:
 	if (lockfd >= 0)
 		close(lockfd); /* releases the lock */
-	if (r.rootfd >= 0)
-		close(r.rootfd);
 	for (size_t i = 0; i < r.nkept; i++)
 		free(r.kept_renames[i]);
 	free(r.kept_renames);
-	free(r.root_cfg);
-	free(r.root_real);
+	mailroot_close(&r.root);
 	return st;
 }

@@ -13,6 +13,7 @@
 #include "core/audit.h"
 #include "core/domain.h"
 #include "core/owntables.h"
+#include "core/sieve.h"
 #include "core/interp.h"
 #include "core/mailbox.h"
 #include "core/match.h"
@@ -818,5 +819,8 @@ enum vm_status cmd_db_upgrade(struct vm *vm, struct args *a, struct vm_error *er
 		return st;
 	if ((st = quota_schema_upgrade(vm, vm->out, err)) != VM_OK)
 		return st;
-	return search_upgrade(vm, vm->out, err);
+	if ((st = search_upgrade(vm, vm->out, err)) != VM_OK)
+		return st;
+	/* Modoboa's autoreply rows become vacations (core/sieve.h) */
+	return sieve_import_modoboa(vm, vm->out, err);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/idn.h"
 #include "core/utf8.h"
 
 /* Shows a value safely inside a message: control and non-ASCII bytes as \xNN,
@@ -58,30 +59,28 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
-enum vm_status valid_domain(const char *in, char *out, struct vm_error *err)
+/* Today's rules for an ASCII name. When the name was typed in Unicode or
+ * with xn-- labels, in is its ASCII form and typed what was typed: messages
+ * name what was typed, and lengths are "once encoded". */
+static enum vm_status ascii_domain(const char *in, const char *typed, char *out, struct vm_error *err)
 {
 	char b[128];
 	size_t len = strlen(in), i, label = 0, labels = 1;
+	const char *enc = in == typed ? "" : " once encoded";
 
-	if (len == 0)
-		return vm_fail(err, VM_ERR_INVALID, "empty domain name");
 	if (len > VM_DOMAIN_MAX)
-		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' is too long (%zu characters, at most %d)",
-			       shown(in, b, sizeof b), len, VM_DOMAIN_MAX);
+		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' is too long (%zu characters%s, at most %d)",
+			       shown(typed, b, sizeof b), len, enc, VM_DOMAIN_MAX);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)in[i];
 
-		if (c >= 0x80)
-			return vm_fail(err, VM_ERR_INVALID,
-				       "domain name '%s' is not ASCII: give an international name in its xn-- form",
-				       shown(in, b, sizeof b));
 		if (c == '.') {
 			if (label == 0)
 				return vm_fail(err, VM_ERR_INVALID, "domain name '%s' has an empty label",
-					       shown(in, b, sizeof b));
+					       shown(typed, b, sizeof b));
 			if (in[i - 1] == '-')
 				return vm_fail(err, VM_ERR_INVALID, "domain name '%s': a label ends with '-'",
-					       shown(in, b, sizeof b));
+					       shown(typed, b, sizeof b));
 			label = 0;
 			labels++;
 			out[i] = '.';
@@ -90,31 +89,61 @@ enum vm_status valid_domain(const char *in, char *out, struct vm_error *err)
 		if (!isalnum(c) && c != '-') {
 			if (c == '@')
 				return vm_fail(err, VM_ERR_INVALID, "domain name '%s' contains '@'",
-					       shown(in, b, sizeof b));
+					       shown(typed, b, sizeof b));
 			if (c <= 0x20 || c == 0x7f)
 				return vm_fail(err, VM_ERR_INVALID,
 					       "domain name '%s' contains a space or control character",
-					       shown(in, b, sizeof b));
-			return vm_fail(err, VM_ERR_INVALID, "domain name '%s' contains '%c'", shown(in, b, sizeof b),
+					       shown(typed, b, sizeof b));
+			return vm_fail(err, VM_ERR_INVALID, "domain name '%s' contains '%c'", shown(typed, b, sizeof b),
 				       c);
 		}
 		if (c == '-' && label == 0)
 			return vm_fail(err, VM_ERR_INVALID, "domain name '%s': a label starts with '-'",
-				       shown(in, b, sizeof b));
+				       shown(typed, b, sizeof b));
 		if (++label > 63)
-			return vm_fail(err, VM_ERR_INVALID, "domain name '%s' has a label over 63 characters",
-				       shown(in, b, sizeof b));
+			return vm_fail(err, VM_ERR_INVALID, "domain name '%s' has a label over 63 characters%s",
+				       shown(typed, b, sizeof b), enc);
 		out[i] = (char)tolower(c);
 	}
 	out[len] = '\0';
 	if (label == 0)
-		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' ends with '.'", shown(in, b, sizeof b));
+		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' ends with '.'", shown(typed, b, sizeof b));
 	if (in[len - 1] == '-')
-		return vm_fail(err, VM_ERR_INVALID, "domain name '%s': a label ends with '-'", shown(in, b, sizeof b));
+		return vm_fail(err, VM_ERR_INVALID, "domain name '%s': a label ends with '-'",
+			       shown(typed, b, sizeof b));
 	if (labels < 2)
 		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' needs at least two labels (like example.com)",
-			       shown(in, b, sizeof b));
+			       shown(typed, b, sizeof b));
 	return VM_OK;
+}
+
+enum vm_status valid_domain(const char *in, char *out, struct vm_error *err)
+{
+	char b[128], ascii[VM_DOMAIN_MAX * 4 + 1];
+	size_t len = strlen(in);
+	enum vm_status st;
+
+	if (len == 0)
+		return vm_fail(err, VM_ERR_INVALID, "empty domain name");
+	if (!idn_needed(in))
+		return ascii_domain(in, in, out, err);
+	/* the ASCII characters of a Unicode name get today's messages first:
+	 * libidn2 would call a space or an '@' a failed round trip */
+	for (const char *p = in; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '@')
+			return vm_fail(err, VM_ERR_INVALID, "domain name '%s' contains '@'", shown(in, b, sizeof b));
+		if (c <= 0x20 || c == 0x7f)
+			return vm_fail(err, VM_ERR_INVALID, "domain name '%s' contains a space or control character",
+				       shown(in, b, sizeof b));
+	}
+	if (len > sizeof ascii - 1)
+		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' is too long (%zu bytes)", shown(in, b, sizeof b),
+			       len);
+	if ((st = idn_to_ascii(in, ascii, sizeof ascii, err)) != VM_OK)
+		return st;
+	return ascii_domain(ascii, in, out, err);
 }
 
 enum vm_status valid_local(const char *in, char *out, struct vm_error *err)

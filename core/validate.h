@@ -3,9 +3,12 @@
  *
  * Rules (Modoboa 1.0 where it states them, else what a mail administrator
  * expects, written down here):
- *  - Domain names: ASCII only (give an IDN in its xn-- form), lowercased,
+ *  - Domain names: in Unicode or ASCII (xn-- labels), stored in the ASCII
+ *    form (idn.h: IDNA2008, UTS #46 mapping), lowercased; once encoded,
  *    labels of 1..63 letters, digits and '-', not starting or ending with
  *    '-', at least two labels, at most 100 characters (admin_domain.name).
+ *    A Unicode label must be one IDNA2008 allows, an xn-- label must decode
+ *    to one.
  *  - Local parts: ASCII, 1..64 characters of letters, digits and
  *    !#$%&'*+-/=?^_`{|}~. with no leading, trailing or doubled dot;
  *    lowercased. The full address is at most 254 characters.
@@ -29,7 +32,8 @@
 #define VM_ADDRESS_MAX 254
 #define VM_NAME_MAX 30
 
-/* out gets the normalised domain (out has room for VM_DOMAIN_MAX + 1). */
+/* out gets the normalised domain, its ASCII form (out has room for
+ * VM_DOMAIN_MAX + 1). */
 enum vm_status valid_domain(const char *in, char *out, struct vm_error *err)
 	__attribute__((warn_unused_result));
 /* Splits "local@domain" into normalised parts. allow_catchall: "@domain"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # valgrind.sh: the main paths of vmailadm under valgrind (statements that add, change,
-# list and delete every kind of object, a failing statement, a batch script, and the
-# unit test binaries), on every engine available. Any memory error or definite/
-# indirect leak fails. Run by tests/test-all.sh; needs a built tree.
+# list and delete every kind of object, international domain names, a failing
+# statement, a batch script, and the unit test binaries), on every engine available.
+# Any memory error or definite/indirect leak fails. Run by tests/test-all.sh; needs a
+# built tree.
 . "$(dirname "$0")/lib.sh"
 
 VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
@@ -35,8 +36,30 @@ for e in $VMAILADM_ENGINES; do
 	vg "$e: alias list" 0 -d "$url" alias list
 	vg "$e: domain list" 0 -d "$url" domain list
 	vg "$e: quota show" 0 -d "$url" quota show example.com
+	# store check over a small tree with findings of several kinds, and its repairs
+	vgroot=$TEST_TMP/vgmail_$e
+	mkdir -p "$vgroot/example.com/alice" "$vgroot/example.com/ghost" "$vgroot/other.test/h"
+	ln -sfn /tmp "$vgroot/example.com/lnk"
+	printf '[mail]\nroot = %s\nowner = %s\n' "$vgroot" "$(id -un)" >"$TEST_TMP/vg_$e.conf"
+	sql "$e" "$url" "INSERT INTO admin_quota (username, bytes, messages) VALUES ('gone@example.com', 1, 1)"
+	vg "$e: store check" 5 -c "$TEST_TMP/vg_$e.conf" -d "$url" store check usage
+	vg "$e: store check json" 5 -c "$TEST_TMP/vg_$e.conf" -d "$url" --json store check example.com
+	vg "$e: ops queue delete" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" ops queue delete "$vgroot/example.com/ghost"
+	vg "$e: quota forget" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" quota forget gone@example.com
+	vg "$e: complete a domain" 0 --complete -- -c /dev/null -d "$url" domain set ex
+	check_eq "$e: complete a domain: the candidate" "$OUT" "example.com"
+	vg "$e: complete an address" 0 --complete -- -c /dev/null -d "$url" mailbox set al
+	vg "$e: complete an option value" 0 --complete -- domain add x.test enabled=
 	printf 'mailbox add b@example.com password=x\nalias add c@example.com b@example.com\nmailbox add d@nowhere.test password=x\n' >"$TEST_TMP/s.vm"
 	vg "$e: failing script" 1 -d "$url" -f "$TEST_TMP/s.vm"
+	# international domain names: conversion both ways, lists, a refused label
+	vg "$e: IDN domain add" 0 -d "$url" domain add bücher.example
+	vg "$e: IDN mailbox add" 0 -d "$url" mailbox add anna@BÜCHER.example password=x
+	vg "$e: IDN alias add" 0 -d "$url" alias add info@xn--bcher-kva.example anna@bücher.example x@пример.рф
+	vg "$e: IDN refused label" 1 -d "$url" domain add bü☃.example
+	vg "$e: IDN lists" 0 -d "$url" --json alias list bücher.example
+	check_rc "$e: IDN text list, UTF-8 locale" 0 env LC_ALL=C.UTF-8 "${VG[@]}" "$VMAILADM" -d "$url" mailbox list 'a*@bücher.example'
+	vg "$e: IDN domain list pattern" 0 -d "$url" domain list bücher
 	vg "$e: dry run" 0 -d "$url" --dry-run domain del example.com
 	vg "$e: domain del" 0 -d "$url" domain del example.com
 done

@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 DB=${DEMO_DB:-$PWD/demo.db}
-DEPS="gcc make pkg-config libncurses-dev libpq-dev libmariadb-dev libsqlite3-dev libcrypt-dev sqlite3"
+DEPS="gcc make pkg-config libncurses-dev libpq-dev libmariadb-dev libsqlite3-dev libcrypt-dev libidn2-dev sqlite3"
 
 missing=""
 for p in $DEPS; do

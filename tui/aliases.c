@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/idn.h"
 #include "core/alias.h"
 #include "core/page.h"
 #include "db/xalloc.h"
@@ -58,16 +59,19 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 {
 	const struct alias *a = row;
 	int aw = w / 3 > 12 ? w / 3 : 12;
+	char u[VM_ADDRESS_SHOWN];
+	char *ru = a->recipients && idn_locale_utf8() ? idn_list_to_unicode(a->recipients) : NULL;
 
 	(void)l;
-	draw_cell(ui, y, x, a->address, aw, attr, 0);
+	draw_cell(ui, y, x, idn_shown_address(a->address, u, sizeof u), aw, attr, 0);
 	x += aw + 1;
 	draw_cell(ui, y, x, a->enabled ? "yes" : "no", 4,
 		  a->enabled || attr == ui->attrs[UIC_CURSOR] ? attr : ui->attrs[UIC_DISABLED], 0);
 	x += 5;
 	draw_cell(ui, y, x, a->kind, 9, attr, 0);
 	x += 10;
-	draw_cell(ui, y, x, a->recipients ? a->recipients : "", w - (x - 2) > 0 ? w - (x - 2) : 0, attr, 0);
+	draw_cell(ui, y, x, ru ? ru : a->recipients ? a->recipients : "", w - (x - 2) > 0 ? w - (x - 2) : 0, attr, 0);
+	free(ru);
 }
 
 static const char *header(struct list *l, int w, char *buf, size_t len)
@@ -189,6 +193,7 @@ struct screen *screen_aliases_new(struct ui *ui, const char *domain, long long d
 {
 	struct screen *s = xcalloc(1, sizeof *s);
 	struct aliases *a = xcalloc(1, sizeof *a);
+	char shown[VM_DOMAIN_SHOWN];
 
 	(void)ui;
 	list_init(&a->list, &alias_list_ops, a);
@@ -199,6 +204,6 @@ struct screen *screen_aliases_new(struct ui *ui, const char *domain, long long d
 	s->list = &a->list;
 	snprintf(s->domain, sizeof s->domain, "%s", domain);
 	s->domain_id = domain_id;
-	snprintf(s->title, sizeof s->title, "Aliases of %s", domain);
+	snprintf(s->title, sizeof s->title, "Aliases of %s", idn_shown(domain, shown, sizeof shown));
 	return s;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/idn.h"
 #include "core/domain.h"
 #include "core/page.h"
 #include "db/xalloc.h"
@@ -43,14 +44,15 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 {
 	const struct domainalias *da = row;
 	int nw = (w - 6) / 2;
+	char un[VM_DOMAIN_SHOWN], ut[VM_DOMAIN_SHOWN];
 
 	(void)l;
-	draw_cell(ui, y, x, da->name, nw, attr, 0);
+	draw_cell(ui, y, x, idn_shown(da->name, un, sizeof un), nw, attr, 0);
 	x += nw + 1;
 	draw_cell(ui, y, x, da->enabled ? "yes" : "no", 4,
 		  da->enabled || attr == ui->attrs[UIC_CURSOR] ? attr : ui->attrs[UIC_DISABLED], 0);
 	x += 5;
-	draw_cell(ui, y, x, da->target, w - (x - 2) > 0 ? w - (x - 2) : 0, attr, 0);
+	draw_cell(ui, y, x, idn_shown(da->target, ut, sizeof ut), w - (x - 2) > 0 ? w - (x - 2) : 0, attr, 0);
 }
 
 static const char *header(struct list *l, int w, char *buf, size_t len)
@@ -163,6 +165,7 @@ struct screen *screen_domainaliases_new(struct ui *ui, const char *domain, long 
 {
 	struct screen *s = xcalloc(1, sizeof *s);
 	struct domainaliases *d = xcalloc(1, sizeof *d);
+	char shown[VM_DOMAIN_SHOWN];
 
 	(void)ui;
 	list_init(&d->list, &da_list_ops, d);
@@ -172,6 +175,6 @@ struct screen *screen_domainaliases_new(struct ui *ui, const char *domain, long 
 	s->list = &d->list;
 	snprintf(s->domain, sizeof s->domain, "%s", domain);
 	s->domain_id = domain_id;
-	snprintf(s->title, sizeof s->title, "Domain aliases of %s", domain);
+	snprintf(s->title, sizeof s->title, "Domain aliases of %s", idn_shown(domain, shown, sizeof shown));
 	return s;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/idn.h"
 #include "core/domain.h"
 #include "core/page.h"
 #include "db/xalloc.h"
@@ -13,13 +14,37 @@ struct domains {
 	struct list list;
 };
 
+/* The search text as the stored names spell it (idn_pattern): 0 when it
+ * cannot match any (a Unicode label libidn2 refuses, which a search typed
+ * a key at a time passes through: "bü-" on the way to "bü-cher"), so the
+ * list is empty rather than an error at each key. */
+static int search_prefix(const struct list *l, char *buf, size_t len, const char **prefix)
+{
+	struct vm_error e = {0};
+
+	*prefix = l->filter[0] ? l->filter : NULL;
+	if (!*prefix || !idn_needed(*prefix))
+		return 1;
+	if (idn_pattern(*prefix, buf, len, &e) != VM_OK)
+		return 0;
+	*prefix = buf;
+	return 1;
+}
+
 static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, int n, void **rows, size_t *nrows,
 			    struct vm_error *err)
 {
 	struct domain_row *r = NULL;
-	enum vm_status st =
-		domain_list(ui->vm, l->glob[0] ? l->glob : l->filter[0] ? l->filter : NULL, after, n, &r, nrows, err);
+	char buf[VM_DOMAIN_SHOWN];
+	const char *prefix;
+	enum vm_status st;
 
+	*nrows = 0;
+	if (!l->glob[0] && !search_prefix(l, buf, sizeof buf, &prefix)) {
+		*rows = xcalloc(1, sizeof(struct domain_row));
+		return VM_OK;
+	}
+	st = domain_list(ui->vm, l->glob[0] ? l->glob : l->filter[0] ? prefix : NULL, after, n, &r, nrows, err);
 	*rows = r;
 	return st;
 }
@@ -28,8 +53,13 @@ static enum vm_status start_before(struct ui *ui, struct list *l, const char *be
 				   size_t len, int *count, struct vm_error *err)
 {
 	struct page_filter f = {0};
+	char buf[VM_DOMAIN_SHOWN];
 
-	f.prefix = l->filter[0] ? l->filter : NULL;
+	if (!search_prefix(l, buf, sizeof buf, &f.prefix)) {
+		*after = '\0';
+		*count = 0;
+		return VM_OK;
+	}
 	return page_start_before(ui->vm, PAGE_DOMAINS, &f, before, n, after, len, count, err);
 }
 
@@ -43,9 +73,10 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 	const struct domain_row *d = row;
 	char q[32], mb[32], al[32], used[32], alloc[48];
 	int nw = w - 58 > 12 ? w - 58 : 12;
+	char u[VM_DOMAIN_SHOWN];
 
 	(void)l;
-	draw_cell(ui, y, x, d->d.name, nw, attr, 0);
+	draw_cell(ui, y, x, idn_shown(d->d.name, u, sizeof u), nw, attr, 0);
 	x += nw + 1;
 	draw_cell(ui, y, x, d->d.enabled ? "yes" : "no", 4, d->d.enabled || attr == ui->attrs[UIC_CURSOR] ? attr : ui->attrs[UIC_DISABLED], 0);
 	x += 5;

@@ -59,6 +59,7 @@ static const struct binding {
 	{'4', REQ_VIEW_DOMAINALIASES, "4"},
 	{'5', REQ_VIEW_OPS, "5"},
 	{'6', REQ_VIEW_AUDIT, "6"},
+	{'7', REQ_VIEW_STORE, "7"},
 	{'?', REQ_HELP, "?"},
 	{KEY_F(1), REQ_HELP, "F1"},
 	{'/', REQ_SEARCH, "/"},

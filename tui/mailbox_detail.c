@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/idn.h"
 #include "core/mailbox.h"
 #include "db/xalloc.h"
 #include "tui/ui.h"
@@ -49,7 +50,7 @@ static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
 		draw_text(ui, y, 2, "this mailbox no longer exists (deleted by someone else?)", w - 4, ui->attrs[UIC_ERROR]);
 		return;
 	}
-	line(ui, y++, "Address", mb->address, w);
+	line(ui, y++, "Address", idn_shown_address(mb->address, buf, sizeof buf), w);
 	snprintf(buf, sizeof buf, "%s%s%s", mb->first, mb->first[0] && mb->last[0] ? " " : "", mb->last);
 	line(ui, y++, "Name", buf, w);
 	line(ui, y++, "Enabled", mb->enabled ? "yes" : "no", w);

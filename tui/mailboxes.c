@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/idn.h"
 #include "core/mailbox.h"
 #include "core/mbsort.h"
 #include "core/page.h"
@@ -102,7 +103,7 @@ static const char *key(const void *row)
 static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int x, int w, int attr)
 {
 	const struct mailbox *mb = row;
-	char q[32], name[VM_NAME_MAX * 8 + 2];
+	char q[32], name[VM_NAME_MAX * 8 + 2], u[VM_ADDRESS_SHOWN];
 	int aw = (w - 40) * 5 / 9, nw = (w - 40) - aw - 1;
 
 	(void)l;
@@ -112,7 +113,7 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 		nw = 1;
 	draw_cell(ui, y, x, mb->pending_ops ? "!" : " ", 1, mb->pending_ops ? ui->attrs[UIC_PENDING] : attr, 0);
 	x += 1;
-	draw_cell(ui, y, x, mb->address, aw, attr, 0);
+	draw_cell(ui, y, x, idn_shown_address(mb->address, u, sizeof u), aw, attr, 0);
 	x += aw + 1;
 	snprintf(name, sizeof name, "%s%s%s", mb->first, mb->first[0] && mb->last[0] ? " " : "", mb->last);
 	draw_cell(ui, y, x, name, nw, attr, 0);
@@ -285,6 +286,7 @@ struct screen *screen_mailboxes_new(struct ui *ui, const char *domain, long long
 {
 	struct screen *s = xcalloc(1, sizeof *s);
 	struct mailboxes *m = xcalloc(1, sizeof *m);
+	char shown[VM_DOMAIN_SHOWN];
 
 	(void)ui;
 	list_init(&m->list, &mailbox_list_ops, m);
@@ -295,6 +297,7 @@ struct screen *screen_mailboxes_new(struct ui *ui, const char *domain, long long
 	s->list = &m->list;
 	snprintf(s->domain, sizeof s->domain, "%s", domain);
 	s->domain_id = domain_id;
-	snprintf(s->title, sizeof s->title, "Mailboxes of %s   (! = operation pending)", domain);
+	snprintf(s->title, sizeof s->title, "Mailboxes of %s   (! = operation pending)",
+		 idn_shown(domain, shown, sizeof shown));
 	return s;
 }

@@ -13,6 +13,7 @@
 #include "core/domain.h"
 #include "core/output.h"
 #include "core/quota.h"
+#include "core/storecheck.h"
 #include "db/xalloc.h"
 #include "tui/ui.h"
 
@@ -45,6 +46,9 @@ struct mon {
 	long long rows; /* rows transferred by the last refresh */
 	char error[1024];
 	char when[16];
+	struct store_last store; /* the last whole-store check (storecheck.h) */
+	int have_store;
+	time_t store_read;       /* when it was read: once a minute is enough */
 };
 
 static volatile sig_atomic_t mon_signal;
@@ -143,6 +147,10 @@ static void mon_refresh(struct mon *m, int want)
 	}
 	if (st == VM_OK)
 		st = quota_pending_ops(m->vm, &m->pending, &err);
+	if (st == VM_OK && (!m->store_read || time(NULL) - m->store_read >= 60)) {
+		st = store_summary_get(m->vm, &m->store, &m->have_store, &err);
+		m->store_read = time(NULL);
+	}
 	if (st != VM_OK)
 		snprintf(m->error, sizeof m->error, "%s", err.msg);
 	m->rows = (long long)(m->ntop + m->nchanged + m->ndoms) + 2;
@@ -208,8 +216,18 @@ static void draw_help(struct mon *m)
 		draw_cell(&m->ui, y0 + (int)i, 0, lines[i], COLS, i == 0 ? m->ui.attrs[UIC_TITLE] : (int)A_NORMAL, 0);
 }
 
+/* "   store: 3 finding(s) (2026-12-06 10:00)" or "" when never checked. */
+static const char *store_text(const struct mon *m, char *buf, size_t len)
+{
+	if (!m->have_store)
+		return "";
+	snprintf(buf, len, "   store: %lld finding(s) (%.16s)", m->store.findings, m->store.checked_at);
+	return buf;
+}
+
 static void mon_draw(struct mon *m)
 {
+	char stbuf[96];
 	char line[1024], b1[32], b2[32], pct[32], flags[128];
 	int w = COLS, y, list_h, dom_h;
 	erase();
@@ -217,10 +235,10 @@ static void mon_draw(struct mon *m)
 		 m->ui.dbdesc, m->interval, m->paused ? " (PAUSED)" : "", m->when, m->refresh_ms, m->rows);
 	draw_cell(&m->ui, 0, 0, line, w, m->ui.attrs[UIC_STATUS], 0);
 	snprintf(line, sizeof line, "pending operations: %lld   changed since last refresh: %zu%s   warn %d%%  critical %d%%"
-				    "   sort: %s%s%s",
+				    "   sort: %s%s%s%s",
 		 m->pending, m->nchanged, m->changed_more ? "+" : "", m->vm->cfg->monitor_warn,
 		 m->vm->cfg->monitor_critical, sort_names[m->sort], m->domain_id ? "   domain: " : "",
-		 m->domain_id ? m->domain : "");
+		 m->domain_id ? m->domain : "", store_text(m, stbuf, sizeof stbuf));
 	draw_cell(&m->ui, 1, 0, line, w, m->pending ? m->ui.attrs[UIC_PENDING] : (int)A_NORMAL, 0);
 	if (m->help) {
 		draw_help(m);
@@ -357,11 +375,26 @@ static void print_once(struct mon *m)
 			     "# per-domain totals as of %s\n",
 			m->vm->cfg->monitor_warn, m->vm->cfg->monitor_critical, m->pending, m->refresh_ms, m->rows,
 			m->refreshed[0] ? m->refreshed : "(never: run vmailadm quota rollup)");
+	if (!json && m->have_store)
+		fprintf(out, "# store check: %lld finding(s) at %s UTC (%s)\n", m->store.findings, m->store.checked_at,
+			m->store.kinds[0] ? m->store.kinds : "clean");
+	else if (!json && m->vm->actor.superuser)
+		fputs("# store check: never run (vmailadm store check)\n", out);
 	if (json) {
 		if (m->refreshed[0])
 			out_json_string(out, m->refreshed);
 		else
 			fputs("null", out);
+		fputs(",\"store_check\":", out);
+		if (m->have_store) {
+			fprintf(out, "{\"findings\":%lld,\"checked_at\":", m->store.findings);
+			out_json_string(out, m->store.checked_at);
+			fputs(",\"kinds\":", out);
+			out_json_string(out, m->store.kinds);
+			fputc('}', out);
+		} else {
+			fputs("null", out);
+		}
 		fputs(",\"mailboxes\":", out);
 	}
 	out_table_begin(&t, out, json, 7, cols);

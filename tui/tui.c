@@ -266,6 +266,9 @@ static void open_view(struct ui *ui, enum req view)
 	case REQ_VIEW_AUDIT:
 		s = screen_audit_new(ui);
 		break;
+	case REQ_VIEW_STORE:
+		s = screen_store_new(ui);
+		break;
 	default:
 		break;
 	}
@@ -341,6 +344,7 @@ static void handle(struct ui *ui, enum req r, int ch)
 	case REQ_VIEW_DOMAINALIASES:
 	case REQ_VIEW_OPS:
 	case REQ_VIEW_AUDIT:
+	case REQ_VIEW_STORE:
 		open_view(ui, r);
 		break;
 	case REQ_MAPS_GENERATE:

@@ -41,6 +41,7 @@
 	X(VIEW_DOMAINALIASES, "view-domainaliases", "the domain aliases of the selected domain") \
 	X(VIEW_OPS, "view-ops", "the pending operations")                               \
 	X(VIEW_AUDIT, "view-audit", "the audit log (/ sets filters: object= admin= since= until=)") \
+	X(VIEW_STORE, "view-store", "the store check (Enter repairs the selected finding, after a confirmation)") \
 	X(HELP, "help", "this help")                                                    \
 	X(SEARCH, "search", "search by prefix; * and ? make a pattern (*text*)")       \
 	X(SORT, "sort", "reverse the order; mailboxes: address, fullest, largest quota (/ goes back to address)") \
@@ -289,6 +290,7 @@ struct screen *screen_domainaliases_new(struct ui *ui, const char *domain, long 
 struct screen *screen_mailbox_new(struct ui *ui, const char *address);
 struct screen *screen_ops_new(struct ui *ui);
 struct screen *screen_audit_new(struct ui *ui);
+struct screen *screen_store_new(struct ui *ui);
 struct screen *screen_help_new(struct ui *ui);
 
 /* The domain the current screens are about ("" on the domains screen). */

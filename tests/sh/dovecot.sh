@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 # dovecot.sh: `dovecot generate` proven with a private real Dovecot on every engine:
 # doveadm auth test accepts every password scheme vmailadm writes and rejects a wrong
-# password, a disabled account and a user of a disabled domain; doveadm user shows the
-# quota rule; deliveries through dovecot-lda change admin_quota (bytes and messages),
-# also after doveadm quota recalc, and `vmailadm quota show` shows the new usage. Any
-# "Error:" in Dovecot's log fails the test.
+# password, a disabled account and a user of a disabled domain, and logs in a user of an
+# international domain by its ASCII form; doveadm user shows the quota rule;
+# deliveries through dovecot-lda change admin_quota (bytes and messages), also after
+# doveadm quota recalc, and `vmailadm quota show` shows the new usage. Any "Error:" in
+# Dovecot's log fails the test.
 . "$(dirname "$0")/../lib.sh"
 
 if [ "$(id -u)" != 0 ] || ! command -v dovecot >/dev/null || ! getent passwd dovecot >/dev/null; then
@@ -51,6 +52,9 @@ for e in $VMAILADM_ENGINES; do
 [mail]
 root = $W/vmail
 owner = $OWNER
+[postfix]
+# the auth socket for Postfix: this instance's own, not the system's
+sasl_socket = $RUN/auth-postfix
 [dovecot]
 group = dovecot
 CONF
@@ -68,10 +72,14 @@ CONF
 	check_rc "$e: other domain" 0 V domain add off.test
 	check_rc "$e: its user" 0 V mailbox add eve@off.test password=pw-eve
 	check_rc "$e: disable the domain" 0 V domain set off.test enabled=no
+	check_rc "$e: an international domain" 0 V domain add bücher.example
+	check_rc "$e: its user" 0 V mailbox add anna@BÜCHER.example password=pw-anna
 	sqlite_share "$url"
 
 	check_rc "$e: dovecot generate" 0 V dovecot generate "$W/dc"
-	check_eq "$e: mode and group" "$(stat -c '%a %G' "$W/dc/dovecot-sql.conf.ext" "$W/dc/dovecot-dict-sql.conf.ext" | sort -u)" "640 dovecot"
+	check_eq "$e: mode and group" "$(stat -c '%a %G' "$W/dc/dovecot-sql.conf.ext" "$W/dc/dovecot-dict-sql.conf.ext" "$W/dc/dovecot-dict-sieve.conf.ext" | sort -u)" "640 dovecot"
+	check_eq "$e: the include is readable by the mail owner's LDA" "$(stat -c '%a %G' "$W/dc/dovecot-vmailadm.conf")" "644 dovecot"
+	check_eq "$e: no password in the include" "$(grep -c 'connect\|password' "$W/dc/dovecot-vmailadm.conf")" 0
 	check_rc "$e: unchanged the second time" 0 V dovecot generate "$W/dc"
 	check_contains "$e: reported unchanged" "$OUT" "dovecot-sql.conf.ext	unchanged"
 
@@ -92,6 +100,12 @@ service imap-login {
     port = 0
   }
   inet_listener imaps {
+    port = 0
+  }
+}
+# the include adds ManageSieve: no listener here (tests/sh/mailflow.sh uses it)
+service managesieve-login {
+  inet_listener sieve {
     port = 0
   }
 }
@@ -122,6 +136,15 @@ CONF
 	check_contains "$e: quota rule value" "$OUT" "*:bytes=20M"
 	check_contains "$e: home" "$OUT" "$W/vmail/ex.test/u2"
 	check_rc "$e: no user for a disabled domain" 67 D user eve@off.test
+	# an international domain: Dovecot sees, and logs in, the ASCII form
+	check_rc "$e: login to an international domain" 0 D auth test -x no-penalty anna@xn--bcher-kva.example pw-anna
+	check_rc "$e: wrong password there" 77 D auth test -x no-penalty anna@xn--bcher-kva.example pw-wrong
+	check_rc "$e: doveadm user of the international domain" 0 D user anna@xn--bcher-kva.example
+	check_contains "$e: its home is under the ASCII form" "$OUT" "$W/vmail/xn--bcher-kva.example/anna"
+	printf 'From: a@remote.test\nTo: anna@xn--bcher-kva.example\nSubject: idn\n\nhallo\n' |
+		"$LDA" -c "$W/dovecot.conf" -e -d anna@xn--bcher-kva.example -f a@remote.test
+	check_eq "$e: delivery to the international domain" "$?" 0
+	check_eq "$e: its admin_quota counts it" "$(sql "$e" "$url" "SELECT messages FROM admin_quota WHERE username='anna@xn--bcher-kva.example'")" 1
 
 	# deliveries: Dovecot counts the stored (LF) size
 	msg1=$(printf 'From: a@remote.test\nTo: u1@ex.test\nSubject: one\n\nhello\n')

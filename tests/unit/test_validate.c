@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/idn.h"
 #include "core/validate.h"
 #include "unit.h"
 
@@ -45,6 +46,17 @@ static void run_rule(const char *file, int lineno, const char *kind, const char 
 		st = valid_address(in, strcmp(kind, "catchall") == 0, a, b, &err);
 		if (st == VM_OK)
 			snprintf(got, sizeof got, "%s@%s", a, b);
+	} else if (strcmp(kind, "unicode") == 0) {
+		/* the other way: a stored ASCII name (or address) as people read it */
+		st = VM_OK;
+		if (strchr(in, '@'))
+			idn_address_to_unicode(in, got, sizeof got);
+		else
+			idn_to_unicode(in, got, sizeof got);
+	} else if (strcmp(kind, "pattern") == 0) {
+		st = idn_pattern(in, a, sizeof a, &err);
+		if (st == VM_OK)
+			snprintf(got, sizeof got, "%s", a);
 	} else if (strcmp(kind, "size") == 0) {
 		int mb = -1;
 
