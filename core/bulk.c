@@ -490,14 +490,14 @@ static enum vm_status insert_chunk(struct vm *vm, const struct bulk_mailbox *ite
 	}
 	/* the domain's default services, as mailbox_add gives them */
 	if (st == VM_OK) {
-		long long *ids = xcalloc(m, sizeof *ids);
+		long long *sids = xcalloc(m, sizeof *sids);
 		size_t nids = 0;
 
 		for (size_t i = 0; i < m; i++)
 			if (*its[i].services)
-				ids[nids++] = its[i].mbox_id;
-		st = services_bulk_defaults(vm, ids, nids, err);
-		free(ids);
+				sids[nids++] = its[i].mbox_id;
+		st = services_bulk_defaults(vm, sids, nids, err);
+		free(sids);
 	}
 	/* the rollup's counts: one bump per run of the same domain (a slice
 	 * is mostly one domain) */
