@@ -12,7 +12,7 @@
 #include "core/match.h"
 #include "core/search.h"
 #include "core/services.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 /* ---- the hashing pool ---- */
 

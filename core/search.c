@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "sql/schema.h"
 
 /* What each engine's index is made of; search_missing names what is absent. */

@@ -9,7 +9,7 @@
 #include "core/mailbox.h"
 #include "core/sender.h"
 #include "core/sieve.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 struct detail {

@@ -9,7 +9,7 @@
 #include "core/sieve.h"
 #include "core/mbsort.h"
 #include "core/page.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 /* The orders o cycles through; the address ones are the list's own

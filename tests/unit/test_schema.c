@@ -13,7 +13,7 @@
 #include "core/owntables.h"
 #include "core/schema.h"
 #include "core/vm.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "sql/schema.h"
 #include "tests/unit/unit.h"
 

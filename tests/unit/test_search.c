@@ -25,7 +25,7 @@
 #include "core/schema.h"
 #include "core/search.h"
 #include "core/vm.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tests/unit/unit.h"
 
 static struct conf cfg;
