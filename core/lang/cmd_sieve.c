@@ -51,13 +51,21 @@ static void vacation_row(struct out_table *t, const struct vacation_info *v, int
 
 	snprintf(days, sizeof days, "%d", v->days);
 	if (full) {
-		const char *vals[9] = {v->address, v->enabled ? "yes" : "no", v->active ? "yes" : "no", v->from, v->until,
-		                       days, v->addresses, v->subject, v->text};
+		const char *vals[9] = {v->address,
+		                       v->enabled ? "yes" : "no",
+		                       v->active ? "yes" : "no",
+		                       v->from,
+		                       v->until,
+		                       days,
+		                       v->addresses,
+		                       v->subject,
+		                       v->text};
 
 		out_table_row(t, vals);
 	} else {
-		const char *vals[7] = {v->address, v->enabled ? "yes" : "no", v->active ? "yes" : "no", v->from,
-		                       v->until, days, v->subject};
+		const char *vals[7] = {
+		    v->address, v->enabled ? "yes" : "no", v->active ? "yes" : "no", v->from, v->until, days,
+		    v->subject};
 
 		out_table_row(t, vals);
 	}
@@ -65,8 +73,8 @@ static void vacation_row(struct out_table *t, const struct vacation_info *v, int
 
 enum vm_status cmd_vacation_show(struct vm *vm, struct args *a, struct vm_error *err)
 {
-	static const char *const cols[] = {"address", "enabled", "active", "from", "until", "days", "addresses",
-	                                   "subject", "text"};
+	static const char *const cols[] = {"address", "enabled",   "active",  "from", "until",
+	                                   "days",    "addresses", "subject", "text"};
 	struct vacation_info v;
 	struct out_table t;
 	enum vm_status st = vacation_get(vm, a->pos[0], &v, err);
@@ -161,7 +169,8 @@ enum vm_status cmd_filter_list(struct vm *vm, struct args *a, struct vm_error *e
 			} else {
 				*w++ = *p;
 			}
-		then = *rows[i].argument ? xasprintf("%s:%s", rows[i].action, rows[i].argument) : xstrdup(rows[i].action);
+		then =
+		    *rows[i].argument ? xasprintf("%s:%s", rows[i].action, rows[i].argument) : xstrdup(rows[i].action);
 		snprintf(pos, sizeof pos, "%zu", i + 1);
 		out_table_row(&t, (const char *const[]){pos, rows[i].name, rows[i].any ? "any" : "all", tests, then,
 		                                        rows[i].stop ? "yes" : "no"});
@@ -209,8 +218,8 @@ static enum vm_status user_scripts(struct vm *vm, const char *address, char ***n
 	*active = NULL;
 	*n = 0;
 	if (sieveprog_doveadm(doveadm, args, &out, msg, sizeof msg) < 0)
-		return vm_fail(err, VM_ERR_REFUSED, "reading %s's own scripts with '%s sieve list': %s", address, doveadm,
-		               msg);
+		return vm_fail(err, VM_ERR_REFUSED, "reading %s's own scripts with '%s sieve list': %s", address,
+		               doveadm, msg);
 	for (char *save = NULL, *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *sp = strrchr(l, ' ');
 		int act = sp && strcmp(sp + 1, "ACTIVE") == 0;
@@ -282,8 +291,8 @@ enum vm_status cmd_sieve_show(struct vm *vm, struct args *a, struct vm_error *er
 		const char *doveadm = vm->cfg->sieve_doveadm ? vm->cfg->sieve_doveadm : "doveadm";
 
 		if (sieveprog_doveadm(doveadm, args, &text, msg, sizeof msg) < 0) {
-			st = vm_fail(err, VM_ERR_REFUSED, "reading the user's script %s with '%s sieve get': %s", names[i],
-			             doveadm, msg);
+			st = vm_fail(err, VM_ERR_REFUSED, "reading the user's script %s with '%s sieve get': %s",
+			             names[i], doveadm, msg);
 			break;
 		}
 		if (json) {
