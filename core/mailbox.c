@@ -12,7 +12,7 @@
 #include "core/match.h"
 #include "core/ops.h"
 #include "core/sieve.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 #define MAILBOX_SELECT                                                                          \
 	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, "  \

@@ -37,6 +37,8 @@ struct mailbox {
 	long long bytes, messages; /* from admin_quota; 0 when no row */
 	int has_usage;             /* an admin_quota row exists */
 	long long pending_ops;     /* queued operations on this mailbox */
+	int vacation;              /* an active vacation reply: filled only where asked
+	                            * (the console, with vacation_active_flags), else 0 */
 	char services[48];         /* services_short(): "" = every service, else "no pop3", "send-only" */
 };
 

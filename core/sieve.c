@@ -13,7 +13,7 @@
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/sieveprog.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 static const char *const own[] = {"vmailadm_sieve", "vmailadm_vacation", "vmailadm_filter"};
 
@@ -93,7 +93,7 @@ static char *dup_or_empty(const char *s)
 	return xstrdup(s ? s : "");
 }
 
-#define VACATION_COLS                                                                                          \
+#define VACATION_COLS                                                                                                  \
 	"v.mbox_id, mb.address, d.name, v.subject, v.body, v.from_date, v.until_date, v.days, v.addresses, v.enabled "
 
 static void fill_vacation(const struct db_result *res, size_t r, const char *day, struct vacation_info *v)
@@ -108,7 +108,8 @@ static void fill_vacation(const struct db_result *res, size_t r, const char *day
 	v->days = (int)vm_ll(db_value(res, r, 7));
 	v->addresses = dup_or_empty(db_value(res, r, 8));
 	v->enabled = vm_ll(db_value(res, r, 9)) != 0;
-	v->active = v->enabled && (!*v->from || strcmp(v->from, day) <= 0) && (!*v->until || strcmp(v->until, day) >= 0);
+	v->active =
+	    v->enabled && (!*v->from || strcmp(v->from, day) <= 0) && (!*v->until || strcmp(v->until, day) >= 0);
 }
 
 static enum vm_status read_vacation(struct vm *vm, long long mbox_id, struct vacation_info *v, int *found,
@@ -251,8 +252,9 @@ static enum vm_status rebuild(struct vm *vm, long long mbox_id, const char *addr
 	}
 	lines = xcalloc(n + 2, sizeof *lines);
 	script = sieve_render(found ? &sv : NULL, rules, n, lines);
-	if ((st = vm_sql(vm, "SELECT script_id, script_data FROM vmailadm_sieve WHERE username = ? AND script_name = 'active'",
-	                 1, (const char *const[]){address}, &res, err, "reading the script")) != VM_OK)
+	if ((st = vm_sql(
+	         vm, "SELECT script_id, script_data FROM vmailadm_sieve WHERE username = ? AND script_name = 'active'",
+	         1, (const char *const[]){address}, &res, err, "reading the script")) != VM_OK)
 		goto out;
 	if (res->nrows) {
 		old_id = xstrdup(db_value(res, 0, 0) ? db_value(res, 0, 0) : "");
@@ -278,8 +280,8 @@ static enum vm_status rebuild(struct vm *vm, long long mbox_id, const char *addr
 				break;
 			case SIEVEC_ERROR:
 				rule_at(f, n, lines, line, where, sizeof where);
-				st = vm_fail(err, VM_ERR_REFUSED, "%s: Pigeonhole refuses the script at %s: %s", address,
-				             where, msg);
+				st = vm_fail(err, VM_ERR_REFUSED, "%s: Pigeonhole refuses the script at %s: %s",
+				             address, where, msg);
 				goto out;
 			case SIEVEC_UNRUNNABLE:
 				st = vm_fail(err, VM_ERR_REFUSED,
@@ -304,7 +306,10 @@ static enum vm_status rebuild(struct vm *vm, long long mbox_id, const char *addr
 			goto out;
 	}
 	{
-		struct change *c = change_begin(&vm->changes, !old_id ? CHANGE_ADD : !script ? CHANGE_DEL : CHANGE_SET,
+		struct change *c = change_begin(&vm->changes,
+		                                !old_id   ? CHANGE_ADD
+		                                : !script ? CHANGE_DEL
+		                                          : CHANGE_SET,
 		                                "sieve", address);
 
 		change_field(c, "script_id", old_id, new_id);
@@ -381,19 +386,21 @@ enum vm_status vacation_set(struct vm *vm, const char *address, const struct vac
 	snprintf(did, sizeof did, "%lld", mb.domain_id);
 	snprintf(days, sizeof days, "%d", o->has_days ? o->days : 7);
 	{
-		const char *p[9] = {o->subject, o->text, o->from, o->until, days, o->addresses ? o->addresses : "", "1",
-		                    did, mid};
+		const char *p[9] = {o->subject, o->text, o->from, o->until, days, o->addresses ? o->addresses : "",
+		                    "1",        did,     mid};
 
 		if (found)
-			st = vm_sql(vm,
-			            "UPDATE vmailadm_vacation SET subject = ?, body = ?, from_date = ?, until_date = ?, "
-			            "days = ?, addresses = ?, enabled = ?, domain_id = ? WHERE mbox_id = ?",
-			            9, p, NULL, err, "changing the vacation");
+			st =
+			    vm_sql(vm,
+			           "UPDATE vmailadm_vacation SET subject = ?, body = ?, from_date = ?, until_date = ?, "
+			           "days = ?, addresses = ?, enabled = ?, domain_id = ? WHERE mbox_id = ?",
+			           9, p, NULL, err, "changing the vacation");
 		else
-			st = vm_sql(vm,
-			            "INSERT INTO vmailadm_vacation (subject, body, from_date, until_date, days, addresses, "
-			            "enabled, domain_id, mbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			            9, p, NULL, err, "adding the vacation");
+			st = vm_sql(
+			    vm,
+			    "INSERT INTO vmailadm_vacation (subject, body, from_date, until_date, days, addresses, "
+			    "enabled, domain_id, mbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    9, p, NULL, err, "adding the vacation");
 		if (st != VM_OK)
 			goto out;
 	}
@@ -437,8 +444,8 @@ enum vm_status vacation_off(struct vm *vm, const char *address, struct vm_error 
 		goto out;
 	}
 	snprintf(mid, sizeof mid, "%lld", mb.id);
-	if ((st = vm_sql(vm, "UPDATE vmailadm_vacation SET enabled = 0 WHERE mbox_id = ?", 1, (const char *const[]){mid},
-	                 NULL, err, "turning the vacation off")) != VM_OK)
+	if ((st = vm_sql(vm, "UPDATE vmailadm_vacation SET enabled = 0 WHERE mbox_id = ?", 1,
+	                 (const char *const[]){mid}, NULL, err, "turning the vacation off")) != VM_OK)
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_SET, "vacation", mb.address);
 	change_field(c, "enabled", yesno(old.enabled), "no");
@@ -503,8 +510,8 @@ enum vm_status vacation_list(struct vm *vm, const char *domain, const char *afte
 
 		if ((st = valid_domain(domain, dname, err)) != VM_OK)
 			return st;
-		if ((st = vm_sql(vm, "SELECT id FROM admin_domain WHERE name = ?", 1, (const char *const[]){dname}, &d, err,
-		                 "reading the domain")) != VM_OK)
+		if ((st = vm_sql(vm, "SELECT id FROM admin_domain WHERE name = ?", 1, (const char *const[]){dname}, &d,
+		                 err, "reading the domain")) != VM_OK)
 			return st;
 		did = d->nrows ? vm_ll(db_value(d, 0, 0)) : 0;
 		db_result_free(&d);
@@ -515,21 +522,24 @@ enum vm_status vacation_list(struct vm *vm, const char *domain, const char *afte
 		/* the vacation table's domain_id index drives it: the domain's
 		 * mailboxes are never scanned */
 		snprintf(uid, sizeof uid, "%lld", did);
-		sql = xstrdup("SELECT " VACATION_COLS "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
+		sql = xstrdup("SELECT " VACATION_COLS
+		              "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
 		              "JOIN admin_domain d ON d.id = mb.domain_id WHERE v.domain_id = ? AND mb.address > ?");
 		p[np++] = uid;
 		p[np++] = after_local;
 	} else {
-		sql = xstrdup("SELECT " VACATION_COLS "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
-		              "JOIN admin_domain d ON d.id = mb.domain_id WHERE (d.name > ? OR (d.name = ? AND mb.address > ?))");
+		sql = xstrdup(
+		    "SELECT " VACATION_COLS "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
+		    "JOIN admin_domain d ON d.id = mb.domain_id WHERE (d.name > ? OR (d.name = ? AND mb.address > ?))");
 		p[np++] = after_dom;
 		p[np++] = after_dom;
 		p[np++] = after_local;
 		if (!vm->actor.superuser) {
 			snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
-			str_append(&sql, " AND v.domain_id IN (SELECT oa.object_id FROM admin_objectaccess oa JOIN "
-			                 "django_content_type ct ON ct.id = oa.content_type_id WHERE ct.app_label = 'admin' "
-			                 "AND ct.model = 'domain' AND oa.user_id = ?)");
+			str_append(&sql,
+			           " AND v.domain_id IN (SELECT oa.object_id FROM admin_objectaccess oa JOIN "
+			           "django_content_type ct ON ct.id = oa.content_type_id WHERE ct.app_label = 'admin' "
+			           "AND ct.model = 'domain' AND oa.user_id = ?)");
 			p[np++] = uid;
 		}
 	}
@@ -565,8 +575,9 @@ enum vm_status vacation_active_flags(struct vm *vm, const long long *ids, size_t
 	today(day);
 	p = xcalloc(n + 2, sizeof *p);
 	idb = xcalloc(n, sizeof *idb);
-	sql = xstrdup("SELECT mbox_id FROM vmailadm_vacation WHERE enabled = 1 AND (from_date IS NULL OR from_date <= ?) "
-	              "AND (until_date IS NULL OR until_date >= ?) AND mbox_id IN (");
+	sql =
+	    xstrdup("SELECT mbox_id FROM vmailadm_vacation WHERE enabled = 1 AND (from_date IS NULL OR from_date <= ?) "
+	            "AND (until_date IS NULL OR until_date >= ?) AND mbox_id IN (");
 	p[0] = day;
 	p[1] = day;
 	for (size_t i = 0; i < n; i++) {
@@ -605,10 +616,11 @@ enum vm_status vacation_count_active(struct vm *vm, long long *count, struct vm_
 	if ((st = tables_have(vm, &have, err)) != VM_OK || !have)
 		return st;
 	today(day);
-	if ((st = vm_sql(vm,
-	                 "SELECT COUNT(*) FROM vmailadm_vacation WHERE enabled = 1 AND (from_date IS NULL OR from_date <= ?) "
-	                 "AND (until_date IS NULL OR until_date >= ?)",
-	                 2, (const char *const[]){day, day}, &res, err, "counting vacations")) != VM_OK)
+	if ((st = vm_sql(
+	         vm,
+	         "SELECT COUNT(*) FROM vmailadm_vacation WHERE enabled = 1 AND (from_date IS NULL OR from_date <= ?) "
+	         "AND (until_date IS NULL OR until_date >= ?)",
+	         2, (const char *const[]){day, day}, &res, err, "counting vacations")) != VM_OK)
 		return st;
 	*count = res->nrows ? vm_ll(db_value(res, 0, 0)) : 0;
 	db_result_free(&res);
@@ -644,7 +656,8 @@ enum vm_status filter_add(struct vm *vm, const char *address, const char *name, 
 		if ((st = sieve_check_test(o->tests[i], err)) != VM_OK)
 			return st;
 	if (!o->then)
-		return vm_fail(err, VM_ERR_USAGE, "filter %s: give then=fileinto:FOLDER|redirect:ADDRESS|discard|keep", nm);
+		return vm_fail(err, VM_ERR_USAGE, "filter %s: give then=fileinto:FOLDER|redirect:ADDRESS|discard|keep",
+		               nm);
 	if ((st = sieve_check_action(o->then, &action, &argument, err)) != VM_OK)
 		return st;
 	for (size_t i = 0; i < o->ntests; i++)
@@ -675,11 +688,13 @@ enum vm_status filter_add(struct vm *vm, const char *address, const char *name, 
 	}
 	snprintf(mid, sizeof mid, "%lld", mb.id);
 	snprintf(ord, sizeof ord, "%d", n ? rows[n - 1].ord + 1 : 1);
-	if ((st = vm_sql(vm,
-	                 "INSERT INTO vmailadm_filter (mbox_id, name, ord, match_any, tests, action, argument, stop) "
-	                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	                 8, (const char *const[]){mid, nm, ord, o->any ? "1" : "0", tests, action, argument, o->stop ? "1" : "0"},
-	                 NULL, err, "adding the filter")) != VM_OK)
+	if ((st = vm_sql(
+	         vm,
+	         "INSERT INTO vmailadm_filter (mbox_id, name, ord, match_any, tests, action, argument, stop) "
+	         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	         8,
+	         (const char *const[]){mid, nm, ord, o->any ? "1" : "0", tests, action, argument, o->stop ? "1" : "0"},
+	         NULL, err, "adding the filter")) != VM_OK)
 		goto out;
 	{
 		char *key = xasprintf("%s %s", mb.address, nm);
@@ -723,8 +738,8 @@ enum vm_status filter_del(struct vm *vm, const char *address, const char *name, 
 		goto out;
 	}
 	snprintf(mid, sizeof mid, "%lld", mb.id);
-	if ((st = vm_sql(vm, "DELETE FROM vmailadm_filter WHERE mbox_id = ? AND name = ?", 2, (const char *const[]){mid, nm},
-	                 NULL, err, "removing the filter")) != VM_OK)
+	if ((st = vm_sql(vm, "DELETE FROM vmailadm_filter WHERE mbox_id = ? AND name = ?", 2,
+	                 (const char *const[]){mid, nm}, NULL, err, "removing the filter")) != VM_OK)
 		goto out;
 	{
 		char *key = xasprintf("%s %s", mb.address, nm), *then = filter_then(&rows[i]);
@@ -780,7 +795,8 @@ enum vm_status filter_move(struct vm *vm, const char *address, const char *name,
 		snprintf(ord, sizeof ord, "%zu", at + 1);
 		snprintf(before, sizeof before, "%d", rows[k].ord);
 		if ((st = vm_sql(vm, "UPDATE vmailadm_filter SET ord = ? WHERE mbox_id = ? AND name = ?", 3,
-		                 (const char *const[]){ord, mid, rows[k].name}, NULL, err, "moving the filter")) != VM_OK)
+		                 (const char *const[]){ord, mid, rows[k].name}, NULL, err, "moving the filter")) !=
+		    VM_OK)
 			goto out;
 		{
 			char *key = xasprintf("%s %s", mb.address, rows[k].name);
@@ -819,8 +835,9 @@ enum vm_status sieve_script_get(struct vm *vm, const char *address, char **id, c
 	*id = *data = NULL;
 	if ((st = target(vm, address, 0, &mb, err)) != VM_OK)
 		return st;
-	if ((st = vm_sql(vm, "SELECT script_id, script_data FROM vmailadm_sieve WHERE username = ? AND script_name = 'active'",
-	                 1, (const char *const[]){mb.address}, &res, err, "reading the script")) != VM_OK)
+	if ((st = vm_sql(
+	         vm, "SELECT script_id, script_data FROM vmailadm_sieve WHERE username = ? AND script_name = 'active'",
+	         1, (const char *const[]){mb.address}, &res, err, "reading the script")) != VM_OK)
 		return st;
 	if (res->nrows) {
 		*id = dup_or_empty(db_value(res, 0, 0));
@@ -832,8 +849,8 @@ enum vm_status sieve_script_get(struct vm *vm, const char *address, char **id, c
 
 /* ---- following the mailbox ---- */
 
-enum vm_status sieve_mailbox_renamed(struct vm *vm, long long mbox_id, const char *old_address,
-                                     const char *new_address, struct vm_error *err)
+enum vm_status sieve_mailbox_renamed(struct vm *vm, long long mbox_id, const char *old_address, const char *new_address,
+                                     struct vm_error *err)
 {
 	char mid[32];
 	int have = 0;
@@ -843,15 +860,17 @@ enum vm_status sieve_mailbox_renamed(struct vm *vm, long long mbox_id, const cha
 		return st;
 	snprintf(mid, sizeof mid, "%lld", mbox_id);
 	/* a stale row under the new name (left by hand) would block the move */
-	if ((st = vm_sql(vm, "DELETE FROM vmailadm_sieve WHERE username = ?", 1, (const char *const[]){new_address}, NULL,
-	                 err, "moving the Sieve script")) != VM_OK ||
+	if ((st = vm_sql(vm, "DELETE FROM vmailadm_sieve WHERE username = ?", 1, (const char *const[]){new_address},
+	                 NULL, err, "moving the Sieve script")) != VM_OK ||
 	    (st = vm_sql(vm, "UPDATE vmailadm_sieve SET username = ? WHERE username = ?", 2,
-	                 (const char *const[]){new_address, old_address}, NULL, err, "moving the Sieve script")) != VM_OK)
+	                 (const char *const[]){new_address, old_address}, NULL, err, "moving the Sieve script")) !=
+	        VM_OK)
 		return st;
-	return vm_sql(vm,
-	              "UPDATE vmailadm_vacation SET domain_id = (SELECT mb.domain_id FROM admin_mailbox mb WHERE mb.id = ?) "
-	              "WHERE mbox_id = ?",
-	              2, (const char *const[]){mid, mid}, NULL, err, "moving the vacation");
+	return vm_sql(
+	    vm,
+	    "UPDATE vmailadm_vacation SET domain_id = (SELECT mb.domain_id FROM admin_mailbox mb WHERE mb.id = ?) "
+	    "WHERE mbox_id = ?",
+	    2, (const char *const[]){mid, mid}, NULL, err, "moving the vacation");
 }
 
 enum vm_status sieve_mailbox_deleted(struct vm *vm, long long mbox_id, const char *address, struct vm_error *err)
@@ -863,8 +882,8 @@ enum vm_status sieve_mailbox_deleted(struct vm *vm, long long mbox_id, const cha
 	if ((st = tables_have(vm, &have, err)) != VM_OK || !have)
 		return st;
 	snprintf(mid, sizeof mid, "%lld", mbox_id);
-	if ((st = vm_sql(vm, "DELETE FROM vmailadm_vacation WHERE mbox_id = ?", 1, (const char *const[]){mid}, NULL, err,
-	                 "removing the vacation")) != VM_OK ||
+	if ((st = vm_sql(vm, "DELETE FROM vmailadm_vacation WHERE mbox_id = ?", 1, (const char *const[]){mid}, NULL,
+	                 err, "removing the vacation")) != VM_OK ||
 	    (st = vm_sql(vm, "DELETE FROM vmailadm_filter WHERE mbox_id = ?", 1, (const char *const[]){mid}, NULL, err,
 	                 "removing the filters")) != VM_OK)
 		return st;
@@ -914,13 +933,14 @@ enum vm_status sieve_import_modoboa(struct vm *vm, FILE *out, struct vm_error *e
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = vm_sql(vm,
-	                 "SELECT a.mbox_id, mb.address, d.name, a.subject, a.content, a.enabled, a.fromdate, a.untildate, "
-	                 "mb.domain_id FROM postfix_autoreply_armessage a JOIN admin_mailbox mb ON mb.id = a.mbox_id "
-	                 "JOIN admin_domain d ON d.id = mb.domain_id "
-	                 "WHERE NOT EXISTS (SELECT 1 FROM vmailadm_vacation v WHERE v.mbox_id = a.mbox_id) "
-	                 "ORDER BY d.name, mb.address",
-	                 0, NULL, &res, err, "reading Modoboa's autoreply messages")) != VM_OK)
+	if ((st = vm_sql(
+	         vm,
+	         "SELECT a.mbox_id, mb.address, d.name, a.subject, a.content, a.enabled, a.fromdate, a.untildate, "
+	         "mb.domain_id FROM postfix_autoreply_armessage a JOIN admin_mailbox mb ON mb.id = a.mbox_id "
+	         "JOIN admin_domain d ON d.id = mb.domain_id "
+	         "WHERE NOT EXISTS (SELECT 1 FROM vmailadm_vacation v WHERE v.mbox_id = a.mbox_id) "
+	         "ORDER BY d.name, mb.address",
+	         0, NULL, &res, err, "reading Modoboa's autoreply messages")) != VM_OK)
 		goto out;
 	for (size_t r = 0; r < res->nrows && st == VM_OK; r++) {
 		char addr[VM_ADDRESS_MAX + 1], from[11], until[11], *text = strip_cr(db_value(res, r, 4));
@@ -941,15 +961,18 @@ enum vm_status sieve_import_modoboa(struct vm *vm, FILE *out, struct vm_error *e
 			o.until = NULL; /* Modoboa kept an old end date: the reply runs from `from` on */
 		if (check_vacation(&o, &verr) != VM_OK) {
 			if (out)
-				fprintf(out, "db upgrade: Modoboa's autoreply of %s not imported: %s\n", addr, verr.msg);
+				fprintf(out, "db upgrade: Modoboa's autoreply of %s not imported: %s\n", addr,
+				        verr.msg);
 		} else {
-			const char *p[8] = {db_value(res, r, 0), db_value(res, r, 8), subject, text, o.from, o.until,
-			                    "", enabled ? "1" : "0"};
+			const char *p[8] = {
+			    db_value(res, r, 0), db_value(res, r, 8), subject, text, o.from, o.until, "",
+			    enabled ? "1" : "0"};
 
-			st = vm_sql(vm,
-			            "INSERT INTO vmailadm_vacation (mbox_id, domain_id, subject, body, from_date, until_date, "
-			            "addresses, enabled, days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 7)",
-			            8, p, NULL, err, "importing an autoreply message");
+			st = vm_sql(
+			    vm,
+			    "INSERT INTO vmailadm_vacation (mbox_id, domain_id, subject, body, from_date, until_date, "
+			    "addresses, enabled, days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 7)",
+			    8, p, NULL, err, "importing an autoreply message");
 			if (st == VM_OK) {
 				struct change *c = change_begin(&vm->changes, CHANGE_ADD, "vacation", addr);
 

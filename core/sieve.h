@@ -50,8 +50,8 @@ struct vacation_info {
 };
 void vacation_info_clear(struct vacation_info *v);
 
-enum vm_status vacation_set(struct vm *vm, const char *address, const struct vacation_opts *o,
-                            struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status vacation_set(struct vm *vm, const char *address, const struct vacation_opts *o, struct vm_error *err)
+    __attribute__((warn_unused_result));
 /* Disables the vacation (the row stays, enabled = no). */
 enum vm_status vacation_off(struct vm *vm, const char *address, struct vm_error *err)
     __attribute__((warn_unused_result));
@@ -67,8 +67,8 @@ enum vm_status vacation_list(struct vm *vm, const char *domain, const char *afte
 void vacation_rows_free(struct vacation_info **rows, size_t n);
 /* For the console's "V" flag: active[i] = 1 when mailbox ids[i] has an active
  * vacation. One query by primary key. All 0 when the tables are missing. */
-enum vm_status vacation_active_flags(struct vm *vm, const long long *ids, size_t n, int *active,
-                                     struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status vacation_active_flags(struct vm *vm, const long long *ids, size_t n, int *active, struct vm_error *err)
+    __attribute__((warn_unused_result));
 /* For the monitor: how many vacations are active today (-1: no tables). */
 enum vm_status vacation_count_active(struct vm *vm, long long *count, struct vm_error *err)
     __attribute__((warn_unused_result));
@@ -109,16 +109,14 @@ enum vm_status sieve_script_get(struct vm *vm, const char *address, char **id, c
  * (its script's username and its vacation's domain follow), a mailbox
  * deleted (its rows go). sieve_mailbox_renamed reads the new domain from
  * admin_mailbox: call it after that row changed. */
-enum vm_status sieve_mailbox_renamed(struct vm *vm, long long mbox_id, const char *old_address,
-                                     const char *new_address, struct vm_error *err)
-    __attribute__((warn_unused_result));
+enum vm_status sieve_mailbox_renamed(struct vm *vm, long long mbox_id, const char *old_address, const char *new_address,
+                                     struct vm_error *err) __attribute__((warn_unused_result));
 enum vm_status sieve_mailbox_deleted(struct vm *vm, long long mbox_id, const char *address, struct vm_error *err)
     __attribute__((warn_unused_result));
 
 /* db upgrade: when Modoboa's postfix_autoreply_armessage exists, turns each
  * of its rows into a vacation of the mailbox (unless that has one already),
  * renders the scripts, and prints one line per import (or refusal) to out. */
-enum vm_status sieve_import_modoboa(struct vm *vm, FILE *out, struct vm_error *err)
-    __attribute__((warn_unused_result));
+enum vm_status sieve_import_modoboa(struct vm *vm, FILE *out, struct vm_error *err) __attribute__((warn_unused_result));
 
 #endif

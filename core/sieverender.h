@@ -22,16 +22,16 @@
 
 #include "core/vm.h"
 
-#define SIEVE_SUBJECT_MAX 255   /* bytes; Modoboa's autoreply subject is varchar(255) */
-#define SIEVE_TEXT_MAX 32768    /* bytes of a vacation text */
-#define SIEVE_VALUE_MAX 1024    /* bytes of a test's value */
-#define SIEVE_FOLDER_MAX 255    /* bytes of a folder name */
-#define SIEVE_NAME_MAX 64       /* a filter's name: a-z 0-9 . _ - */
-#define SIEVE_HEADER_MAX 76     /* a header field name */
-#define SIEVE_TESTS_MAX 16      /* if= per filter */
-#define SIEVE_FILTERS_MAX 100   /* filters per mailbox */
-#define SIEVE_ADDRESSES_MAX 32  /* addresses= of a vacation */
-#define SIEVE_DAYS_MAX 365
+#define SIEVE_SUBJECT_MAX   255   /* bytes; Modoboa's autoreply subject is varchar(255) */
+#define SIEVE_TEXT_MAX      32768 /* bytes of a vacation text */
+#define SIEVE_VALUE_MAX     1024  /* bytes of a test's value */
+#define SIEVE_FOLDER_MAX    255   /* bytes of a folder name */
+#define SIEVE_NAME_MAX      64    /* a filter's name: a-z 0-9 . _ - */
+#define SIEVE_HEADER_MAX    76    /* a header field name */
+#define SIEVE_TESTS_MAX     16    /* if= per filter */
+#define SIEVE_FILTERS_MAX   100   /* filters per mailbox */
+#define SIEVE_ADDRESSES_MAX 32    /* addresses= of a vacation */
+#define SIEVE_DAYS_MAX      365
 
 /* A vacation as stored. from/until: "YYYY-MM-DD" or NULL (no bound).
  * addresses: comma-separated, "" for none. */

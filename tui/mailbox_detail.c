@@ -8,7 +8,8 @@
 #include "core/idn.h"
 #include "core/mailbox.h"
 #include "core/sender.h"
-#include "db/xalloc.h"
+#include "core/sieve.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 struct detail {
@@ -17,6 +18,11 @@ struct detail {
 	struct sender_grant *grants; /* the addresses it may send as beyond its own */
 	size_t ngrants;
 	int loaded, missing;
+	/* the Sieve section */
+	int sieve_loaded, has_vac, no_tables;
+	struct vacation_info vac;
+	struct filter_info *filters;
+	size_t nfilters;
 };
 
 static void load(struct ui *ui, struct detail *d)
@@ -28,6 +34,7 @@ static void load(struct ui *ui, struct detail *d)
 		return;
 	st = mailbox_get(ui->vm, d->address, &d->mb, &err);
 	d->loaded = 1;
+	d->sieve_loaded = 0;
 	d->missing = st == VM_ERR_NOT_FOUND;
 	if (st != VM_OK && !d->missing)
 		ui_error(ui, "reading the mailbox", &err);
@@ -75,6 +82,47 @@ static void line(struct ui *ui, int y, const char *label, const char *value, int
 	draw_text(ui, y, 21, value, w - 22, A_NORMAL);
 }
 
+/* The Sieve section: the vacation and the filters vmailadm renders into
+ * the mailbox's sieve_before script. Returns the next line. */
+static int draw_sieve(struct ui *ui, struct detail *d, int y, int w)
+{
+	char buf[1200];
+
+	if (!d->sieve_loaded) {
+		struct vm_error err = {0};
+
+		vacation_info_clear(&d->vac);
+		filter_rows_free(&d->filters, d->nfilters);
+		d->nfilters = 0;
+		d->has_vac = vacation_get(ui->vm, d->address, &d->vac, &err) == VM_OK;
+		d->no_tables = err.status == VM_ERR_REFUSED;
+		if (!d->no_tables && filter_list(ui->vm, d->address, &d->filters, &d->nfilters, &err) != VM_OK)
+			d->nfilters = 0;
+		d->sieve_loaded = 1;
+	}
+	y++;
+	draw_text(ui, y++, 2, "Sieve (run before the user's own script)", w - 4, ui->attrs[UIC_HEADER]);
+	if (d->no_tables) {
+		line(ui, y++, "Vacation", "no vacation/filter tables: run vmailadm db upgrade", w);
+		return y;
+	}
+	if (!d->has_vac)
+		snprintf(buf, sizeof buf, "none");
+	else
+		snprintf(buf, sizeof buf, "%s%s%s%s%s: %s", !d->vac.enabled ? "off" : d->vac.active ? "on" : "waiting",
+			 d->vac.from[0] ? " from " : "", d->vac.from, d->vac.until[0] ? " until " : "", d->vac.until,
+			 d->vac.subject);
+	line(ui, y++, "Vacation", buf, w);
+	snprintf(buf, sizeof buf, "%zu", d->nfilters);
+	line(ui, y++, "Filters", d->nfilters ? buf : "none", w);
+	for (size_t i = 0; i < d->nfilters && i < 5; i++) {
+		snprintf(buf, sizeof buf, "%zu. %s: %s%s%s%s", i + 1, d->filters[i].name, d->filters[i].action,
+			 d->filters[i].argument[0] ? " " : "", d->filters[i].argument, d->filters[i].stop ? ", stop" : "");
+		line(ui, y++, "", buf, w);
+	}
+	return y;
+}
+
 static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
 {
 	struct detail *d = s->data;
@@ -113,11 +161,12 @@ static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
 		line(ui, y++, "May also send as", "(its lists and domain aliases only)", w);
 	for (size_t i = 0; i < d->ngrants && y < y0 + h - 2; i++)
 		line(ui, y++, i ? "" : "May also send as", d->grants[i].address, w);
+	y = draw_sieve(ui, d, y, w);
 	y++;
 	if (y < y0 + h)
 		draw_text(ui, y, 2,
 			  ui->vm->read_only ? "read-only session"
-					    : "e: edit   d: delete   s/S: grant/take back a sender address   v: services   Esc: back",
+					    : "e: edit  d: delete  v: vacation  s/S: sender +/-  p: services  Esc: back",
 			  w - 4, ui->attrs[UIC_INFO]);
 }
 
@@ -125,7 +174,11 @@ static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
 {
 	struct detail *d = s->data;
 
-	(void)ch;
+	if (r == REQ_NONE && ch == 'v') {
+		if (!d->missing && !ui->vm->read_only && edit_vacation(ui, d->address))
+			ui_refresh_all(ui);
+		return 1;
+	}
 	switch (r) {
 	case REQ_EDIT:
 	case REQ_ENTER:
@@ -165,7 +218,7 @@ static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
 			run_edit(ui, d, "Take back the sender address: ", "sender", "del");
 			return 1;
 		}
-		if (ch == 'v') {
+		if (ch == 'p') {
 			run_edit(ui, d, "Services (e.g. pop3=no imap=yes send-only=no): ", "mailbox", "set");
 			return 1;
 		}
@@ -182,6 +235,8 @@ static void close_fn(struct screen *s)
 {
 	struct detail *d = s->data;
 
+	vacation_info_clear(&d->vac);
+	filter_rows_free(&d->filters, d->nfilters);
 	free(d->grants);
 	free(d);
 }
