@@ -41,7 +41,7 @@ enum vm_status sender_del(struct vm *vm, const char *mailbox, const char *addres
  * domain (a name), or of every mailbox the actor manages (NULL), ordered by
  * mailbox then address. *rows is malloc'd (one block); caller frees. */
 enum vm_status sender_list(struct vm *vm, const char *filter, struct sender_grant **rows, size_t *n,
-			   struct vm_error *err) __attribute__((warn_unused_result));
+                           struct vm_error *err) __attribute__((warn_unused_result));
 
 /* domain_rename's part: grants of addresses in old_name move to new_name.
  * Inside the caller's transaction; nothing when the table is missing. */

@@ -57,8 +57,7 @@ const char *services_short(const struct services *s, char *buf, size_t len);
 
 /* Whether vmailadm_sender, vmailadm_services and vmailadm_domain_services
  * exist (looked up once per session; `db upgrade` makes it look again). */
-enum vm_status services_tables(struct vm *vm, int *present, struct vm_error *err)
-    __attribute__((warn_unused_result));
+enum vm_status services_tables(struct vm *vm, int *present, struct vm_error *err) __attribute__((warn_unused_result));
 /* VM_ERR_REFUSED "... run vmailadm db upgrade" when they do not; what
  * names the action in the message. */
 enum vm_status services_require_tables(struct vm *vm, const char *what, struct vm_error *err)
@@ -70,7 +69,7 @@ enum vm_status services_get(struct vm *vm, long long mailbox_id, struct services
 /* The services of many mailboxes at once (the console's and `mailbox
  * list`'s page): out[i] for ids[i]. */
 enum vm_status services_get_many(struct vm *vm, const long long *ids, size_t n, struct services *out,
-				 struct vm_error *err) __attribute__((warn_unused_result));
+                                 struct vm_error *err) __attribute__((warn_unused_result));
 
 /* Inside the caller's transaction, for mailbox_add (adding = 1: starts from
  * the domain's default) and mailbox_set (from the mailbox's row): applies o,
@@ -79,7 +78,7 @@ enum vm_status services_get_many(struct vm *vm, const long long *ids, size_t n, 
  * Nothing is written when o is empty and, on adding, the domain has no
  * default. */
 enum vm_status services_apply(struct vm *vm, long long mailbox_id, long long domain_id, int adding,
-			      const struct services_opts *o, struct change *c, struct vm_error *err)
+                              const struct services_opts *o, struct change *c, struct vm_error *err)
     __attribute__((warn_unused_result));
 /* For the bulk path: gives the ids' mailboxes (all of domain_id's, just
  * added) the domain's default, when it has one. One statement. */
@@ -89,10 +88,10 @@ enum vm_status services_bulk_defaults(struct vm *vm, const long long *ids, size_
 /* A domain's default for new mailboxes (*has = 0 and every service when it
  * has none). */
 enum vm_status services_domain_get(struct vm *vm, long long domain_id, int on[SERVICE_COUNT], int *has,
-				   struct vm_error *err) __attribute__((warn_unused_result));
+                                   struct vm_error *err) __attribute__((warn_unused_result));
 /* Sets it (inside the caller's transaction) and records "services" in c. */
 enum vm_status services_domain_set(struct vm *vm, long long domain_id, const int on[SERVICE_COUNT], struct change *c,
-				   struct vm_error *err) __attribute__((warn_unused_result));
+                                   struct vm_error *err) __attribute__((warn_unused_result));
 
 /* The delete paths: a mailbox's services row and sender grants; a domain's
  * default and every grant of an address in it (name: a domain or a domain
