@@ -10,6 +10,7 @@
 
 #include "core/domain.h"
 #include "core/match.h"
+#include "core/services.h"
 #include "db/xalloc.h"
 
 /* ---- the hashing pool ---- */
@@ -83,6 +84,7 @@ struct dom_cache {
 	enum vm_status st; /* of domain_get + vm_check_domain */
 	struct vm_error err;
 	struct domain d;
+	int has_services, services[SERVICE_COUNT]; /* the default of new mailboxes */
 };
 
 struct item {
@@ -92,6 +94,7 @@ struct item {
 	long long domain_id; /* not a pointer: the domain cache grows */
 	char hash[PASSWORD_HASH_MAX + 1];
 	long long user_id, mbox_id, dates_id;
+	char services[64]; /* the domain's default, "" when it has none */
 };
 
 /* mailbox.c's quota rule, with its message (kept identical on purpose). */
@@ -129,9 +132,17 @@ static enum vm_status domain_of(struct vm *vm, struct dom_cache **cache, size_t 
 	memset(c, 0, sizeof *c);
 	snprintf(c->name, sizeof c->name, "%s", name);
 	st = domain_get(vm, name, &c->d, &c->err);
-	if (st == VM_OK)
+	if (st == VM_OK) {
 		st = vm_check_domain(vm, c->d.id, c->d.name, &c->err);
-	else if (st != VM_ERR_NOT_FOUND) {
+		if (st == VM_OK) {
+			enum vm_status st2 = services_domain_get(vm, c->d.id, c->services, &c->has_services, err);
+
+			if (st2 != VM_OK) {
+				(*ncache)--;
+				return st2;
+			}
+		}
+	} else if (st != VM_ERR_NOT_FOUND) {
 		(*ncache)--; /* a database error ends the run */
 		*err = c->err;
 		return st;
@@ -168,6 +179,8 @@ static enum vm_status check_local(struct vm *vm, const struct bulk_mailbox *b, s
 		return dc->st;
 	}
 	it->domain_id = dc->d.id;
+	if (dc->has_services)
+		services_format(dc->services, it->services, sizeof it->services);
 	return quota_rule(&dc->d, it->addr, b->o.has_quota, b->o.quota_mb, &it->quota, &it->follows, err);
 }
 
@@ -434,6 +447,17 @@ static enum vm_status insert_chunk(struct vm *vm, const struct bulk_mailbox *ite
 		st = vm_sql(vm, sql, (int)(2 * ninsert), p, NULL, err, "adding quota rows");
 		free(sql);
 	}
+	/* the domain's default services, as mailbox_add gives them */
+	if (st == VM_OK) {
+		long long *ids = xcalloc(m, sizeof *ids);
+		size_t nids = 0;
+
+		for (size_t i = 0; i < m; i++)
+			if (*its[i].services)
+				ids[nids++] = its[i].mbox_id;
+		st = services_bulk_defaults(vm, ids, nids, err);
+		free(ids);
+	}
 	/* the rollup's counts: one bump per run of the same domain (a slice
 	 * is mostly one domain) */
 	for (size_t i = 0, j; st == VM_OK && i < m; i = j) {
@@ -464,6 +488,8 @@ static void record_change(struct vm *vm, const struct bulk_mailbox *b, const str
 	}
 	change_field(c, "enabled", NULL, !(b->o.has_enabled && !b->o.enabled) ? "yes" : "no");
 	change_field(c, "password", NULL, "(set)");
+	if (*it->services)
+		change_field(c, "services", NULL, it->services);
 }
 
 struct addr_idx {

@@ -37,6 +37,7 @@ struct comp {
 	struct conf cfg;
 	struct vm vm;
 	int printed;
+	char **seen; /* what was printed, so that nothing is twice */
 };
 
 static int starts(const char *s, const char *prefix)
@@ -44,10 +45,11 @@ static int starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Prints head+word when it completes cur (which includes head). */
+/* Prints head+word when it completes cur (which includes head), once. */
 static void offer2(struct comp *c, const char *head, const char *word)
 {
 	size_t hl = strlen(head);
+	char *w;
 
 	if (c->printed >= COMPLETE_MAX * 2)
 		return;
@@ -55,8 +57,15 @@ static void offer2(struct comp *c, const char *head, const char *word)
 		return;
 	if (strlen(c->cur) > hl && !starts(word, c->cur + hl))
 		return;
-	fprintf(c->out, "%s%s\n", head, word);
-	c->printed++;
+	w = xasprintf("%s%s", head, word);
+	for (int i = 0; i < c->printed; i++)
+		if (strcmp(c->seen[i], w) == 0) {
+			free(w);
+			return;
+		}
+	fprintf(c->out, "%s\n", w);
+	c->seen = xrealloc(c->seen, (size_t)(c->printed + 1) * sizeof *c->seen);
+	c->seen[c->printed++] = w;
 }
 
 static void offer(struct comp *c, const char *word)
@@ -226,8 +235,7 @@ static void offer_addresses(struct comp *c, enum kind k)
 		for (size_t r = 0; r < res->nrows; r++)
 			offer2(c, local, db_value(res, r, 1));
 	} else if (*c->cur) {
-		fprintf(c->out, "%s@\n", c->cur);
-		c->printed++;
+		offer2(c, c->cur, "@");
 	}
 	db_result_free(&res);
 }
@@ -240,7 +248,7 @@ static enum kind kind_of(const char *object, const char *verb, const char *ph)
 
 	if (strcmp(ph, "FILE") == 0)
 		return K_FILE;
-	if (strcmp(ph, "DIR") == 0)
+	if (strcmp(ph, "DIR") == 0 || strcmp(ph, "PATH") == 0)
 		return K_DIR;
 	if (strcmp(ph, "DOMAIN") == 0 || strcmp(ph, "TARGET") == 0)
 		return K_DOMAIN;
@@ -254,7 +262,7 @@ static enum kind kind_of(const char *object, const char *verb, const char *ph)
 		return strcmp(object, "domain") == 0 ? K_NONE : K_NEW_ADDRESS;
 	if (strcmp(ph, "ADDRESS") == 0)
 		return add ? K_NEW_ADDRESS : strcmp(object, "alias") == 0 ? K_ALIAS : K_MAILBOX;
-	if (strcmp(ph, "RECIPIENT") == 0)
+	if (strcmp(ph, "RECIPIENT") == 0 || strcmp(ph, "MAILBOX") == 0)
 		return K_MAILBOX;
 	if (strcmp(ph, "PATTERN") == 0)
 		return K_PATTERN;
@@ -349,13 +357,15 @@ static void offer_placeholder(struct comp *c, const char *object, const char *ve
 			buf[len - 3] = '\0';
 		if (is_flag(buf) && strcmp(buf, "-") != 0) {
 			offer(c, buf); /* ADDRESS|all */
+		} else if (buf[0] == '@') {
+			if (c->cur[0] == '@') /* @DOMAIN: a whole domain */
+				offer_domains(c, "@", c->cur + 1, 0);
 		} else {
 			k = kind_of(object, verb, buf);
 			switch (k) {
 			case K_FILE:
 			case K_DIR:
-				fputs(k == K_FILE ? ":file\n" : ":dir\n", c->out);
-				c->printed++;
+				offer2(c, "", k == K_FILE ? ":file" : ":dir");
 				break;
 			case K_DOMAIN:
 				offer_domains(c, "", c->cur, 0);
@@ -385,34 +395,133 @@ static void offer_placeholder(struct comp *c, const char *object, const char *ve
 }
 
 /* The values of key= (cur starts with "key="). */
+/* A word of lower-case letters, digits and '-', two characters or more: a
+ * literal value of the usage (yes, superadmin, pop3), not an example (a,b). */
+static int is_literal(const char *w, size_t len)
+{
+	if (len < 2)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9') || w[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* Is w one of the elements of the first len bytes of the list val? */
+static int list_has(const char *val, size_t len, const char *w)
+{
+	size_t wl = strlen(w);
+
+	for (size_t i = 0; i < len;) {
+		size_t l = strcspn(val + i, ",");
+
+		if (l == wl && strncmp(val + i, w, wl) == 0)
+			return 1;
+		i += l + 1;
+	}
+	return 0;
+}
+
+/* The usage's value of key: what follows "key=" in its word, up to a '|'
+ * that starts another key= alternative ("password=TEXT|password-hash=HASH").
+ * "" when the usage does not show the key. */
+static void usage_value(const char *usage, const char *key, size_t keylen, char *out, size_t outlen)
+{
+	char **uw;
+	int n = usage_words(usage, &uw);
+
+	*out = '\0';
+	for (int i = 0; i < n; i++) {
+		for (const char *p = uw[i]; p && *p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL) {
+			if (strncmp(p, key, keylen) == 0 && p[keylen] == '=' && !*out) {
+				const char *v = p + keylen + 1, *e = v;
+
+				/* the value runs on through '|' alternatives without '=' */
+				while (*e) {
+					size_t l = strcspn(e, "|");
+
+					if (memchr(e, '=', l))
+						break;
+					e += l;
+					if (*e == '|')
+						e++;
+				}
+				if (e > v && e[-1] == '|' && *e)
+					e--;
+				snprintf(out, outlen, "%.*s", (int)(e - v), v);
+			}
+		}
+		free(uw[i]);
+	}
+	free(uw);
+}
+
+/* The values of key= (cur starts with "key="), as the usage shows them:
+ * alternatives (enabled=yes|no), a list of words completed one element at
+ * a time (services=imap,pop3,smtp,sieve), a placeholder (target=DOMAIN), or
+ * a list of domains (domains=a.test,b.test). */
 static void offer_values(struct comp *c, const struct action_info *ai, const char *key, size_t keylen)
 {
-	char head[64];
+	char head[512], spec[256];
 	const char *val = c->cur + keylen + 1;
+	const char *comma = strrchr(val, ',');
+	size_t hl;
 
-	if (keylen >= sizeof head - 2)
+	usage_value(ai->usage, key, keylen, spec, sizeof spec);
+	/* "set" usages abbreviate (domains=..): the same object's other
+	 * statements may show the value */
+	for (int i = 0; i < ACTION_COUNT && (!*spec || strcmp(spec, "..") == 0); i++)
+		if (strcmp(action_get((enum action)i)->object, ai->object) == 0)
+			usage_value(action_get((enum action)i)->usage, key, keylen, spec, sizeof spec);
+	if (!*spec || strcmp(spec, "..") == 0)
 		return;
-	snprintf(head, sizeof head, "%.*s=", (int)keylen, key);
-	if (strcmp(head, "enabled=") == 0) {
-		offer2(c, head, "yes");
-		offer2(c, head, "no");
-	} else if (strcmp(head, "role=") == 0) {
-		offer2(c, head, "superadmin");
-		offer2(c, head, "domainadmin");
-	} else if (strcmp(head, "target=") == 0) {
-		offer_domains(c, head, val, 0);
-	} else if (strcmp(head, "domains=") == 0) {
-		/* a list: complete its last element */
-		const char *comma = strrchr(val, ',');
-		size_t hl = comma ? (size_t)(comma + 1 - c->cur) : strlen(head);
-		char lhead[512];
+	/* a list completes its last element */
+	hl = (strchr(spec, ',') && comma) ? (size_t)(comma + 1 - c->cur) : keylen + 1;
+	if (hl >= sizeof head)
+		return;
+	snprintf(head, sizeof head, "%.*s", (int)hl, c->cur);
+	if (strchr(spec, ',')) {
+		int literal = 1, domains = 1;
 
-		if (hl >= sizeof lhead)
+		for (const char *p = spec; *p;) {
+			size_t l = strcspn(p, ",");
+
+			literal = literal && is_literal(p, l);
+			domains = domains && memchr(p, '.', l) != NULL;
+			p += l;
+			if (*p == ',')
+				p++;
+		}
+		if (domains) {
+			offer_domains(c, head, c->cur + hl, 0);
 			return;
-		snprintf(lhead, sizeof lhead, "%.*s", (int)hl, c->cur);
-		offer_domains(c, lhead, comma ? comma + 1 : val, 0);
+		}
+		for (const char *p = spec; literal && *p;) {
+			size_t l = strcspn(p, ",");
+			char w[64];
+
+			snprintf(w, sizeof w, "%.*s", (int)(l < sizeof w ? l : sizeof w - 1), p);
+			if (!list_has(val, hl - keylen - 1, w))
+				offer2(c, head, w);
+			p += l;
+			if (*p == ',')
+				p++;
+		}
+		return;
 	}
-	(void)ai;
+	for (const char *p = spec; *p;) {
+		size_t l = strcspn(p, "|");
+		char w[64];
+
+		snprintf(w, sizeof w, "%.*s", (int)(l < sizeof w ? l : sizeof w - 1), p);
+		if (is_literal(w, strlen(w)))
+			offer2(c, head, w);
+		else if (kind_of(ai->object, ai->verb, w) == K_DOMAIN)
+			offer_domains(c, head, val, 0);
+		p += l;
+		if (*p == '|')
+			p++;
+	}
 }
 
 static void complete_statement(struct comp *c, const char *const *sw, int n)
@@ -553,7 +662,7 @@ int complete_run(FILE *out, int nwords, const char *const *words, const struct o
 		if (o && o->has_arg == required_argument && !val) {
 			if (i == nwords) {
 				offer_option_arg(&c, o);
-				return 0;
+				goto done;
 			}
 			val = words[i++];
 		}
@@ -578,9 +687,13 @@ int complete_run(FILE *out, int nwords, const char *const *words, const struct o
 				buf[strlen(buf) - 1] = '\0';
 			offer(&c, buf);
 		}
-		return 0;
+		goto done;
 	}
 	complete_statement(&c, words + i, nwords - i);
+done:
 	comp_db_close(&c);
+	for (int k = 0; k < c.printed; k++)
+		free(c.seen[k]);
+	free(c.seen);
 	return 0;
 }

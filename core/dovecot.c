@@ -13,6 +13,7 @@
 #include "core/genfile.h"
 #include "core/interp.h"
 #include "core/maps.h"
+#include "core/services.h"
 #include "core/validate.h"
 #include "db/xalloc.h"
 
@@ -107,7 +108,15 @@ static char *sql_file(const struct db_params *p, const char *conn, const char *r
 	char *pw = maps_sql_for(p->engine,
 				"SELECT u.email AS user, u.password FROM admin_user u "
 				"INNER JOIN admin_mailbox mb ON mb.user_id=u.id INNER JOIN admin_domain dom ON dom.id=mb.domain_id "
-				"WHERE u.email='%u' AND u.is_active$T AND dom.enabled$T");
+				"LEFT JOIN vmailadm_services sv ON sv.mailbox_id=mb.id "
+				"WHERE u.email='%u' AND u.is_active$T AND dom.enabled$T "
+				/* the service asked for (%s): no row = every service; Postfix's
+				 * SASL asks as smtp, Dovecot's own submission as submission,
+				 * ManageSieve as sieve; anything else (doveadm, lmtp) is not
+				 * a login of the account's */
+				"AND (sv.mailbox_id IS NULL OR '%s' NOT IN ('imap','pop3','smtp','submission','sieve') "
+				"OR ('%s'='imap' AND sv.imap$T) OR ('%s'='pop3' AND sv.pop3$T) "
+				"OR ('%s' IN ('smtp','submission') AND sv.smtp$T) OR ('%s'='sieve' AND sv.sieve$T))");
 	char *uq_tail = maps_sql_for(p->engine, "FROM admin_mailbox mb INNER JOIN admin_domain dom ON mb.domain_id=dom.id "
 						"WHERE mb.address='%n' AND dom.name='%d' AND dom.enabled$T");
 	char *it = maps_sql_for(p->engine,
@@ -153,6 +162,7 @@ static char *sieve_dict_file(const char *conn)
 
 struct wiring {
 	const char *dir, *driver, *owner, *group, *postmaster;
+	const char *sasl, *postfix_group; /* the auth socket for Postfix's submission */
 };
 
 /* Everything the guide configures, minus what belongs to the host (listen
@@ -198,8 +208,12 @@ static char *wiring_file(const struct wiring *w)
 		";bindir=~/.sieve-before-bin\n}\n"
 		"# deliveries, IMAP and ManageSieve run as the mail owner: its uid and group may\n"
 		"# open the dict socket (quota updates and sieve_before go through it)\n"
-		"service dict {\n  unix_listener dict {\n    mode = 0660\n    user = %3$s\n    group = %4$s\n  }\n}\n",
-		w->dir, w->driver, w->owner, w->group, pm);
+		"service dict {\n  unix_listener dict {\n    mode = 0660\n    user = %3$s\n    group = %4$s\n  }\n}\n"
+		"# Postfix's submission service (master.cf.vmailadm) logs users in through this\n"
+		"# socket ([postfix] sasl_socket, main.cf.vmailadm's smtpd_sasl_path), as the\n"
+		"# service smtp\n"
+		"service auth {\n  unix_listener %6$s {\n    mode = 0660\n    user = postfix\n    group = %7$s\n  }\n}\n",
+		w->dir, w->driver, w->owner, w->group, pm, w->sasl, w->postfix_group);
 
 	free(pm);
 	return text;
@@ -243,6 +257,9 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 	pw = getpwnam(owner);
 	if (!pw)
 		return vm_fail(err, VM_ERR_INVALID, "[mail] owner '%s' is not a user of this system", owner);
+	/* the password_query reads vmailadm_services */
+	if ((st = services_require_tables(vm, "dovecot generate", err)) != VM_OK)
+		return st;
 	gr = getgrgid(pw->pw_gid);
 	if (!gr)
 		return vm_fail(err, VM_ERR_INVALID, "[mail] owner '%s': its group %u has no name", owner,
@@ -263,6 +280,8 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 	w.owner = owner;
 	w.group = group;
 	w.postmaster = postmaster;
+	w.sasl = vm->cfg && vm->cfg->sasl_socket ? vm->cfg->sasl_socket : "/var/spool/postfix/private/auth";
+	w.postfix_group = vm->cfg && vm->cfg->postfix_group ? vm->cfg->postfix_group : "postfix";
 	files[0].name = "dovecot-sql.conf.ext";
 	files[0].body = sql_file(&p, conn, root, (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
 	files[1].name = "dovecot-dict-sql.conf.ext";

@@ -11,6 +11,7 @@
 #include "core/domain.h"
 #include "core/match.h"
 #include "core/ops.h"
+#include "core/sieve.h"
 #include "db/xalloc.h"
 
 #define MAILBOX_SELECT                                                                          \
@@ -243,6 +244,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 	}
 	change_field(c, "enabled", NULL, yesno(!(o->has_enabled && !o->enabled)));
 	change_field(c, "password", NULL, "(set)");
+	st = services_apply(vm, mbox_id, d.id, 1, &o->services, c, err);
 out:
 	db_result_free(&res);
 	explicit_bzero(hash, sizeof hash);
@@ -318,6 +320,8 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 			goto out;
 		change_field(c, "password", "(set)", "(changed)");
 	}
+	if ((st = services_apply(vm, mb.id, mb.domain_id, 0, &o->services, c, err)) != VM_OK)
+		goto out;
 	if (change_end(&vm->changes))
 		st = vm_touch_dates(vm, mb.dates_id, err);
 out:
@@ -360,8 +364,12 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 	db_result_free(&res);
 	if (st != VM_OK)
 		goto out;
+	if ((st = services_forget_mailbox(vm, mb.id, err)) != VM_OK)
+		goto out;
 	home = mailbox_home(vm, mb.domain, mb.local);
 	if ((st = ops_mailbox_deleted(vm, mb.id, home, keep_files, err)) != VM_OK)
+		goto out;
+	if ((st = sieve_mailbox_deleted(vm, mb.id, mb.address, err)) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_quota WHERE mbox_id = ? OR username = ?", 2,
 			 (const char *const[]){mid, mb.address}, NULL, err, "removing quota row")) != VM_OK)

@@ -10,6 +10,7 @@
 
 #include "core/genfile.h"
 #include "core/interp.h"
+#include "core/services.h"
 #include "db/xalloc.h"
 
 char *maps_sql_for(enum db_engine engine, const char *tmpl)
@@ -80,6 +81,28 @@ char *maps_sql_for(enum db_engine engine, const char *tmpl)
 	"UNION SELECT al.extmboxes FROM admin_alias al INNER JOIN admin_domain dom ON al.domain_id=dom.id " \
 	"WHERE " cond " AND al.enabled$T AND dom.enabled$T AND al.extmboxes<>''"
 
+/* The logins that own sender addresses of the domain(s) FROM_DOM gives as
+ * `dom` under COND, for the local part '%u': the enabled mailbox of that
+ * address, and the members of the enabled alias of that address (a
+ * distribution list's members may send as the list; a catch-all owns
+ * nothing). */
+#define SENDER_OWNERS(FROM_DOM, COND)                                                                     \
+	"SELECT u.email FROM " FROM_DOM " INNER JOIN admin_mailbox mb ON mb.domain_id=dom.id "           \
+	"INNER JOIN admin_user u ON u.id=mb.user_id "                                                  \
+	"WHERE " COND " AND mb.address='%u' AND dom.enabled$T AND u.is_active$T "                      \
+	"UNION SELECT u.email FROM " FROM_DOM " INNER JOIN admin_alias al ON al.domain_id=dom.id "     \
+	"INNER JOIN admin_alias_mboxes am ON am.alias_id=al.id INNER JOIN admin_mailbox mb ON mb.id=am.mailbox_id " \
+	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id INNER JOIN admin_user u ON u.id=mb.user_id " \
+	"WHERE " COND " AND al.address='%u' AND al.address<>'*' AND al.enabled$T AND dom.enabled$T "    \
+	"AND mdom.enabled$T AND u.is_active$T "
+/* The logins granted the address '%u'@D or the whole domain @D
+ * (vmailadm_sender), whose mailbox and its domain are enabled: FROM_S
+ * gives the grants `s` of D under COND. */
+#define SENDER_GRANTS(FROM_S, COND)                                                                       \
+	"SELECT u.email FROM " FROM_S " INNER JOIN admin_mailbox mb ON mb.id=s.mailbox_id "              \
+	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id INNER JOIN admin_user u ON u.id=mb.user_id " \
+	"WHERE " COND " AND s.local_part IN ('%u','') AND mdom.enabled$T AND u.is_active$T "
+
 static const struct {
 	const char *name, *tmpl;
 } map_queries[] = {
@@ -93,7 +116,9 @@ static const struct {
 	{"sql-mailboxes.cf",
 	 "SELECT 1 FROM admin_mailbox mb INNER JOIN admin_domain dom ON mb.domain_id=dom.id "
 	 "INNER JOIN admin_user u ON mb.user_id=u.id "
-	 "WHERE dom.enabled$T AND dom.name='%d' AND u.is_active$T AND mb.address='%u'"},
+	 "WHERE dom.enabled$T AND dom.name='%d' AND u.is_active$T AND mb.address='%u' "
+	 /* a send-only account has no mailbox to deliver to */
+	 "AND NOT EXISTS (SELECT 1 FROM vmailadm_services sv WHERE sv.mailbox_id=mb.id AND sv.send_only$T)"},
 	{"sql-aliases.cf", ALIAS_RECIPIENTS("al.address='%u' AND dom.name='%d'")},
 	{"sql-domain-aliases-mailboxes.cf",
 	 "SELECT ADDR(mb.address,dom.name) FROM admin_domainalias domal "
@@ -120,6 +145,18 @@ static const struct {
 	 "INNER JOIN admin_domain dom ON mb.domain_id=dom.id "
 	 "INNER JOIN admin_mailboxoperation mbop ON mbop.mailbox_id=mb.id "
 	 "WHERE dom.name='%d' AND mb.address='%u' LIMIT 1"},
+	/* smtpd_sender_login_maps: every login that owns the sender address, in
+	 * one query (Postfix stops at the first map that answers, and joins the
+	 * rows of one answer with commas). An address of a domain alias is
+	 * owned by the owners of the same address in the target domain. */
+	{"sql-sender-login.cf",
+	 SENDER_OWNERS("admin_domain dom", "dom.name='%d'") "UNION "
+	 SENDER_OWNERS("admin_domainalias da INNER JOIN admin_domain dom ON dom.id=da.target_id",
+		       "da.name='%d' AND da.enabled$T") "UNION "
+	 SENDER_GRANTS("vmailadm_sender s", "s.domain='%d'") "UNION "
+	 SENDER_GRANTS("admin_domainalias da INNER JOIN admin_domain dom ON dom.id=da.target_id "
+		       "INNER JOIN vmailadm_sender s ON s.domain=dom.name",
+		       "da.name='%d' AND da.enabled$T AND dom.enabled$T")},
 };
 
 #define NMAPS (sizeof map_queries / sizeof map_queries[0])
@@ -209,6 +246,7 @@ struct mail_host {
 	const char *owner; /* [mail] owner: the pipe's user */
 	unsigned uid, gid; /* its ids: virtual_minimum_uid, virtual_uid_maps/gid_maps */
 	const char *lda;   /* [dovecot] lda: the command the pipe runs */
+	const char *sasl;  /* [postfix] sasl_socket: Dovecot's auth socket for submission */
 };
 
 static char *main_cf_snippet(const char *driver, const char *dir, const struct mail_host *h)
@@ -235,8 +273,14 @@ static char *main_cf_snippet(const char *driver, const char *dir, const struct m
 		"smtpd_recipient_restrictions =\n"
 		"        check_recipient_access %1$s:%2$s/sql-maintain.cf,\n"
 		"        permit_mynetworks,\n"
-		"        reject_unauth_destination\n",
-		driver, dir, h->uid, h->gid, h->root);
+		"        reject_unauth_destination\n"
+		"# submission (master.cf.vmailadm): logins go through Dovecot's auth socket (the one\n"
+		"# `dovecot generate` declares, [postfix] sasl_socket), and an authenticated user may\n"
+		"# send only as the addresses sql-sender-login.cf names him an owner of\n"
+		"smtpd_sender_login_maps = %1$s:%2$s/sql-sender-login.cf\n"
+		"smtpd_sasl_type = dovecot\n"
+		"smtpd_sasl_path = %6$s\n",
+		driver, dir, h->uid, h->gid, h->root, h->sasl);
 }
 
 /* The guide's pipe transport: Dovecot's LDA as the mail owner. D adds
@@ -247,7 +291,21 @@ static char *master_cf_snippet(const struct mail_host *h)
 	return xasprintf("# Add this service at the end of /etc/postfix/master.cf (main.cf.vmailadm's\n"
 			 "# virtual_transport names it).\n"
 			 "dovecot   unix  -       n       n       -       -       pipe\n"
-			 "  flags=DRhu user=%s argv=%s -f ${sender} -d ${recipient}\n",
+			 "  flags=DRhu user=%s argv=%s -f ${sender} -d ${recipient}\n"
+			 "# Mail submission (port 587) for the accounts: TLS first, then a login through\n"
+			 "# Dovecot (smtp=no refuses it), then only the sender addresses the login owns.\n"
+			 "# Not chrooted: smtpd_sasl_path is an absolute path.\n"
+			 "submission inet n       -       n       -       -       smtpd\n"
+			 "  -o syslog_name=postfix/submission\n"
+			 "  -o smtpd_tls_security_level=encrypt\n"
+			 "  -o smtpd_sasl_auth_enable=yes\n"
+			 "  -o smtpd_tls_auth_only=yes\n"
+			 "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n"
+			 "  -o smtpd_sender_restrictions=reject_authenticated_sender_login_mismatch,"
+			 "permit_sasl_authenticated,reject\n"
+			 "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject\n"
+			 "  -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject\n"
+			 "  -o milter_macro_daemon_name=ORIGINATING\n",
 			 h->owner, h->lda);
 }
 
@@ -278,6 +336,7 @@ static enum vm_status mail_host_of(struct vm *vm, struct mail_host *h, struct vm
 	h->root = vm->cfg && vm->cfg->mail_root ? vm->cfg->mail_root : "/var/vmail";
 	h->owner = vm->cfg && vm->cfg->mail_owner ? vm->cfg->mail_owner : "vmail";
 	h->lda = vm->cfg && vm->cfg->dovecot_lda ? vm->cfg->dovecot_lda : "/usr/lib/dovecot/deliver";
+	h->sasl = vm->cfg && vm->cfg->sasl_socket ? vm->cfg->sasl_socket : "/var/spool/postfix/private/auth";
 	if (cf_value_ok("[mail] root", h->root, err) != VM_OK)
 		return err->status;
 	if (h->root[0] != '/' || strpbrk(h->root, " \t,"))
@@ -309,6 +368,9 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 
 	if (!dir || !*dir)
 		return vm_fail(err, VM_ERR_USAGE, "no directory given and no [postfix] maps configured");
+	/* sql-sender-login.cf and sql-mailboxes.cf read them: without, every lookup would fail */
+	if ((st = services_require_tables(vm, "maps generate", err)) != VM_OK)
+		return st;
 	if ((st = mail_host_of(vm, &host, err)) != VM_OK)
 		return st;
 	if ((st = db_params_parse(vm->url, &p, err)) != VM_OK)

@@ -7,6 +7,7 @@
 
 #include "core/idn.h"
 #include "core/mailbox.h"
+#include "core/sieve.h"
 #include "db/xalloc.h"
 #include "tui/ui.h"
 
@@ -14,6 +15,11 @@ struct detail {
 	char address[VM_ADDRESS_MAX + 1];
 	struct mailbox mb;
 	int loaded, missing;
+	/* the Sieve section */
+	int sieve_loaded, has_vac, no_tables;
+	struct vacation_info vac;
+	struct filter_info *filters;
+	size_t nfilters;
 };
 
 static void load(struct ui *ui, struct detail *d)
@@ -25,6 +31,7 @@ static void load(struct ui *ui, struct detail *d)
 		return;
 	st = mailbox_get(ui->vm, d->address, &d->mb, &err);
 	d->loaded = 1;
+	d->sieve_loaded = 0;
 	d->missing = st == VM_ERR_NOT_FOUND;
 	if (st != VM_OK && !d->missing)
 		ui_error(ui, "reading the mailbox", &err);
@@ -34,6 +41,47 @@ static void line(struct ui *ui, int y, const char *label, const char *value, int
 {
 	draw_cell(ui, y, 2, label, 18, ui->attrs[UIC_HEADER], 0);
 	draw_text(ui, y, 21, value, w - 22, A_NORMAL);
+}
+
+/* The Sieve section: the vacation and the filters vmailadm renders into
+ * the mailbox's sieve_before script. Returns the next line. */
+static int draw_sieve(struct ui *ui, struct detail *d, int y, int w)
+{
+	char buf[1200];
+
+	if (!d->sieve_loaded) {
+		struct vm_error err = {0};
+
+		vacation_info_clear(&d->vac);
+		filter_rows_free(&d->filters, d->nfilters);
+		d->nfilters = 0;
+		d->has_vac = vacation_get(ui->vm, d->address, &d->vac, &err) == VM_OK;
+		d->no_tables = err.status == VM_ERR_REFUSED;
+		if (!d->no_tables && filter_list(ui->vm, d->address, &d->filters, &d->nfilters, &err) != VM_OK)
+			d->nfilters = 0;
+		d->sieve_loaded = 1;
+	}
+	y++;
+	draw_text(ui, y++, 2, "Sieve (run before the user's own script)", w - 4, ui->attrs[UIC_HEADER]);
+	if (d->no_tables) {
+		line(ui, y++, "Vacation", "no vacation/filter tables: run vmailadm db upgrade", w);
+		return y;
+	}
+	if (!d->has_vac)
+		snprintf(buf, sizeof buf, "none");
+	else
+		snprintf(buf, sizeof buf, "%s%s%s%s%s: %s", !d->vac.enabled ? "off" : d->vac.active ? "on" : "waiting",
+			 d->vac.from[0] ? " from " : "", d->vac.from, d->vac.until[0] ? " until " : "", d->vac.until,
+			 d->vac.subject);
+	line(ui, y++, "Vacation", buf, w);
+	snprintf(buf, sizeof buf, "%zu", d->nfilters);
+	line(ui, y++, "Filters", d->nfilters ? buf : "none", w);
+	for (size_t i = 0; i < d->nfilters && i < 5; i++) {
+		snprintf(buf, sizeof buf, "%zu. %s: %s%s%s%s", i + 1, d->filters[i].name, d->filters[i].action,
+			 d->filters[i].argument[0] ? " " : "", d->filters[i].argument, d->filters[i].stop ? ", stop" : "");
+		line(ui, y++, "", buf, w);
+	}
+	return y;
 }
 
 static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
@@ -69,9 +117,11 @@ static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
 	free(home);
 	snprintf(buf, sizeof buf, "%lld", mb->pending_ops);
 	line(ui, y++, "Pending operations", buf, w);
+	y = draw_sieve(ui, d, y, w);
 	y++;
 	if (y < y0 + h)
-		draw_text(ui, y, 2, ui->vm->read_only ? "read-only session" : "e: edit   d: delete   Esc: back", w - 4,
+		draw_text(ui, y, 2,
+			  ui->vm->read_only ? "read-only session" : "e: edit   v: vacation   d: delete   Esc: back", w - 4,
 			  ui->attrs[UIC_INFO]);
 }
 
@@ -79,7 +129,11 @@ static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
 {
 	struct detail *d = s->data;
 
-	(void)ch;
+	if (r == REQ_NONE && ch == 'v') {
+		if (!d->missing && !ui->vm->read_only && edit_vacation(ui, d->address))
+			ui_refresh_all(ui);
+		return 1;
+	}
 	switch (r) {
 	case REQ_EDIT:
 	case REQ_ENTER:
@@ -120,6 +174,10 @@ static void refresh_fn(struct ui *ui, struct screen *s)
 
 static void close_fn(struct screen *s)
 {
+	struct detail *d = s->data;
+
+	vacation_info_clear(&d->vac);
+	filter_rows_free(&d->filters, d->nfilters);
 	free(s->data);
 }
 

@@ -52,6 +52,9 @@ for e in $VMAILADM_ENGINES; do
 [mail]
 root = $W/vmail
 owner = $OWNER
+[postfix]
+# the auth socket for Postfix: this instance's own, not the system's
+sasl_socket = $RUN/auth-postfix
 [dovecot]
 group = dovecot
 CONF

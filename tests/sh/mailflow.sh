@@ -10,7 +10,9 @@
 # rejection; an external forward leaves through the relay (an SMTP sink); the user's own
 # script, uploaded over ManageSieve, keeps working beside vmailadm's sieve_before script
 # from vmailadm_sieve (a row written here by SQL), and a new script_id + script_data is
-# followed at the next delivery. Any Error:/Fatal:/Panic: in Dovecot's log, or fatal:/
+# followed at the next delivery; then what `vacation set` and `filter add` render: a
+# vacation answers once per sender (the reply relayed by Postfix) and not after `until`, a
+# filter files into its folder, and the user's script keeps working beside them. Any Error:/Fatal:/Panic: in Dovecot's log, or fatal:/
 # panic:/error: in Postfix's, fails the test.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../mailserver.sh"
@@ -199,8 +201,42 @@ SIEVE
 	check_rc "$e: IMAP: bob's Admin2" 0 ms_imap "$IMAP" bob@ex.test pw-bob subjects Admin2
 	check_eq "$e: IMAP: bob's Admin2 holds the message" "$OUT" "admin two"
 
+	# ---- what vmailadm's statements render: vacation and filters, through Postfix
+	# (replies leave by Dovecot's submission_host, Postfix relays them to the sink)
+	check_rc "$e: vacation set" 0 V vacation set alice@ex.test "subject=Out of office" "text=Back on Monday." until="$(date -d tomorrow +%F)"
+	check_rc "$e: mail for the vacation" 0 ms_send "$SMTP" v1@remote.test alice@ex.test "away one"
+	sent_to v1@remote.test "Out of office" && pass "$e: the vacation answered" || fail "$e: the vacation answered" "$(ls "$SINK")" "$(tail -n 20 "$MS_DC_LOG")"
+	check_rc "$e: the same sender again" 0 ms_send "$SMTP" v1@remote.test alice@ex.test "away two"
+	check_rc "$e: another sender" 0 ms_send "$SMTP" v2@remote.test alice@ex.test "away three"
+	sent_to v2@remote.test "Out of office" && pass "$e: the other sender was answered" || fail "$e: the other sender was answered"
+	arrived "$H/alice" INBOX "away two" || fail "$e: away two arrived"
+	check_eq "$e: answered once per sender" "$(grep -l '^X-Sink-To: .*v1@remote.test' "$SINK"/*.eml | xargs grep -l 'Out of office' | wc -l)" 1
+	check_rc "$e: the vacation ended yesterday" 0 V vacation set alice@ex.test "subject=Out of office" "text=Back on Monday." from="$(date -d '-5 days' +%F)" until="$(date -d yesterday +%F)"
+	check_rc "$e: mail after until" 0 ms_send "$SMTP" v3@remote.test alice@ex.test "away four"
+	arrived "$H/alice" INBOX "away four" && pass "$e: delivered after until" || fail "$e: delivered after until"
+	# a marker: a vacation on again answers v4; by then a reply to v3 would have come too
+	check_rc "$e: vacation on again" 0 V vacation set alice@ex.test "subject=Marker reply" text=marker
+	check_rc "$e: mail for the marker" 0 ms_send "$SMTP" v4@remote.test alice@ex.test "away five"
+	sent_to v4@remote.test "Marker reply" && pass "$e: the marker answered" || fail "$e: the marker answered"
+	check_eq "$e: no reply after until" "$(grep -l '^X-Sink-To: .*v3@remote.test' "$SINK"/*.eml 2>/dev/null | wc -l)" 0
+	check_rc "$e: vacation off" 0 V vacation off alice@ex.test
+	check_rc "$e: filter add" 0 V filter add alice@ex.test lists if=subject:contains:listmail then=fileinto:Lists
+	check_rc "$e: mail for the filter" 0 ms_send "$SMTP" v5@remote.test alice@ex.test "listmail one"
+	arrived "$H/alice" Lists "listmail one" && pass "$e: the filter filed into Lists" || fail "$e: the filter filed into Lists" "$(tail -n 20 "$MS_DC_LOG")"
+	# bob: vmailadm's statements take over the row written by SQL above; the user's
+	# own script (over ManageSieve) still runs for what vmailadm's rules leave alone
+	check_rc "$e: filter for bob" 0 V filter add bob@ex.test admin3 if=subject:contains:admin3 then=fileinto:Admin3
+	check_rc "$e: vacation for bob" 0 V vacation set bob@ex.test "subject=Bob is away" text=later
+	check_rc "$e: mail for bob's filter" 0 ms_send "$SMTP" v6@remote.test bob@ex.test "admin3 one"
+	arrived "$H/bob" Admin3 "admin3 one" && pass "$e: bob's filter filed into Admin3" || fail "$e: bob's filter filed into Admin3" "$(tail -n 20 "$MS_DC_LOG")"
+	check_rc "$e: mail for bob's own script" 0 ms_send "$SMTP" v7@remote.test bob@ex.test "work three"
+	arrived "$H/bob" Work "work three" && pass "$e: the user's script still works beside vmailadm's rules" || fail "$e: the user's script still works beside vmailadm's rules" "$(tail -n 20 "$MS_DC_LOG")"
+	sent_to v7@remote.test "Bob is away" && pass "$e: and the vacation answered before it" || fail "$e: and the vacation answered before it"
+	check_rc "$e: ManageSieve: the user's script still untouched" 0 ms_sieve "$SIEVE" bob@ex.test pw-bob list
+	check_eq "$e: ManageSieve: own, active" "$OUT" "own ACTIVE"
+
 	# quota usage reached the database through the dict socket as the mail owner
-	check_eq "$e: admin_quota counted alice's messages" "$(sql "$e" "$url" "SELECT messages FROM admin_quota WHERE username='alice@ex.test'")" 4
+	check_eq "$e: admin_quota counted alice's messages" "$(sql "$e" "$url" "SELECT messages FROM admin_quota WHERE username='alice@ex.test'")" 10
 
 	ms_postfix_stop
 	ms_dovecot_stop

@@ -228,6 +228,8 @@ mkdir -p "$MNT"
 if mount -t tmpfs -o size=64k,mode=755 tmpfs "$MNT" 2>/dev/null; then
 	at_exit "umount '$MNT' 2>/dev/null"
 	url2=$(new_db sqlite t_postfix_maps_other)
+	# the maps read vmailadm's own tables (sql-sender-login.cf): a database with them
+	"$VMAILADM" -q -c /dev/null -d "$url2" db init >/dev/null
 	check_rc "tmpfs: first generation" 0 V maps generate "$MNT"
 	snap=$(cd "$MNT" && cat ./*)
 	# fill the file system, then generate for another database: every file would change
