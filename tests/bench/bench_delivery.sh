@@ -34,7 +34,7 @@ if [ "$e" = sqlite ]; then
 else
 	url=$(new_db "$e" bench_delivery) || exit 1
 fi
-printf '[mail]\nroot = %s\nowner = nobody\n' "$W/vmail" >"$W/v.conf"
+printf '[mail]\nroot = %s\nowner = nobody\n[postfix]\nsasl_socket = %s\n' "$W/vmail" "$W/dc/auth-postfix" >"$W/v.conf"
 V() { "$VMAILADM" -q -c "$W/v.conf" -d "$url" "$@"; }
 V db init >/dev/null && V domain add b.bench >/dev/null &&
 	for u in base norow row; do V mailbox add "$u@b.bench" password=pw >/dev/null || exit 1; done
