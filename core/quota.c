@@ -15,12 +15,12 @@
 #include "core/idn.h"
 #include "core/owntables.h"
 #include "core/sieve.h"
-#include "core/interp.h"
+#include "core/lang/interp.h"
 #include "core/mailbox.h"
 #include "core/match.h"
-#include "core/output.h"
+#include "lib/output.h"
 #include "core/search.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "sql/schema.h"
 
 /* The domains granted to the domain administrator bound as the parameter. */
@@ -586,7 +586,7 @@ enum vm_status quota_recalc(struct vm *vm, const char *address, struct vm_error 
 	return st;
 }
 
-/* ---- statements (core/interp.h) ---- */
+/* ---- statements (core/lang/interp.h) ---- */
 
 /* JSON adds the stored (ASCII) address last, "address" being the Unicode
  * form of an international domain's (idn.h); text shows that when the

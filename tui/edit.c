@@ -15,7 +15,7 @@
 #include "core/impact.h"
 #include "core/mailbox.h"
 #include "core/validate.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 /* ---- field checks: the core's own validators ---- */
