@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # valgrind.sh: the main paths of vmailadm under valgrind (statements that add, change,
-# list and delete every kind of object, international domain names, a failing
+# list and delete every kind of object, international domain names, the generated mail
+# server files and mailserver check, a failing
 # statement, a batch script, and the unit test binaries), on every engine available.
 # Any memory error or definite/indirect leak fails. Run by tests/test-all.sh; needs a
 # built tree.
@@ -82,6 +83,15 @@ y" from=2026-01-01 until=2099-01-01 addresses=alice@example.com
 	vg "$e: IDN lists" 0 -d "$url" --json alias list bücher.example
 	check_rc "$e: IDN text list, UTF-8 locale" 0 env LC_ALL=C.UTF-8 "${VG[@]}" "$VMAILADM" -d "$url" mailbox list 'a*@bücher.example'
 	vg "$e: IDN domain list pattern" 0 -d "$url" domain list bücher
+	# the generated mail server side, and mailserver check reading it back (with findings:
+	# nothing here includes the generated file)
+	mkdir -p "$TEST_TMP/vg_maps_$e" "$TEST_TMP/vg_dc_$e"
+	printf '[mail]\nowner = nobody\nroot = /srv/vg\n[dovecot]\npostmaster = pm@example.com\ndoveconf = doveconf -c /dev/null\n[postfix]\npostconf = postconf -c %s\n' \
+		"$TEST_TMP/vg_maps_$e" >"$TEST_TMP/vg_mail_$e.conf"
+	vg "$e: maps generate" 0 -c "$TEST_TMP/vg_mail_$e.conf" -d "$url" maps generate "$TEST_TMP/vg_maps_$e"
+	vg "$e: dovecot generate" 0 -c "$TEST_TMP/vg_mail_$e.conf" -d "$url" dovecot generate "$TEST_TMP/vg_dc_$e"
+	cp "$TEST_TMP/vg_maps_$e/main.cf.vmailadm" "$TEST_TMP/vg_maps_$e/main.cf"
+	vg "$e: mailserver check" 1 -c "$TEST_TMP/vg_mail_$e.conf" -d "$url" --json mailserver check maps="$TEST_TMP/vg_maps_$e" dovecot="$TEST_TMP/vg_dc_$e"
 	vg "$e: dry run" 0 -d "$url" --dry-run domain del example.com
 	vg "$e: domain del" 0 -d "$url" domain del example.com
 done

@@ -27,7 +27,6 @@ enum vm_status cmd_mailserver_check(struct vm *vm, struct args *a, struct vm_err
 	n = rep.n;
 	mailcheck_report_free(&rep);
 	if (n)
-		return vm_fail(err, VM_ERR_REFUSED, "%zu difference(s) from what vmailadm expects, listed above",
-			       n);
+		return vm_fail(err, VM_ERR_REFUSED, "%zu difference(s) from what vmailadm expects, listed above", n);
 	return VM_OK;
 }

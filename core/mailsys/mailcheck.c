@@ -22,7 +22,7 @@
 #define OUTPUT_MAX (8u << 20) /* doveconf -n of a big host is some KiB: a bound, not a limit */
 
 static void add(struct mailcheck_report *rep, const char *server, const char *setting, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void add(struct mailcheck_report *rep, const char *server, const char *setting, const char *fmt, ...)
 {
@@ -295,8 +295,8 @@ void mailcheck_dovecot(const struct mailcheck_expect *x, const char *doveconf_n,
 
 	dc_parse(doveconf_n, &c);
 	if (!dc_has(&c, "passdb/args", sqlf))
-		add(rep, "dovecot", "passdb", "no passdb reads %s (is %s/dovecot-vmailadm.conf included in dovecot.conf?)",
-		    sqlf, x->dovecot_dir);
+		add(rep, "dovecot", "passdb",
+		    "no passdb reads %s (is %s/dovecot-vmailadm.conf included in dovecot.conf?)", sqlf, x->dovecot_dir);
 	if (!dc_has(&c, "userdb/args", sqlf))
 		add(rep, "dovecot", "userdb", "no userdb reads %s: the homes, uid and quota come from it", sqlf);
 
@@ -307,12 +307,16 @@ void mailcheck_dovecot(const struct mailcheck_expect *x, const char *doveconf_n,
 	want = xasprintf("%s/%%d/%%n", x->root);
 	v = dc_get(&c, "mail_home");
 	if (v && *v && strcmp(v, want) != 0)
-		add(rep, "dovecot", "mail_home", "wrong home layout: mail_home is %s, vmailadm's homes are %s (mailbox "
-		    "renames and deletions act there)", v, want);
+		add(rep, "dovecot", "mail_home",
+		    "wrong home layout: mail_home is %s, vmailadm's homes are %s (mailbox "
+		    "renames and deletions act there)",
+		    v, want);
 	home = query_home(sqlf);
 	if (home && strcmp(home, want) != 0)
-		add(rep, "dovecot", "user_query", "wrong home layout: %s gives the home %s, [mail] root says %s (run "
-		    "vmailadm dovecot generate)", sqlf, home, want);
+		add(rep, "dovecot", "user_query",
+		    "wrong home layout: %s gives the home %s, [mail] root says %s (run "
+		    "vmailadm dovecot generate)",
+		    sqlf, home, want);
 	free(home);
 	free(want);
 
@@ -327,8 +331,10 @@ void mailcheck_dovecot(const struct mailcheck_expect *x, const char *doveconf_n,
 		    shown(v));
 	v = dc_get(&c, "plugin/quota");
 	if (!v || strncmp(v, "dict:", 5) != 0 || !strstr(v, "proxy::quota"))
-		add(rep, "dovecot", "plugin/quota", "is %s; vmailadm reads usage from admin_quota through "
-		    "dict:User quota::proxy::quota", shown(v));
+		add(rep, "dovecot", "plugin/quota",
+		    "is %s; vmailadm reads usage from admin_quota through "
+		    "dict:User quota::proxy::quota",
+		    shown(v));
 	want = xasprintf("%s:%s/dovecot-dict-sql.conf.ext", x->driver, x->dovecot_dir);
 	v = dc_get(&c, "dict/quota");
 	if (!v || strcmp(v, want) != 0)
@@ -338,21 +344,27 @@ void mailcheck_dovecot(const struct mailcheck_expect *x, const char *doveconf_n,
 	/* Sieve at delivery, the users' scripts, vmailadm's script, ManageSieve */
 	v = dc_get(&c, "protocol lda/mail_plugins");
 	if (!has_word(v, "sieve"))
-		add(rep, "dovecot", "protocol lda/mail_plugins", "missing sieve plugin (is %s): no filter or vacation "
-		    "runs at delivery", shown(v));
+		add(rep, "dovecot", "protocol lda/mail_plugins",
+		    "missing sieve plugin (is %s): no filter or vacation "
+		    "runs at delivery",
+		    shown(v));
 	v = dc_get(&c, "protocol lmtp/mail_plugins");
 	if (!has_word(v, "sieve"))
-		add(rep, "dovecot", "protocol lmtp/mail_plugins", "missing sieve plugin (is %s): deliveries over LMTP "
-		    "run no filter", shown(v));
+		add(rep, "dovecot", "protocol lmtp/mail_plugins",
+		    "missing sieve plugin (is %s): deliveries over LMTP "
+		    "run no filter",
+		    shown(v));
 	v = dc_get(&c, "plugin/sieve");
 	if (!v || strcmp(v, "file:~/sieve;active=~/.dovecot.sieve") != 0)
-		add(rep, "dovecot", "plugin/sieve", "is %s; the users' scripts live in file:~/sieve;active=~/.dovecot.sieve",
-		    shown(v));
+		add(rep, "dovecot", "plugin/sieve",
+		    "is %s; the users' scripts live in file:~/sieve;active=~/.dovecot.sieve", shown(v));
 	v = dc_get(&c, "plugin/sieve_before");
-	if (!v || strcmp(v, "dict:proxy::" DOVECOT_SIEVE_DICT ";name=" DOVECOT_SIEVE_NAME
-			     ";bindir=~/.sieve-before-bin") != 0)
-		add(rep, "dovecot", "plugin/sieve_before", "is %s; vmailadm's scripts come from dict:proxy::" DOVECOT_SIEVE_DICT
-		    ";name=" DOVECOT_SIEVE_NAME ";bindir=~/.sieve-before-bin", shown(v));
+	if (!v ||
+	    strcmp(v, "dict:proxy::" DOVECOT_SIEVE_DICT ";name=" DOVECOT_SIEVE_NAME ";bindir=~/.sieve-before-bin") != 0)
+		add(rep, "dovecot", "plugin/sieve_before",
+		    "is %s; vmailadm's scripts come from dict:proxy::" DOVECOT_SIEVE_DICT ";name=" DOVECOT_SIEVE_NAME
+		    ";bindir=~/.sieve-before-bin",
+		    shown(v));
 	want = xasprintf("%s:%s/dovecot-dict-sieve.conf.ext", x->driver, x->dovecot_dir);
 	v = dc_get(&c, "dict/" DOVECOT_SIEVE_DICT);
 	if (!v || strcmp(v, want) != 0)
@@ -390,9 +402,10 @@ void mailcheck_dovecot(const struct mailcheck_expect *x, const char *doveconf_n,
 	}
 	if ((unsigned long)dc_long(&c, "first_valid_uid", 500) > x->uid ||
 	    (dc_long(&c, "last_valid_uid", 0) != 0 && (unsigned long)dc_long(&c, "last_valid_uid", 0) < x->uid))
-		add(rep, "dovecot", "first_valid_uid", "the mail owner's uid %u is outside first_valid_uid..last_valid_uid "
-		    "(%ld..%ld): Dovecot refuses its mail", x->uid, dc_long(&c, "first_valid_uid", 500),
-		    dc_long(&c, "last_valid_uid", 0));
+		add(rep, "dovecot", "first_valid_uid",
+		    "the mail owner's uid %u is outside first_valid_uid..last_valid_uid "
+		    "(%ld..%ld): Dovecot refuses its mail",
+		    x->uid, dc_long(&c, "first_valid_uid", 500), dc_long(&c, "last_valid_uid", 0));
 	for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++) {
 		char p1[128], p2[128], su[32];
 		const char *a, *s;
@@ -403,8 +416,8 @@ void mailcheck_dovecot(const struct mailcheck_expect *x, const char *doveconf_n,
 		a = dc_get(&c, p1);
 		s = dc_get(&c, p2);
 		if (!a || strcmp(a, "create") != 0 || !s || strcmp(s, su) != 0)
-			add(rep, "dovecot", p1, "the folder %s is not created automatically with special_use %s", folders[i],
-			    su);
+			add(rep, "dovecot", p1, "the folder %s is not created automatically with special_use %s",
+			    folders[i], su);
 	}
 	free(sqlf);
 	dc_free(&c);
@@ -434,7 +447,7 @@ static char *pc_get(const char *text, const char *key)
 }
 
 static void pc_want_map(const struct mailcheck_expect *x, const char *text, const char *key, const char *file,
-			struct mailcheck_report *rep)
+                        struct mailcheck_report *rep)
 {
 	char *v = pc_get(text, key), *map = xasprintf("%s:%s/%s", x->driver, x->maps_dir, file);
 
@@ -444,8 +457,7 @@ static void pc_want_map(const struct mailcheck_expect *x, const char *text, cons
 	free(v);
 }
 
-static void pc_want(const char *text, const char *key, const char *want, const char *why,
-		    struct mailcheck_report *rep)
+static void pc_want(const char *text, const char *key, const char *want, const char *why, struct mailcheck_report *rep)
 {
 	char *v = pc_get(text, key);
 
@@ -455,14 +467,15 @@ static void pc_want(const char *text, const char *key, const char *want, const c
 }
 
 void mailcheck_postfix(const struct mailcheck_expect *x, const char *postconf_n, const char *postconf_m,
-		       struct mailcheck_report *rep)
+                       struct mailcheck_report *rep)
 {
 	char buf[64], *v, *m1, *m2;
 	const char *l;
 
 	v = pc_get(postconf_n, "virtual_transport");
 	if (!v || strcmp(v, "dovecot") != 0)
-		add(rep, "postfix", "virtual_transport", "missing transport: is %s, not dovecot (the LDA pipe)", shown(v));
+		add(rep, "postfix", "virtual_transport", "missing transport: is %s, not dovecot (the LDA pipe)",
+		    shown(v));
 	free(v);
 	pc_want(postconf_n, "dovecot_destination_recipient_limit", "1", " (the LDA takes one recipient)", rep);
 	snprintf(buf, sizeof buf, "static:%u", x->uid);
@@ -471,8 +484,8 @@ void mailcheck_postfix(const struct mailcheck_expect *x, const char *postconf_n,
 	pc_want(postconf_n, "virtual_gid_maps", buf, " ([mail] owner's group)", rep);
 	v = pc_get(postconf_n, "virtual_minimum_uid");
 	if ((v ? strtoul(v, NULL, 10) : 100) > x->uid)
-		add(rep, "postfix", "virtual_minimum_uid", "is %s, above the mail owner's uid %u", v ? v : "100 (default)",
-		    x->uid);
+		add(rep, "postfix", "virtual_minimum_uid", "is %s, above the mail owner's uid %u",
+		    v ? v : "100 (default)", x->uid);
 	free(v);
 	pc_want(postconf_n, "virtual_mailbox_base", x->root, " ([mail] root)", rep);
 	pc_want_map(x, postconf_n, "virtual_mailbox_domains", "sql-domains.cf", rep);
@@ -486,7 +499,8 @@ void mailcheck_postfix(const struct mailcheck_expect *x, const char *postconf_n,
 	m1 = xasprintf("%s:%s/sql-email2email.cf", x->driver, x->maps_dir);
 	m2 = xasprintf("%s:%s/sql-catchall-aliases.cf", x->driver, x->maps_dir);
 	if (word_pos(v, m1) >= 0 && word_pos(v, m2) >= 0 && word_pos(v, m1) > word_pos(v, m2))
-		add(rep, "postfix", "virtual_alias_maps", "the catch-all map comes before the self map "
+		add(rep, "postfix", "virtual_alias_maps",
+		    "the catch-all map comes before the self map "
 		    "sql-email2email.cf: a catch-all takes every mailbox's mail");
 	free(m1);
 	free(m2);
@@ -494,11 +508,15 @@ void mailcheck_postfix(const struct mailcheck_expect *x, const char *postconf_n,
 	v = pc_get(postconf_n, "smtpd_recipient_restrictions");
 	m1 = xasprintf("%s:%s/sql-maintain.cf", x->driver, x->maps_dir);
 	if (word_pos(v, m1) < 0 || word_pos(v, "check_recipient_access") != word_pos(v, m1) - 1)
-		add(rep, "postfix", "smtpd_recipient_restrictions", "maps not referenced: no check_recipient_access %s "
-		    "(a mailbox with a pending operation must answer 450)", m1);
+		add(rep, "postfix", "smtpd_recipient_restrictions",
+		    "maps not referenced: no check_recipient_access %s "
+		    "(a mailbox with a pending operation must answer 450)",
+		    m1);
 	else if (word_pos(v, "permit_mynetworks") >= 0 && word_pos(v, "permit_mynetworks") < word_pos(v, m1))
-		add(rep, "postfix", "smtpd_recipient_restrictions", "permit_mynetworks comes before check_recipient_access "
-		    "%s: trusted clients deliver into mailboxes with a pending operation", m1);
+		add(rep, "postfix", "smtpd_recipient_restrictions",
+		    "permit_mynetworks comes before check_recipient_access "
+		    "%s: trusted clients deliver into mailboxes with a pending operation",
+		    m1);
 	free(m1);
 	free(v);
 
@@ -507,7 +525,8 @@ void mailcheck_postfix(const struct mailcheck_expect *x, const char *postconf_n,
 	while (l && (*l == ' ' || *l == '\n'))
 		l++;
 	if (!l || strncmp(l, "dovecot", 7) != 0 || (l[7] != ' ' && l[7] != '\t')) {
-		add(rep, "postfix", "master.cf dovecot", "missing transport: master.cf has no `dovecot unix ... pipe` "
+		add(rep, "postfix", "master.cf dovecot",
+		    "missing transport: master.cf has no `dovecot unix ... pipe` "
 		    "service (see master.cf.vmailadm)");
 	} else {
 		char *copy = xstrdup(l), *save = NULL, *w;
@@ -534,8 +553,8 @@ void mailcheck_postfix(const struct mailcheck_expect *x, const char *postconf_n,
 				add(rep, "postfix", "master.cf dovecot", "the pipe runs as %s, not as [mail] owner %s",
 				    user ? user : "(no user=)", x->owner);
 			if (!argv_ok)
-				add(rep, "postfix", "master.cf dovecot", "the pipe does not run [dovecot] lda (%.*s)", (int)ldalen,
-				    x->lda);
+				add(rep, "postfix", "master.cf dovecot", "the pipe does not run [dovecot] lda (%.*s)",
+				    (int)ldalen, x->lda);
 		}
 		free(user);
 		free(copy);
@@ -653,8 +672,13 @@ static char *run_for(struct mailcheck_report *rep, const char *server, const cha
 	for (const char *const *e = extra; *e && off < (int)sizeof shown_cmd; e++)
 		off += snprintf(shown_cmd + off, sizeof shown_cmd - (size_t)off, " %s", *e);
 	if (rc != 0) {
-		add(rep, server, shown_cmd, "%s%s%s", rc < 0 ? "" : "failed", rc < 0 ? "" : *errout ? ": " : "",
-		    *errout ? errout : rc > 0 ? "" : "could not run");
+		add(rep, server, shown_cmd, "%s%s%s", rc < 0 ? "" : "failed",
+		    rc < 0    ? ""
+		    : *errout ? ": "
+		              : "",
+		    *errout  ? errout
+		    : rc > 0 ? ""
+		             : "could not run");
 		free(out);
 		out = NULL;
 	}
@@ -663,9 +687,10 @@ static char *run_for(struct mailcheck_report *rep, const char *server, const cha
 }
 
 enum vm_status mailcheck_run(struct vm *vm, const struct mailcheck_opts *o, struct mailcheck_report *rep,
-			     struct vm_error *err)
+                             struct vm_error *err)
 {
-	static const char *const dn[] = {"-n", NULL}, *const pn[] = {"-n", NULL}, *const pm[] = {"-M", "dovecot/unix", NULL};
+	static const char *const dn[] = {"-n", NULL}, *const pn[] = {"-n", NULL},
+	                         *const pm[] = {"-M", "dovecot/unix", NULL};
 	const struct conf *cfg = vm->cfg;
 	struct mailcheck_expect x = {0};
 	struct db_params p;
@@ -677,8 +702,9 @@ enum vm_status mailcheck_run(struct vm *vm, const struct mailcheck_opts *o, stru
 	enum vm_status st;
 
 	if (!vm->actor.superuser)
-		return vm_fail(err, VM_ERR_DENIED, "mailserver check: only a superadministrator may read the mail servers' "
-				  "configuration");
+		return vm_fail(err, VM_ERR_DENIED,
+		               "mailserver check: only a superadministrator may read the mail servers' "
+		               "configuration");
 	x.owner = cfg && cfg->mail_owner ? cfg->mail_owner : "vmail";
 	x.root = cfg && cfg->mail_root ? cfg->mail_root : "/var/vmail";
 	x.lda = cfg && cfg->dovecot_lda ? cfg->dovecot_lda : "/usr/lib/dovecot/deliver";
@@ -698,10 +724,22 @@ enum vm_status mailcheck_run(struct vm *vm, const struct mailcheck_opts *o, stru
 		return st;
 	x.driver = db_params_driver(&p);
 	/* the generated files name each other by absolute path */
-	dc_dir = realpath(o->dovecot_dir ? o->dovecot_dir : cfg && cfg->dovecot_dir ? cfg->dovecot_dir : "/etc/dovecot", NULL);
-	pf_dir = realpath(o->maps_dir ? o->maps_dir : cfg && cfg->postfix_maps ? cfg->postfix_maps : "/etc/postfix/sql", NULL);
-	x.dovecot_dir = dc_dir ? dc_dir : o->dovecot_dir ? o->dovecot_dir : cfg && cfg->dovecot_dir ? cfg->dovecot_dir : "/etc/dovecot";
-	x.maps_dir = pf_dir ? pf_dir : o->maps_dir ? o->maps_dir : cfg && cfg->postfix_maps ? cfg->postfix_maps : "/etc/postfix/sql";
+	dc_dir = realpath(o->dovecot_dir            ? o->dovecot_dir
+	                  : cfg && cfg->dovecot_dir ? cfg->dovecot_dir
+	                                            : "/etc/dovecot",
+	                  NULL);
+	pf_dir = realpath(o->maps_dir                ? o->maps_dir
+	                  : cfg && cfg->postfix_maps ? cfg->postfix_maps
+	                                             : "/etc/postfix/sql",
+	                  NULL);
+	x.dovecot_dir = dc_dir                    ? dc_dir
+	                : o->dovecot_dir          ? o->dovecot_dir
+	                : cfg && cfg->dovecot_dir ? cfg->dovecot_dir
+	                                          : "/etc/dovecot";
+	x.maps_dir = pf_dir                     ? pf_dir
+	             : o->maps_dir              ? o->maps_dir
+	             : cfg && cfg->postfix_maps ? cfg->postfix_maps
+	                                        : "/etc/postfix/sql";
 
 	text = run_for(rep, "dovecot", cfg && cfg->doveconf ? cfg->doveconf : "doveconf", dn);
 	if (text)

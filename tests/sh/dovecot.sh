@@ -82,6 +82,15 @@ CONF
 	check_eq "$e: no password in the include" "$(grep -c 'connect\|password' "$W/dc/dovecot-vmailadm.conf")" 0
 	check_rc "$e: unchanged the second time" 0 V dovecot generate "$W/dc"
 	check_contains "$e: reported unchanged" "$OUT" "dovecot-sql.conf.ext	unchanged"
+	check_eq "$e: no postmaster_address without [dovecot] postmaster" "$(grep -c '^postmaster_address' "$W/dc/dovecot-vmailadm.conf")" 0
+	mkdir -p "$W/pm" && chmod 755 "$W/pm"
+	printf '[mail]\nroot = %s\nowner = %s\n[dovecot]\npostmaster = "not an address"\n' "$W/vmail" "$OWNER" >"$W/badpm.conf"
+	check_rc "$e: a bad [dovecot] postmaster is refused" 1 "$VMAILADM" -q -c "$W/badpm.conf" -d "$url" dovecot generate "$W/pm"
+	check_contains "$e: a bad [dovecot] postmaster: message" "$ERR" "[dovecot] postmaster 'not an address'"
+	check_eq "$e: a bad [dovecot] postmaster: nothing written" "$(ls -A "$W/pm")" ""
+	printf '[mail]\nroot = %s\nowner = %s\n[dovecot]\npostmaster = pm@ex.test\n' "$W/vmail" "$OWNER" >"$W/pm.conf"
+	check_rc "$e: [dovecot] postmaster" 0 "$VMAILADM" -q -c "$W/pm.conf" -d "$url" dovecot generate "$W/pm"
+	check_eq "$e: postmaster_address written" "$(grep '^postmaster_address' "$W/pm/dovecot-vmailadm.conf")" "postmaster_address = pm@ex.test"
 
 	cat >"$W/dovecot.conf" <<CONF
 base_dir = $RUN

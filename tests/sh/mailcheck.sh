@@ -27,7 +27,8 @@ owner = $OWNER
 group = dovecot
 postmaster = postmaster@ex.test
 lda = /usr/lib/dovecot/dovecot-lda -c $W/dc/dovecot.conf"
-	printf '%s\n' "$base" >"$W/gen.conf"
+	# the include's auth socket for Postfix: this instance's own, not the system's
+	printf '%s\n[postfix]\nsasl_socket = %s\n' "$base" "$W/dc/auth-postfix" >"$W/gen.conf"
 	check_rc "$e: db init" 0 "$VMAILADM" -q -c "$W/gen.conf" -d "$url" db init
 	check_rc "$e: maps generate" 0 "$VMAILADM" -q -c "$W/gen.conf" -d "$url" maps generate "$W/maps"
 	check_rc "$e: dovecot generate" 0 "$VMAILADM" -q -c "$W/gen.conf" -d "$url" dovecot generate "$W/gen"
@@ -39,7 +40,7 @@ lda = /usr/lib/dovecot/dovecot-lda -c $W/dc/dovecot.conf"
 	mc() {
 		{
 			printf '%s\ndoveconf = doveconf -c %s\n' "$base" "$2"
-			printf '[postfix]\nmaps = %s\npostconf = postconf -c %s\n' "$W/maps" "$3"
+			printf '[postfix]\nmaps = %s\npostconf = postconf -c %s\nsasl_socket = %s\n' "$W/maps" "$3" "$W/dc/auth-postfix"
 			[ -n "${4:-}" ] && printf '%s\n' "$4"
 		} >"$W/$1.conf"
 		sed -i "s|^\\[dovecot\\]|[dovecot]\\ndir = $W/gen|" "$W/$1.conf"

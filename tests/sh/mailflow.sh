@@ -84,6 +84,9 @@ sasl_socket = $SASLDIR/auth
 group = dovecot
 postmaster = postmaster@ex.test
 lda = /usr/lib/dovecot/dovecot-lda -c $W/dc/dovecot.conf
+[postfix]
+# the include's auth socket for Postfix: this instance's own, not the system's
+sasl_socket = $W/dc/auth-postfix
 CONF
 	V() { "$VMAILADM" -q -c "$W/vmailadm.conf" -d "$url" "$@"; }
 	check_rc "$e: db init" 0 V db init
