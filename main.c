@@ -10,16 +10,16 @@
 
 #include "config.h"
 #include "core/auth.h"
-#include "core/batch.h"
-#include "core/complete.h"
+#include "core/lang/batch.h"
+#include "core/lang/complete.h"
 #include "core/conf.h"
-#include "core/import.h"
-#include "core/interp.h"
+#include "core/lang/import.h"
+#include "core/lang/interp.h"
 #include "core/quota.h"
-#include "core/stmt.h"
-#include "core/storecheck.h"
+#include "core/lang/stmt.h"
+#include "core/mailsys/storecheck.h"
 #include "core/vm.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/tui.h"
 
 static void usage(FILE *out)

@@ -8,11 +8,11 @@
 
 #include "core/auth.h"
 #include "core/domain.h"
-#include "core/interp.h"
-#include "core/output.h"
+#include "core/lang/interp.h"
+#include "lib/output.h"
 #include "core/password.h"
 #include "core/validate.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 static enum vm_status valid_login(const char *in, char *out, struct vm_error *err)
 {

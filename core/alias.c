@@ -8,7 +8,7 @@
 
 #include "core/domain.h"
 #include "core/match.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 void alias_clear(struct alias *a)
 {

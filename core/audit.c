@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/interp.h"
+#include "core/lang/interp.h"
 #include "core/match.h"
-#include "core/output.h"
-#include "db/xalloc.h"
+#include "lib/output.h"
+#include "lib/xalloc.h"
 #include "sql/schema.h"
 
 /* A TEXT column holds 65535 bytes on MySQL; a value is cut before that, at

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "core/password.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 #define AUTH_PASSWORD_MAX 1024
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/output.h"
-#include "db/xalloc.h"
+#include "lib/output.h"
+#include "lib/xalloc.h"
 
 struct change *change_begin(struct change_list *cl, enum change_op op, const char *object,
 			    const char *key)

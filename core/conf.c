@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 static void set_str(char **dst, const char *v)
 {

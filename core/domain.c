@@ -10,7 +10,7 @@
 #include "core/alias.h"
 #include "core/idn.h"
 #include "core/match.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 #define DOMAIN_COLS "id, name, quota, enabled, dates_id"
 

@@ -46,15 +46,13 @@ struct domain_row {
 };
 
 /* allocated_mb and used_bytes sum every mailbox row of the domain: on each
- * page that is a random read per mailbox (hundreds of ms for a page of
- * 1,000-mailbox domains at 1M), so domain_list takes them from the rollup
+ * page that is a random read per mailbox, so domain_list takes them from the rollup
  * when the domain has a rollup row. Counts are exact (index-only), except
  * in a domain the rollup counts at least DOMAIN_BIG mailboxes or aliases
  * in: its mailbox and alias counts are the rollup's, which vmailadm's own
  * additions and deletions keep current (domain_usage_bump) and `quota
  * rollup` refreshes. So a page counts at most 2 x DOMAIN_BIG index entries
- * per domain: counting a page of 9,999-mailbox domains exactly took
- * 60-100 ms. */
+ * per domain (tests/bench/RESULTS.md has the figures). */
 #define DOMAIN_BIG 1000
 
 struct domain_opts {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/utf8.h"
+#include "lib/utf8.h"
 
 /* UTS #46 maps these full stops to '.': they end a label as '.' does. */
 static size_t dot_at(const char *p)

@@ -12,7 +12,7 @@
 #include "core/match.h"
 #include "core/ops.h"
 #include "core/sieve.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 #define MAILBOX_SELECT                                                                          \
 	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, "  \
@@ -58,6 +58,13 @@ static enum vm_status get_by_parts(struct vm *vm, const char *local, const char 
 	}
 	fill_mailbox(res, 0, mb);
 	db_result_free(&res);
+	{
+		struct services sv;
+
+		if ((st = services_get(vm, mb->id, &sv, err)) != VM_OK)
+			return st;
+		services_short(&sv, mb->services, sizeof mb->services);
+	}
 	return VM_OK;
 }
 
@@ -421,5 +428,24 @@ enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct
 		fill_mailbox(res, r, &(*rows)[r]);
 	*n = res->nrows;
 	db_result_free(&res);
+	/* the page's services in one more query (the console shows the disabled ones) */
+	if (*n) {
+		long long *ids = xcalloc(*n, sizeof *ids);
+		struct services *sv = xcalloc(*n, sizeof *sv);
+
+		for (size_t i = 0; i < *n; i++)
+			ids[i] = (*rows)[i].id;
+		st = services_get_many(vm, ids, *n, sv, err);
+		for (size_t i = 0; st == VM_OK && i < *n; i++)
+			services_short(&sv[i], (*rows)[i].services, sizeof (*rows)[i].services);
+		free(ids);
+		free(sv);
+		if (st != VM_OK) {
+			free(*rows);
+			*rows = NULL;
+			*n = 0;
+			return st;
+		}
+	}
 	return VM_OK;
 }

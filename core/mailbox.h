@@ -39,6 +39,7 @@ struct mailbox {
 	long long pending_ops;     /* queued operations on this mailbox */
 	int vacation;              /* an active vacation reply: filled only where asked
 	                            * (the console, with vacation_active_flags), else 0 */
+	char services[48];         /* services_short(): "" = every service, else "no pop3", "send-only" */
 };
 
 struct mailbox_opts {

@@ -7,31 +7,7 @@
 #include <string.h>
 
 #include "core/search.h"
-#include "db/xalloc.h"
-
-void str_append(char **s, const char *text)
-{
-	size_t a = *s ? strlen(*s) : 0, b = strlen(text);
-
-	*s = xrealloc(*s, a + b + 1);
-	memcpy(*s + a, text, b + 1);
-}
-
-char *str_in_list(const char *head, size_t n, const char *tail)
-{
-	size_t hl = strlen(head), tl = strlen(tail), p = hl;
-	char *s = xmalloc(hl + tl + n * 2 + 1);
-
-	memcpy(s, head, hl);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			s[p++] = ',';
-		s[p++] = '?';
-	}
-	memcpy(s + p, tail, tl);
-	s[p + tl] = '\0';
-	return s;
-}
+#include "lib/xalloc.h"
 
 static void add_param(struct match_params *mp, char *v)
 {
@@ -164,10 +140,19 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 		free(frag);
 		p[np++] = bound;
 	}
-	if (glob && *glob)
+	if (glob && *glob && vm->db->ops->engine == DB_ENGINE_PGSQL && !search_has_trigram(glob)) {
+		/* with no trigram to look up, PostgreSQL's planner still took the
+		 * pg_trgm index for '%z' and read all of it (800 ms at 1M, against
+		 * 60 ms for the domain's scan): an expression keeps it off */
+		char *expr = xasprintf("(%s || '')", col);
+
+		match_glob(&sql, expr, glob, &mp);
+		free(expr);
+	} else if (glob && *glob) {
 		match_glob(&sql, col, glob, &mp);
-	else if (prefix && *prefix)
+	} else if (prefix && *prefix) {
 		match_prefix(vm, &sql, col, prefix, &mp);
+	}
 	if (cand)
 		search_candidates(vm, &sql, strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES,
 				  strcmp(col, "al.address") == 0 ? "al.id" : "mb.id", domain_id, glob, &mp);

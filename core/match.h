@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/vm.h"
+#include "lib/str.h" /* str_append, str_in_list: most users of match build SQL text with them */
 
 /* The parameters conditions bind (a prefix or glob: up to 2; the search
  * index's candidates: up to 5 more); strings owned by the struct. */
@@ -27,7 +28,7 @@ void match_prefix(struct vm *vm, char **sql, const char *col, const char *prefix
  * match_prefix(prefix)'s condition and is best left out of the SQL: on
  * SQLite, whose planner bounds the index range by the first lower bound it
  * finds, so `address > ''` made a prefix search walk the domain from its
- * start (20 ms at 500k mailboxes) instead of from the prefix. SQLite
+ * start instead of from the prefix. SQLite
  * compares bytes (BINARY), like strcmp. Other engines compare in a
  * collation and bound the range by the tighter value themselves: 0. */
 int match_after_implied(struct vm *vm, const char *after, const char *prefix);
@@ -60,9 +61,5 @@ enum vm_status match_domain_rows(struct vm *vm, const char *select, const char *
 				 const char *key, int desc, const char *prefix, const char *glob, int nrows,
 				 struct db_result **res, struct vm_error *err, const char *what)
 	__attribute__((warn_unused_result));
-/* Appends text to a malloc'd string. */
-void str_append(char **s, const char *text);
-/* head "?,?,...?" (n placeholders) tail, malloc'd: an IN list of bound values. */
-char *str_in_list(const char *head, size_t n, const char *tail);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 /* The columns of mailbox.c's MAILBOX_SELECT, in its order, so that a row
  * here is the row mailbox_list would give. */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 enum vm_status op_list(struct vm *vm, long long after_id, int limit, struct op_row **rows, size_t *n,
 		       struct vm_error *err)

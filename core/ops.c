@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 enum vm_status ops_queue(struct vm *vm, long long mailbox_id, const char *type, const char *argument,
 			 struct vm_error *err)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "sql/schema.h"
 
 static const struct own_table own_tables[] = {

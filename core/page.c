@@ -8,7 +8,7 @@
 
 #include "core/match.h"
 #include "core/validate.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 enum vm_status page_start_before(struct vm *vm, enum page_list list, const struct page_filter *f,
 				 const char *before, int n, char *after, size_t after_len, int *count,

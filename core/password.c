@@ -10,7 +10,7 @@
 #include <sys/random.h>
 
 #include "core/validate.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 struct scheme {
 	const char *name;   /* as in [passwords] scheme */

@@ -15,7 +15,7 @@
 #include "core/sieve.h"
 #include "core/sender.h"
 #include "core/validate.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 /* "%needle%" for LIKE ... ESCAPE '!', with the needle's wildcards escaped. */
 static char *like_contains(const char *needle)

@@ -8,11 +8,11 @@
 #include <strings.h>
 
 #include "core/audit.h"
-#include "core/output.h"
+#include "lib/output.h"
 #include "core/owntables.h"
 #include "core/quota.h"
 #include "core/search.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "sql/schema.h"
 
 /* --- what vmailadm needs ------------------------------------------------- */

@@ -9,7 +9,7 @@
 #include "core/domain.h"
 #include "core/mailbox.h"
 #include "core/services.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 /* Splits "local@domain" or "@domain" (local = ""), normalised. */
 static enum vm_status parse_grant(const char *in, char *local, char *domain, struct vm_error *err)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 static const char *const names[SERVICE_COUNT] = {"imap", "pop3", "smtp", "sieve"};
 

@@ -13,7 +13,7 @@
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/sieveprog.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 static const char *const own[] = {"vmailadm_sieve", "vmailadm_vacation", "vmailadm_filter"};
 

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 #define CAPTURE_MAX (512 * 1024)
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/utf8.h"
+#include "lib/utf8.h"
 #include "core/validate.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 enum vm_status sieve_check_text(const char *s, const char *what, size_t max, int multiline, struct vm_error *err)
 {

@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "core/idn.h"
-#include "core/utf8.h"
+#include "lib/utf8.h"
 
 /* Shows a value safely inside a message: control and non-ASCII bytes as \xNN,
  * cut at 80 characters. */

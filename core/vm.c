@@ -9,8 +9,8 @@
 
 #include "core/audit.h"
 #include "core/domain.h"
-#include "core/utf8.h"
-#include "db/xalloc.h"
+#include "lib/utf8.h"
+#include "lib/xalloc.h"
 
 const char *vm_status_name(enum vm_status st)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* db.c: picks the backend by URL and wraps its ops; shared result helpers. */
-#include "db.h"
+#include "db/db.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "config.h"
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 const char *db_status_name(enum db_status st)
 {

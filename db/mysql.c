@@ -2,7 +2,7 @@
 /* mysql.c: the MySQL/MariaDB backend (MariaDB Connector/C or libmysqlclient).
  * Statements with values are server-side prepared statements whose parameters
  * are all bound as strings; results come back as text. */
-#include "db.h"
+#include "db/db.h"
 
 #include <errmsg.h>
 #include <mysql.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 struct db_conn {
 	MYSQL *my;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* pg.c: the PostgreSQL backend (libpq). Values are sent as text parameters of
  * PQexecParams; `?` placeholders become $1..$n. */
-#include "db.h"
+#include "db/db.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 #define PG_BOOLOID 16
 

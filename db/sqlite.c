@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sqlite.c: the SQLite backend (libsqlite3), in-process. */
-#include "db.h"
+#include "db/db.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "xalloc.h"
+#include "lib/xalloc.h"
 
 struct db_conn {
 	sqlite3 *handle;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* mkman.c: writes the manual page: doc/vmailadm.8 with its line
- * ".\" @STATEMENTS@" replaced by one entry per statement of core/interp.h's
+ * ".\" @STATEMENTS@" replaced by one entry per statement of core/lang/interp.h's
  * action table (usage and help, grouped by object in the order of the table),
  * so the manual lists what the binary built from the same table runs.
  *
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/interp.h"
+#include "core/lang/interp.h"
 
 struct entry {
 	const char *object, *verb, *usage, *help;

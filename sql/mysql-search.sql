@@ -29,10 +29,16 @@ CREATE TABLE vmailadm_alias_trgm (
     alias_id integer NOT NULL,
     PRIMARY KEY (gram, domain_id, alias_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+-- @vmailadm_bulk: vmailadm's bulk creation (core/bulk.c) adds a slice's trigrams in one
+-- statement (search_bulk_added) instead
 CREATE TRIGGER vmailadm_mailbox_trgm_ins AFTER INSERT ON admin_mailbox FOR EACH ROW
-    INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id)
-        SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id FROM seq_1_to_254 s
-        WHERE s.seq <= CHAR_LENGTH(NEW.address) - 2;
+BEGIN
+    IF @vmailadm_bulk IS NULL THEN
+        INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id)
+            SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id FROM seq_1_to_254 s
+            WHERE s.seq <= CHAR_LENGTH(NEW.address) - 2;
+    END IF;
+END;
 CREATE TRIGGER vmailadm_mailbox_trgm_del AFTER DELETE ON admin_mailbox FOR EACH ROW
     DELETE FROM vmailadm_mailbox_trgm WHERE domain_id = OLD.domain_id AND mailbox_id = OLD.id
         AND gram IN (SELECT SUBSTRING(OLD.address, s.seq, 3) FROM seq_1_to_254 s

@@ -31,6 +31,13 @@ for e in $VMAILADM_ENGINES; do
 	vg "$e: unknown option" 2 -d "$url" mailbox add bob@example.com colour=red
 	vg "$e: alias add" 0 -d "$url" alias add sales@example.com alice@example.com out@elsewhere.org
 	vg "$e: domain alias" 0 -d "$url" domainalias add example.net example.com
+	vg "$e: sender add" 0 -d "$url" sender add alice@example.com boss@example.com
+	vg "$e: refused sender" 1 -d "$url" sender add alice@example.com alice@example.com
+	vg "$e: sender list" 0 -d "$url" sender list example.com
+	vg "$e: services" 0 -d "$url" mailbox set alice@example.com pop3=no send-only=yes
+	vg "$e: domain services" 0 -d "$url" domain set example.com services=imap,smtp
+	vg "$e: unknown service" 1 -d "$url" domain set example.com services=ftp
+	vg "$e: sender del" 0 -d "$url" sender del alice@example.com boss@example.com
 	vg "$e: mailbox set" 0 -d "$url" mailbox set alice@example.com enabled=no password=y
 	vg "$e: lists" 0 -d "$url" --json mailbox list example.com
 	vg "$e: alias list" 0 -d "$url" alias list

@@ -7,7 +7,7 @@
 #include "core/idn.h"
 #include "core/alias.h"
 #include "core/page.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 struct aliases {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/audit.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 /* A row with its id as text, the list's key. */

@@ -6,7 +6,7 @@
 #include "core/idn.h"
 #include "core/domain.h"
 #include "core/page.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 struct domainaliases {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/password.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 #define CTRL(c) ((c) & 0x1f)

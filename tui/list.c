@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 #define LIST_KEY_MAX 512

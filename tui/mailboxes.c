@@ -9,7 +9,7 @@
 #include "core/sieve.h"
 #include "core/mbsort.h"
 #include "core/page.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 /* The orders o cycles through; the address ones are the list's own
@@ -120,7 +120,7 @@ static const char *key(const void *row)
 static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int x, int w, int attr)
 {
 	const struct mailbox *mb = row;
-	char q[32], name[VM_NAME_MAX * 8 + 2], u[VM_ADDRESS_SHOWN];
+	char q[32], name[VM_NAME_MAX * 8 + 64], u[VM_ADDRESS_SHOWN];
 	int aw = (w - 40) * 5 / 9, nw = (w - 40) - aw - 1;
 
 	(void)l;
@@ -134,7 +134,9 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 	x += 1;
 	draw_cell(ui, y, x, idn_shown_address(mb->address, u, sizeof u), aw, attr, 0);
 	x += aw + 1;
-	snprintf(name, sizeof name, "%s%s%s", mb->first, mb->first[0] && mb->last[0] ? " " : "", mb->last);
+	/* disabled services after the name: "[no pop3]", "[send-only]" */
+	snprintf(name, sizeof name, "%s%s%s%s%s%s", mb->first, mb->first[0] && mb->last[0] ? " " : "", mb->last,
+		 mb->services[0] ? (mb->first[0] || mb->last[0] ? " [" : "[") : "", mb->services, mb->services[0] ? "]" : "");
 	draw_cell(ui, y, x, name, nw, attr, 0);
 	x += nw + 1;
 	draw_cell(ui, y, x, mb->enabled ? "yes" : "no", 4,

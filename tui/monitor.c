@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "core/domain.h"
-#include "core/output.h"
+#include "lib/output.h"
 #include "core/quota.h"
+#include "core/mailsys/storecheck.h"
 #include "core/sieve.h"
-#include "core/storecheck.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 #define MON_MAX_ROWS 200    /* mailboxes read per refresh: at most a tall screen */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/oplist.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 /* A row with its id as text, the list's key. */

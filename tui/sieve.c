@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/sieve.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 enum { VF_SUBJECT, VF_TEXT, VF_FROM, VF_UNTIL, VF_DAYS, VF_ADDRESSES, VF_COUNT };

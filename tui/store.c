@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/storecheck.h"
-#include "db/xalloc.h"
+#include "core/mailsys/storecheck.h"
+#include "lib/xalloc.h"
 #include "tui/ui.h"
 
 #define STORE_SCREEN_MAX 5000

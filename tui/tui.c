@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "core/reopen.h"
-#include "core/stmt.h"
-#include "db/xalloc.h"
+#include "core/lang/stmt.h"
+#include "lib/xalloc.h"
 #include "tui/monitor.h"
 #include "tui/ui.h"
 

@@ -16,7 +16,7 @@
 #include <signal.h>
 #include <stddef.h>
 
-#include "core/interp.h"
+#include "core/lang/interp.h"
 #include "core/vm.h"
 #include "tui/tui.h"
 

@@ -34,7 +34,8 @@ if [ "$e" = sqlite ]; then
 else
 	url=$(new_db "$e" bench_delivery) || exit 1
 fi
-printf '[mail]\nroot = %s\nowner = nobody\n' "$W/vmail" >"$W/v.conf"
+# Dovecot's auth socket for Postfix: this instance's own, not the system's
+printf '[mail]\nroot = %s\nowner = nobody\n[postfix]\nsasl_socket = %s/auth\n' "$W/vmail" "$W" >"$W/v.conf"
 V() { "$VMAILADM" -q -c "$W/v.conf" -d "$url" "$@"; }
 V db init >/dev/null && V domain add b.bench >/dev/null &&
 	for u in base norow row; do V mailbox add "$u@b.bench" password=pw >/dev/null || exit 1; done

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/csvio.h"
+#include "core/lang/csvio.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

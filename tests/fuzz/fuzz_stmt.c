@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/stmt.h"
+#include "core/lang/stmt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

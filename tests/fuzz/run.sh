@@ -14,9 +14,9 @@ mkdir -p "$BIN"
 passed=0 failed=0
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -I. -std=c11"
 # the reader modules are pure: they and the allocator are all a target needs
-declare -A SRC=([stmt]="core/stmt.c core/utf8.c core/readfile.c" [csv]="core/csvio.c core/utf8.c core/readfile.c")
+declare -A SRC=([stmt]="core/lang/stmt.c lib/utf8.c lib/readfile.c" [csv]="core/lang/csvio.c lib/utf8.c lib/readfile.c")
 for t in stmt csv; do
-	if ! $CC $FLAGS -o "$BIN/fuzz_$t" "tests/fuzz/fuzz_$t.c" ${SRC[$t]} db/xalloc.c 2>"$BIN/fuzz_$t.build.log"; then
+	if ! $CC $FLAGS -o "$BIN/fuzz_$t" "tests/fuzz/fuzz_$t.c" ${SRC[$t]} lib/xalloc.c 2>"$BIN/fuzz_$t.build.log"; then
 		echo "FAIL fuzz_$t: build (see $BIN/fuzz_$t.build.log)"; cat "$BIN/fuzz_$t.build.log"
 		failed=$((failed + 1)); continue
 	fi

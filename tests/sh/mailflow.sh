@@ -71,10 +71,15 @@ for e in $VMAILADM_ENGINES; do
 	rm -rf "$W" && mkdir -p "$W/maps" "$W/gen" "$W/dc" "$W/vmail" && chmod 755 "$W" "$W/maps" "$W/gen" "$W/dc"
 	chown "$OWNER:" "$W/vmail"
 	url=$(db "$e" t_mailflow) || { fail "$e: new_db"; continue; }
+	# Dovecot's auth socket for Postfix ([postfix] sasl_socket): this instance's own
+	SASLDIR=$(mktemp -d /tmp/vm-sasl.XXXXXX) && chmod 755 "$SASLDIR"
+	at_exit "rm -rf '$SASLDIR'"
 	cat >"$W/vmailadm.conf" <<CONF
 [mail]
 root = $W/vmail
 owner = $OWNER
+[postfix]
+sasl_socket = $SASLDIR/auth
 [dovecot]
 group = dovecot
 postmaster = postmaster@ex.test

@@ -66,7 +66,7 @@ n=$(statements | wc -l)
 [ "$n" -ge 30 ] && pass "--help lists the statements ($n)" || fail "--help lists the statements" "$HELP"
 [ "$(long_options | wc -l)" -ge 15 ] && pass "main.c's option table is read" || fail "main.c's option table is read"
 [ "$(config_keys | wc -l)" -ge 15 ] && pass "conf.c's keys are read" || fail "conf.c's keys are read"
-check_eq "exit statuses read from --help" "$(exit_statuses | tr '\n' ' ')" "0 1 2 3 4 "
+check_contains "exit statuses read from --help (at least 0 to 4)" "$(exit_statuses | tr '\n' ' ')" "0 1 2 3 4 "
 
 gaps=$(missing "$PAGE")
 check_eq "the page documents every statement, option, key and exit status" "$gaps" ""

@@ -66,7 +66,10 @@ for e in $VMAILADM_ENGINES; do
 	chmod 1777 "$W/replies"
 	RUN=$(mktemp -d /tmp/vm-sv.XXXXXX) && chmod 755 "$RUN"
 	at_exit "rm -rf '$RUN'"
-	printf '[mail]\nroot = %s\nowner = %s\n[dovecot]\ngroup = dovecot\n' "$W/vmail" "$OWNER" >"$W/vmailadm.conf"
+	# Dovecot's auth socket for Postfix ([postfix] sasl_socket): this instance's own
+	SASLDIR=$(mktemp -d /tmp/vm-sasl.XXXXXX) && chmod 755 "$SASLDIR"
+	at_exit "rm -rf '$SASLDIR'"
+	printf '[mail]\nroot = %s\nowner = %s\n[postfix]\nsasl_socket = %s/auth\n[dovecot]\ngroup = dovecot\n' "$W/vmail" "$OWNER" "$SASLDIR" >"$W/vmailadm.conf"
 	V() { "$VMAILADM" -q -c "$W/vmailadm.conf" -d "$url" "$@"; }
 	check_rc "$e: db init" 0 V db init
 	check_rc "$e: domain" 0 V domain add ex.test

@@ -10,7 +10,7 @@
 
 #include "config.h"
 #include "db/db.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "unit.h"
 
 /* What differs between engines: the DDL and a few engine-specific facts. */

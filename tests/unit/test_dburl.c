@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/dburl.h"
-#include "core/genfile.h"
+#include "core/mailsys/dburl.h"
+#include "core/mailsys/genfile.h"
 #include "unit.h"
 
 static const struct {

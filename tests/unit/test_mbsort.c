@@ -16,7 +16,7 @@
 #include "core/mbsort.h"
 #include "core/schema.h"
 #include "core/vm.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tests/unit/unit.h"
 
 #define NMB 30

@@ -20,7 +20,7 @@
 #include "core/rename.h"
 #include "core/schema.h"
 #include "core/vm.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 #include "tests/unit/unit.h"
 
 static struct conf cfg;

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "db/xalloc.h"
+#include "lib/xalloc.h"
 
 int unit_passed, unit_failed;
 
