@@ -94,7 +94,8 @@ static char *dup_or_empty(const char *s)
 }
 
 #define VACATION_COLS                                                                                                  \
-	"v.mbox_id, mb.address, d.name, v.subject, v.body, v.from_date, v.until_date, v.days, v.addresses, v.enabled "
+	"v.mbox_id, mb.address, d.name, v.subject, v.body, v.from_date, v.until_date, v.days, v.addresses, v.enabled, "    \
+	"v.domain_id "
 
 static void fill_vacation(const struct db_result *res, size_t r, const char *day, struct vacation_info *v)
 {
@@ -108,6 +109,7 @@ static void fill_vacation(const struct db_result *res, size_t r, const char *day
 	v->days = (int)vm_ll(db_value(res, r, 7));
 	v->addresses = dup_or_empty(db_value(res, r, 8));
 	v->enabled = vm_ll(db_value(res, r, 9)) != 0;
+	v->domain_id = vm_ll(db_value(res, r, 10));
 	v->active =
 	    v->enabled && (!*v->from || strcmp(v->from, day) <= 0) && (!*v->until || strcmp(v->until, day) >= 0);
 }
@@ -482,12 +484,11 @@ void vacation_rows_free(struct vacation_info **rows, size_t n)
 	*rows = NULL;
 }
 
-enum vm_status vacation_list(struct vm *vm, const char *domain, const char *after_address, int limit,
-                             struct vacation_info **rows, size_t *n, struct vm_error *err)
+enum vm_status vacation_list(struct vm *vm, const char *domain, long long after_domain_id, long long after_mbox_id,
+                             int limit, struct vacation_info **rows, size_t *n, struct vm_error *err)
 {
 	struct db_result *res = NULL;
-	char *sql, dname[VM_DOMAIN_MAX + 1] = "", uid[32], lim[16], day[11];
-	char after_dom[VM_DOMAIN_MAX + 1] = "", after_local[VM_LOCAL_MAX + 1] = "";
+	char *sql, dname[VM_DOMAIN_MAX + 1] = "", uid[32], lim[16], day[11], ad[32], am[32];
 	const char *p[5];
 	int np = 0;
 	enum vm_status st;
@@ -496,55 +497,56 @@ enum vm_status vacation_list(struct vm *vm, const char *domain, const char *afte
 	*n = 0;
 	if ((st = tables_ready(vm, err)) != VM_OK)
 		return st;
-	if (after_address && *after_address) {
-		const char *at = strrchr(after_address, '@');
-
-		if (at) {
-			snprintf(after_local, sizeof after_local, "%.*s", (int)(at - after_address), after_address);
-			snprintf(after_dom, sizeof after_dom, "%s", at + 1);
-		}
-	}
+	snprintf(ad, sizeof ad, "%lld", after_domain_id);
+	snprintf(am, sizeof am, "%lld", after_mbox_id);
+	sql = xstrdup("SELECT " VACATION_COLS "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
+	              "JOIN admin_domain d ON d.id = mb.domain_id WHERE ");
 	if (domain) {
 		struct db_result *d = NULL;
 		long long did;
 
-		if ((st = valid_domain(domain, dname, err)) != VM_OK)
+		if ((st = valid_domain(domain, dname, err)) != VM_OK) {
+			free(sql);
 			return st;
-		if ((st = vm_sql(vm, "SELECT id FROM admin_domain WHERE name = ?", 1, (const char *const[]){dname}, &d,
-		                 err, "reading the domain")) != VM_OK)
+		}
+		if ((st = vm_sql(vm, "SELECT id FROM admin_domain WHERE name = ?", 1, (const char *const[]){dname}, &d, err,
+		                 "reading the domain")) != VM_OK) {
+			free(sql);
 			return st;
+		}
 		did = d->nrows ? vm_ll(db_value(d, 0, 0)) : 0;
 		db_result_free(&d);
-		if (!did)
+		if (!did) {
+			free(sql);
 			return vm_fail(err, VM_ERR_NOT_FOUND, "no domain %s", dname);
-		if ((st = vm_check_domain(vm, did, dname, err)) != VM_OK)
+		}
+		if ((st = vm_check_domain(vm, did, dname, err)) != VM_OK) {
+			free(sql);
 			return st;
-		/* the vacation table's domain_id index drives it: the domain's
-		 * mailboxes are never scanned */
+		}
+		/* the (domain_id, mbox_id) index drives it: a range, then a
+		 * primary-key lookup per row; the domain's mailboxes are never
+		 * scanned nor sorted */
 		snprintf(uid, sizeof uid, "%lld", did);
-		sql = xstrdup("SELECT " VACATION_COLS
-		              "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
-		              "JOIN admin_domain d ON d.id = mb.domain_id WHERE v.domain_id = ? AND mb.address > ?");
+		str_append(&sql, "v.domain_id = ? AND v.mbox_id > ? ORDER BY v.domain_id, v.mbox_id");
 		p[np++] = uid;
-		p[np++] = after_local;
+		p[np++] = am;
 	} else {
-		sql = xstrdup(
-		    "SELECT " VACATION_COLS "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
-		    "JOIN admin_domain d ON d.id = mb.domain_id WHERE (d.name > ? OR (d.name = ? AND mb.address > ?))");
-		p[np++] = after_dom;
-		p[np++] = after_dom;
-		p[np++] = after_local;
+		str_append(&sql, "(v.domain_id > ? OR (v.domain_id = ? AND v.mbox_id > ?))");
+		p[np++] = ad;
+		p[np++] = ad;
+		p[np++] = am;
 		if (!vm->actor.superuser) {
 			snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
-			str_append(&sql,
-			           " AND v.domain_id IN (SELECT oa.object_id FROM admin_objectaccess oa JOIN "
-			           "django_content_type ct ON ct.id = oa.content_type_id WHERE ct.app_label = 'admin' "
-			           "AND ct.model = 'domain' AND oa.user_id = ?)");
+			str_append(&sql, " AND v.domain_id IN (SELECT oa.object_id FROM admin_objectaccess oa JOIN "
+			                 "django_content_type ct ON ct.id = oa.content_type_id WHERE ct.app_label = 'admin' "
+			                 "AND ct.model = 'domain' AND oa.user_id = ?)");
 			p[np++] = uid;
 		}
+		str_append(&sql, " ORDER BY v.domain_id, v.mbox_id");
 	}
 	snprintf(lim, sizeof lim, "%d", limit > 0 ? limit : 500);
-	str_append(&sql, " ORDER BY d.name, mb.address LIMIT ");
+	str_append(&sql, " LIMIT ");
 	str_append(&sql, lim);
 	st = vm_sql(vm, sql, np, p, &res, err, "listing vacations");
 	free(sql);

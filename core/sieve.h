@@ -41,7 +41,7 @@ struct vacation_opts {
 
 /* One vacation as read back. The strings are owned: vacation_info_clear. */
 struct vacation_info {
-	long long mbox_id;
+	long long mbox_id, domain_id;
 	char address[VM_ADDRESS_MAX + 1];
 	char *subject, *text, *addresses;
 	char from[11], until[11]; /* "" = no bound */
@@ -59,10 +59,12 @@ enum vm_status vacation_off(struct vm *vm, const char *address, struct vm_error 
 enum vm_status vacation_get(struct vm *vm, const char *address, struct vacation_info *v, struct vm_error *err)
     __attribute__((warn_unused_result));
 /* A page of the vacations of one domain (NULL: every domain the actor may
- * see), in address order after after_address ("" = from the start), one
- * indexed query. *rows malloc'd: vacation_rows_free. */
-enum vm_status vacation_list(struct vm *vm, const char *domain, const char *after_address, int limit,
-                             struct vacation_info **rows, size_t *n, struct vm_error *err)
+ * see), in the order of the table's (domain_id, mbox_id) index, after the
+ * row (after_domain_id, after_mbox_id) (0, 0 = from the start): one indexed
+ * range scan and a primary-key lookup per row, never a sort over the
+ * mailboxes. *rows malloc'd: vacation_rows_free. */
+enum vm_status vacation_list(struct vm *vm, const char *domain, long long after_domain_id, long long after_mbox_id,
+                             int limit, struct vacation_info **rows, size_t *n, struct vm_error *err)
     __attribute__((warn_unused_result));
 void vacation_rows_free(struct vacation_info **rows, size_t n);
 /* For the console's "V" flag: active[i] = 1 when mailbox ids[i] has an active

@@ -92,7 +92,7 @@ enum vm_status cmd_vacation_list(struct vm *vm, struct args *a, struct vm_error 
 {
 	static const char *const cols[] = {"address", "enabled", "active", "from", "until", "days", "subject"};
 	struct out_table t;
-	char after[VM_ADDRESS_MAX + 1] = "";
+	long long after_d = 0, after_m = 0;
 	enum vm_status st;
 
 	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, cols);
@@ -100,12 +100,14 @@ enum vm_status cmd_vacation_list(struct vm *vm, struct args *a, struct vm_error 
 		struct vacation_info *rows = NULL;
 		size_t n = 0;
 
-		if ((st = vacation_list(vm, a->npos ? a->pos[0] : NULL, after, 500, &rows, &n, err)) != VM_OK)
+		if ((st = vacation_list(vm, a->npos ? a->pos[0] : NULL, after_d, after_m, 500, &rows, &n, err)) != VM_OK)
 			break;
 		for (size_t i = 0; i < n; i++)
 			vacation_row(&t, &rows[i], 0);
-		if (n)
-			snprintf(after, sizeof after, "%s", rows[n - 1].address);
+		if (n) {
+			after_d = rows[n - 1].domain_id;
+			after_m = rows[n - 1].mbox_id;
+		}
 		vacation_rows_free(&rows, n);
 		if (n < 500)
 			break;

@@ -19,7 +19,7 @@ export TEST_TMP
 median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'; }
 ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )) | awk '{printf "%.1f\n", $1/1000}'; }
 DAY=$(date +%F)
-LIST_SQL="SELECT v.mbox_id, mb.address, d.name, v.subject FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id JOIN admin_domain d ON d.id = mb.domain_id WHERE v.domain_id = 1 AND mb.address > '' ORDER BY d.name, mb.address LIMIT 500"
+LIST_SQL="SELECT v.mbox_id, mb.address, d.name, v.subject FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id JOIN admin_domain d ON d.id = mb.domain_id WHERE v.domain_id = 1 AND v.mbox_id > 0 ORDER BY v.domain_id, v.mbox_id LIMIT 500"
 
 printf '%-7s %8s %9s %8s %13s %12s %9s %12s\n' engine mailboxes vacations gen_s list_domain_ms list_all_ms flag_ms baseline_ms
 for e in ${VMAILADM_ENGINES:-sqlite pgsql mysql}; do
