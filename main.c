@@ -11,6 +11,7 @@
 #include "config.h"
 #include "core/auth.h"
 #include "core/batch.h"
+#include "core/complete.h"
 #include "core/conf.h"
 #include "core/import.h"
 #include "core/interp.h"
@@ -60,6 +61,7 @@ enum {
 	OPT_JSON,
 	OPT_VERSION,
 	OPT_SEP,
+	OPT_COMPLETE,
 };
 
 /* The -d URL, copied so the argument can be blanked; wiped and freed on
@@ -75,28 +77,31 @@ static void url_copy_free(void)
 	}
 }
 
+/* The command line's options; --complete (shell completion) offers them. */
+static const struct option longopts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"database", required_argument, NULL, 'd'},
+	{"file", required_argument, NULL, 'f'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"keep-going", no_argument, NULL, OPT_KEEP_GOING},
+	{"read-only", no_argument, NULL, OPT_READ_ONLY},
+	{"monitor", no_argument, NULL, OPT_MONITOR},
+	{"interval", required_argument, NULL, OPT_INTERVAL},
+	{"once", no_argument, NULL, OPT_ONCE},
+	{"user", required_argument, NULL, OPT_USER},
+	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{"sep", required_argument, NULL, OPT_SEP},
+	{"complete", no_argument, NULL, OPT_COMPLETE},
+	{NULL, 0, NULL, 0},
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"database", required_argument, NULL, 'd'},
-		{"file", required_argument, NULL, 'f'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-		{"keep-going", no_argument, NULL, OPT_KEEP_GOING},
-		{"read-only", no_argument, NULL, OPT_READ_ONLY},
-		{"monitor", no_argument, NULL, OPT_MONITOR},
-		{"interval", required_argument, NULL, OPT_INTERVAL},
-		{"once", no_argument, NULL, OPT_ONCE},
-		{"user", required_argument, NULL, OPT_USER},
-		{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{"sep", required_argument, NULL, OPT_SEP},
-		{NULL, 0, NULL, 0},
-	};
 	const char *config_path = NULL, *url_opt = NULL, *script_path = NULL;
 	struct tui_opts topts = {0};
 	struct batch_opts bopts = {0};
@@ -108,6 +113,13 @@ int main(int argc, char **argv)
 	char *url;
 	enum vm_status st;
 
+	/* vmailadm --complete [--] WORD...: the candidates for the bash
+	 * completion, nothing else (no stderr, no login, no write) */
+	if (argc >= 2 && strcmp(argv[1], "--complete") == 0) {
+		if (!freopen("/dev/null", "w", stderr))
+			return 2;
+		return complete_run(stdout, argc - 2, (const char *const *)(argv + 2), longopts, "complete");
+	}
 	while ((c = getopt_long(argc, argv, "+c:d:f:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -189,6 +201,9 @@ int main(int argc, char **argv)
 			import_set_default_sep((char)sep);
 			break;
 		}
+		case OPT_COMPLETE:
+			fprintf(stderr, "vmailadm: --complete comes first: vmailadm --complete WORD...\n");
+			return 2;
 		case OPT_VERSION:
 			printf("vmailadm %s\n", VMAILADM_VERSION);
 			return 0;

@@ -25,9 +25,15 @@ void conf_defaults(struct conf *cfg)
 	set_str(&cfg->password_scheme, "SHA512-CRYPT");
 	set_str(&cfg->postfix_maps, "/etc/postfix/sql");
 	set_str(&cfg->postfix_group, "postfix");
+	set_str(&cfg->sasl_socket, "/var/spool/postfix/private/auth");
 	set_str(&cfg->dovecot_dir, "/etc/dovecot");
 	set_str(&cfg->dovecot_group, "dovecot");
 	set_str(&cfg->quota_recalc, "doveadm quota recalc");
+	set_str(&cfg->dovecot_lda, "/usr/lib/dovecot/deliver");
+	set_str(&cfg->doveconf, "doveconf");
+	set_str(&cfg->postconf, "postconf");
+	set_str(&cfg->sievec, "/usr/bin/sievec");
+	set_str(&cfg->sieve_doveadm, "doveadm");
 	cfg->monitor_interval = 5;
 	cfg->mail_stuck_after = 10;
 	cfg->monitor_warn = 80;
@@ -45,9 +51,16 @@ void conf_free(struct conf *cfg)
 	free(cfg->password_scheme);
 	free(cfg->postfix_maps);
 	free(cfg->postfix_group);
+	free(cfg->sasl_socket);
 	free(cfg->dovecot_dir);
 	free(cfg->dovecot_group);
 	free(cfg->quota_recalc);
+	free(cfg->dovecot_lda);
+	free(cfg->dovecot_postmaster);
+	free(cfg->doveconf);
+	free(cfg->postconf);
+	free(cfg->sievec);
+	free(cfg->sieve_doveadm);
 	free(cfg->unix_logins);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -182,7 +195,7 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			if (strcmp(section, "database") && strcmp(section, "mail") &&
 			    strcmp(section, "passwords") && strcmp(section, "postfix") &&
 			    strcmp(section, "dovecot") && strcmp(section, "monitor") &&
-			    strcmp(section, "access")) {
+			    strcmp(section, "access") && strcmp(section, "sieve")) {
 				snprintf(errbuf, errlen, "%s:%d: unknown section [%s]", path, lineno, section);
 				goto out;
 			}
@@ -245,12 +258,45 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			set_str(&cfg->postfix_maps, val);
 		} else if (IS("postfix", "group")) {
 			set_str(&cfg->postfix_group, val);
+		} else if (IS("postfix", "sasl_socket")) {
+			if (val[0] != '/' || strpbrk(val, " \t,\"#")) {
+				snprintf(errbuf, errlen, "%s:%d: [postfix] sasl_socket must be an absolute path without blanks, ',', '\"' or '#'",
+					 path, lineno);
+				goto out;
+			}
+			set_str(&cfg->sasl_socket, val);
 		} else if (IS("dovecot", "dir")) {
 			set_str(&cfg->dovecot_dir, val);
 		} else if (IS("dovecot", "group")) {
 			set_str(&cfg->dovecot_group, val);
 		} else if (IS("dovecot", "recalc")) {
 			set_str(&cfg->quota_recalc, val);
+		} else if (IS("dovecot", "lda")) {
+			if (val[0] != '/') {
+				snprintf(errbuf, errlen, "%s:%d: [dovecot] lda must start with an absolute path", path, lineno);
+				goto out;
+			}
+			set_str(&cfg->dovecot_lda, val);
+		} else if (IS("dovecot", "postmaster")) {
+			set_str(&cfg->dovecot_postmaster, *val ? val : NULL);
+		} else if (IS("dovecot", "doveconf")) {
+			set_str(&cfg->doveconf, val);
+		} else if (IS("postfix", "postconf")) {
+			set_str(&cfg->postconf, val);
+		} else if (IS("sieve", "sievec")) {
+			set_str(&cfg->sievec, val);
+		} else if (IS("sieve", "doveadm")) {
+			set_str(&cfg->sieve_doveadm, val);
+		} else if (IS("sieve", "user_scripts")) {
+			if (strcmp(val, "yes") == 0)
+				cfg->sieve_user_scripts = 1;
+			else if (strcmp(val, "no") == 0)
+				cfg->sieve_user_scripts = 0;
+			else {
+				snprintf(errbuf, errlen, "%s:%d: [sieve] user_scripts must be yes or no, not '%s'", path,
+					 lineno, val);
+				goto out;
+			}
 		} else if (IS("monitor", "interval")) {
 			if (parse_int(val, 1, 3600, &cfg->monitor_interval)) {
 				snprintf(errbuf, errlen, "%s:%d: [monitor] interval must be 1..3600 seconds, not '%s'",

@@ -107,6 +107,8 @@ enum vm_status domain_add(struct vm *vm, const char *name, const struct domain_o
 	c = change_begin(&vm->changes, CHANGE_ADD, "domain", norm);
 	change_field(c, "quota", NULL, fmt_mb(o->has_quota ? o->quota_mb : 0, 1, mbuf, sizeof mbuf));
 	change_field(c, "enabled", NULL, yesno(!(o->has_enabled && !o->enabled)));
+	if (o->has_services)
+		st = services_domain_set(vm, id, o->services, c, err);
 out:
 	{
 		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
@@ -181,6 +183,10 @@ enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_o
 		change_field(c, "quota", fmt_mb(d.quota_mb, 1, b1, sizeof b1), fmt_mb(o->quota_mb, 1, b2, sizeof b2));
 	if (o->has_enabled)
 		change_field(c, "enabled", yesno(d.enabled), yesno(o->enabled));
+	if (o->has_services && (st = services_domain_set(vm, d.id, o->services, c, err)) != VM_OK) {
+		change_end(&vm->changes);
+		goto out;
+	}
 	if (change_end(&vm->changes))
 		st = vm_touch_dates(vm, d.dates_id, err);
 out:
@@ -253,6 +259,8 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
 			 "DELETE FROM admin_objectaccess WHERE object_id = ? AND content_type_id IN "
 			 "(SELECT id FROM django_content_type WHERE app_label = 'admin' AND model = 'domain')",
 			 1, p, NULL, err, "removing grants")) != VM_OK)
+		goto out;
+	if ((st = services_forget_domain(vm, d.id, d.name, err)) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_domain WHERE id = ?", 1, p, NULL, err, "deleting domain")) != VM_OK)
 		goto out;
@@ -623,6 +631,8 @@ enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error 
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_domainalias WHERE id = ?", 1, (const char *const[]){idb}, NULL, err,
 			 "deleting domain alias")) != VM_OK)
+		goto out;
+	if ((st = services_forget_domain(vm, 0, da.name, err)) != VM_OK)
 		goto out;
 	if (res->nrows &&
 	    (st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1,

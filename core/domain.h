@@ -9,10 +9,13 @@
  *  - A domain alias name may not be a domain, and its target must exist.
  *  - Deleting a domain removes its mailboxes (as mailbox_del does, queueing
  *    the removal of their files unless keep_files), its aliases, the domain
- *    aliases pointing at it, and administrators' grants on it. */
+ *    aliases pointing at it, and administrators' grants on it; a domain's
+ *    or domain alias's deletion takes the sender grants of its addresses
+ *    (sender.h) with it. */
 #ifndef VMAILADM_DOMAIN_H
 #define VMAILADM_DOMAIN_H
 
+#include "core/services.h"
 #include "core/validate.h"
 #include "core/vm.h"
 
@@ -57,6 +60,7 @@ struct domain_row {
 struct domain_opts {
 	int has_quota, quota_mb;
 	int has_enabled, enabled;
+	int has_services, services[SERVICE_COUNT]; /* the default of new mailboxes (services.h) */
 };
 
 /* Reads the domain called name (normalised first). VM_ERR_NOT_FOUND if none. */

@@ -13,6 +13,7 @@
 #include "core/domain.h"
 #include "core/import.h"
 #include "core/interp.h"
+#include "core/services.h"
 #include "core/validate.h"
 #include "db/xalloc.h"
 
@@ -179,7 +180,38 @@ static void domainalias_row(struct exporter *x, const struct db_result *res, siz
 	fputc('\n', x->out);
 }
 
-/* id, local, domain, quota, use_domain_quota, password, first, last, is_active */
+static int truthy(const char *b)
+{
+	return b && (strcmp(b, "1") == 0 || strcmp(b, "t") == 0 || strcmp(b, "true") == 0);
+}
+
+/* A mailbox's services row (columns 9..13: imap, pop3, smtp, sieve,
+ * send_only; NULL when it has none): the CSV's services row, or the
+ * options of its `mailbox add`. */
+static void services_out(struct exporter *x, const struct db_result *res, size_t r, const char *addr)
+{
+	int on[SERVICE_COUNT];
+	char list[64];
+
+	if (!db_value(res, r, 9))
+		return;
+	for (int s = 0; s < SERVICE_COUNT; s++)
+		on[s] = truthy(db_value(res, r, 9 + (size_t)s));
+	if (x->csv) {
+		const char *f[4] = {"services", addr, services_format(on, list, sizeof list),
+				    truthy(db_value(res, r, 13)) ? "True" : "False"};
+
+		csv_write_row(x->out, x->sep, f, 4);
+		return;
+	}
+	if (truthy(db_value(res, r, 13)))
+		opt_word(x->out, "send-only", "yes");
+	for (int s = 0; s < SERVICE_COUNT; s++)
+		if (!on[s] && !(truthy(db_value(res, r, 13)) && s != SERVICE_SMTP))
+			opt_word(x->out, service_name(s), "no");
+}
+
+/* id, local, domain, quota, use_domain_quota, password, first, last, is_active, services... */
 static void mailbox_row(struct exporter *x, const struct db_result *res, size_t r)
 {
 	char *addr = xasprintf("%s@%s", v(res, r, 1), v(res, r, 2));
@@ -191,6 +223,7 @@ static void mailbox_row(struct exporter *x, const struct db_result *res, size_t 
 				    follows ? "" : v(res, r, 3)};
 
 		csv_write_row(x->out, x->sep, f, 9);
+		services_out(x, res, r, addr);
 	} else {
 		fputs("mailbox add ", x->out);
 		export_word(x->out, addr);
@@ -204,9 +237,48 @@ static void mailbox_row(struct exporter *x, const struct db_result *res, size_t 
 			free(nm);
 		}
 		opt_word(x->out, "enabled", yn(v(res, r, 8), 0));
+		services_out(x, res, r, addr);
 		fputc('\n', x->out);
 	}
 	free(addr);
+}
+
+/* domain_id, name, imap, pop3, smtp, sieve: written after the mailboxes,
+ * which carry their own services, so that none takes the default twice */
+static void domain_services_row(struct exporter *x, const struct db_result *res, size_t r)
+{
+	int on[SERVICE_COUNT];
+	char list[64];
+
+	for (int s = 0; s < SERVICE_COUNT; s++)
+		on[s] = truthy(db_value(res, r, 2 + (size_t)s));
+	services_format(on, list, sizeof list);
+	if (x->csv) {
+		const char *f[3] = {"domainservices", v(res, r, 1), list};
+
+		csv_write_row(x->out, x->sep, f, 3);
+		return;
+	}
+	fputs("domain set ", x->out);
+	export_word(x->out, v(res, r, 1));
+	opt_word(x->out, "services", list);
+	fputc('\n', x->out);
+}
+
+/* A grant: after the aliases, which the statements need nothing of */
+static void sender_line(struct exporter *x, const char *mailbox, const char *address)
+{
+	if (x->csv) {
+		const char *f[3] = {"sender", mailbox, address};
+
+		csv_write_row(x->out, x->sep, f, 3);
+		return;
+	}
+	fputs("sender add ", x->out);
+	export_word(x->out, mailbox);
+	fputc(' ', x->out);
+	export_word(x->out, address);
+	fputc('\n', x->out);
 }
 
 /* ---- aliases: collected, then written in dependency order ---- */
@@ -380,6 +452,7 @@ static enum vm_status run_export(struct vm *vm, struct args *a, int csv, struct 
 	struct exporter x = {vm, NULL, csv, ';'};
 	struct ex_alias *al = NULL;
 	size_t nal = 0;
+	int own = 0;
 	struct sink s;
 	enum vm_status st;
 
@@ -405,15 +478,47 @@ static enum vm_status run_export(struct vm *vm, struct args *a, int csv, struct 
 			   "d.id = da.target_id WHERE da.id > ? ORDER BY da.id LIMIT " PAGE,
 			   "reading domain aliases", domainalias_row, err);
 	if (st == VM_OK)
+		st = services_tables(vm, &own, err);
+	if (st == VM_OK)
 		st = pages(&x,
-			   "SELECT mb.id, mb.address, d.name, mb.quota, mb.use_domain_quota, u.password, u.first_name, "
-			   "u.last_name, u.is_active FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "
-			   "JOIN admin_user u ON u.id = mb.user_id WHERE mb.id > ? ORDER BY mb.id LIMIT " PAGE,
+			   own ? "SELECT mb.id, mb.address, d.name, mb.quota, mb.use_domain_quota, u.password, u.first_name, "
+				 "u.last_name, u.is_active, sv.imap, sv.pop3, sv.smtp, sv.sieve, sv.send_only "
+				 "FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "
+				 "JOIN admin_user u ON u.id = mb.user_id LEFT JOIN vmailadm_services sv ON sv.mailbox_id = mb.id "
+				 "WHERE mb.id > ? ORDER BY mb.id LIMIT " PAGE
+			       : "SELECT mb.id, mb.address, d.name, mb.quota, mb.use_domain_quota, u.password, u.first_name, "
+				 "u.last_name, u.is_active, NULL, NULL, NULL, NULL, NULL "
+				 "FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "
+				 "JOIN admin_user u ON u.id = mb.user_id WHERE mb.id > ? ORDER BY mb.id LIMIT " PAGE,
 			   "reading mailboxes", mailbox_row, err);
+	if (st == VM_OK && own)
+		st = pages(&x,
+			   "SELECT ds.domain_id, d.name, ds.imap, ds.pop3, ds.smtp, ds.sieve FROM vmailadm_domain_services ds "
+			   "JOIN admin_domain d ON d.id = ds.domain_id WHERE ds.domain_id > ? ORDER BY ds.domain_id LIMIT " PAGE,
+			   "reading the domains' services", domain_services_row, err);
 	if (st == VM_OK)
 		st = collect_aliases(&x, &al, &nal, err);
 	if (st == VM_OK)
 		write_aliases(&x, al, nal);
+	/* grants are few: one read (pages() keys on a single id) */
+	if (st == VM_OK && own) {
+		struct db_result *res = NULL;
+
+		st = vm_sql(vm,
+			    "SELECT s.mailbox_id, mb.address, d.name, s.local_part, s.domain FROM vmailadm_sender s "
+			    "JOIN admin_mailbox mb ON mb.id = s.mailbox_id JOIN admin_domain d ON d.id = mb.domain_id "
+			    "ORDER BY s.mailbox_id, s.domain, s.local_part",
+			    0, NULL, &res, err, "reading sender grants");
+		for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
+			char *m = xasprintf("%s@%s", v(res, r, 1), v(res, r, 2));
+			char *g = xasprintf("%s@%s", v(res, r, 3), v(res, r, 4));
+
+			sender_line(&x, m, g);
+			free(m);
+			free(g);
+		}
+		db_result_free(&res);
+	}
 	free_aliases(al, nal);
 	vm_tx_end(vm, 1, NULL);
 	if (ferror(x.out) && st == VM_OK)

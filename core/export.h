@@ -2,7 +2,10 @@
 /* export.h: `export csv [FILE|-]` and `export script [FILE|-]`.
  *
  * Both read one consistent snapshot (one transaction) in the order domains,
- * domain aliases, mailboxes, aliases. The CSV is Modoboa's (csvio.h,
+ * domain aliases, mailboxes (with their services), the domains' default
+ * services (after the mailboxes, so none takes it on top of its own),
+ * aliases, sender grants (services.h, sender.h; the CSV's own row kinds
+ * services, domainservices and sender, import.h). The CSV is Modoboa's (csvio.h,
  * import.h) with the stored password hashes. The script is statements that
  * recreate the same rows when run with -f into an empty database: mailboxes
  * with password-hash= (so hashes round-trip) and quota= only when they do

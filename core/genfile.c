@@ -94,8 +94,8 @@ static enum vm_status check_dir(const char *dir, struct vm_error *err)
 }
 
 /* Writes text to a new temporary file beside path; sets *tmp. */
-static enum vm_status write_tmp(const char *dir, const char *name, const char *text, gid_t gid, char **tmp,
-				struct vm_error *err)
+static enum vm_status write_tmp(const char *dir, const char *name, const char *text, mode_t mode, gid_t gid,
+				char **tmp, struct vm_error *err)
 {
 	size_t len = strlen(text), off = 0;
 	int fd;
@@ -109,8 +109,8 @@ static enum vm_status write_tmp(const char *dir, const char *name, const char *t
 		return VM_ERR_DENIED;
 	}
 	/* mode and group before the password is in it */
-	if (fchmod(fd, 0640) != 0 || (fchown(fd, (uid_t)-1, gid) != 0 && getegid() != gid)) {
-		vm_fail(err, VM_ERR_DENIED, "%s/%s: cannot set mode 0640 and its group: %s", dir, name,
+	if (fchmod(fd, mode) != 0 || (fchown(fd, (uid_t)-1, gid) != 0 && getegid() != gid)) {
+		vm_fail(err, VM_ERR_DENIED, "%s/%s: cannot set mode %04o and its group: %s", dir, name, (unsigned)mode,
 			strerror(errno));
 		goto fail;
 	}
@@ -142,6 +142,11 @@ fail:
 	free(*tmp);
 	*tmp = NULL;
 	return err->status;
+}
+
+static mode_t file_mode(const struct gen_file *f)
+{
+	return f->mode ? (mode_t)f->mode : 0640;
 }
 
 static const char *state_name(enum gen_state s, int force)
@@ -232,7 +237,8 @@ enum vm_status genfile_write_set(struct vm *vm, const char *dir, const char *wha
 	for (i = 0; i < n; i++) {
 		if (plan[i].state == GEN_UNCHANGED)
 			continue;
-		if ((st = write_tmp(dir, files[i].name, plan[i].text, gid, &plan[i].tmp, err)) != VM_OK)
+		if ((st = write_tmp(dir, files[i].name, plan[i].text, file_mode(&files[i]), gid, &plan[i].tmp, err)) !=
+		    VM_OK)
 			goto out;
 	}
 	/* phase 2: into place */
@@ -256,10 +262,12 @@ enum vm_status genfile_write_set(struct vm *vm, const char *dir, const char *wha
 	}
 	/* an unchanged file keeps its text and mtime, but gets the mode and group it should have */
 	for (i = 0; i < n; i++) {
+		mode_t want = file_mode(&files[i]);
+
 		if (plan[i].state != GEN_UNCHANGED)
 			continue;
-		if ((plan[i].st.st_mode & 07777) != 0640 && chmod(plan[i].path, 0640) != 0) {
-			st = vm_fail(err, VM_ERR_DENIED, "%s: chmod 0640: %s", plan[i].path, strerror(errno));
+		if ((plan[i].st.st_mode & 07777) != want && chmod(plan[i].path, want) != 0) {
+			st = vm_fail(err, VM_ERR_DENIED, "%s: chmod %04o: %s", plan[i].path, (unsigned)want, strerror(errno));
 			goto out;
 		}
 		if (plan[i].st.st_gid != gid && chown(plan[i].path, (uid_t)-1, gid) != 0 && getegid() != gid) {

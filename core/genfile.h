@@ -7,7 +7,7 @@
  * edited by hand and is replaced only when forced. A file whose text would
  * not change is not rewritten (its mtime stays, so Postfix does not reopen
  * it). The set is all-or-nothing: every new file is first written beside its
- * target (temporary name in the same directory, mode 0640, the given group,
+ * target (temporary name in the same directory, mode 0640 or the file's own, the given group,
  * synced), and only when all of them are complete are they renamed into
  * place; any failure before that removes the temporaries and leaves the old
  * files as they were. */
@@ -21,6 +21,9 @@
 struct gen_file {
 	const char *name; /* file name inside the directory, no '/' */
 	char *body;       /* the text after the two header lines (owned by the caller) */
+	unsigned mode;    /* 0: 0640 (the default: map files hold the database password);
+			     0644 for a file without secrets that processes outside the
+			     group must read (Dovecot's LDA run as the mail owner) */
 };
 
 /* Writes files into dir. what: the command named in the header line

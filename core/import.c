@@ -12,6 +12,9 @@
 #include "core/csvio.h"
 #include "core/domain.h"
 #include "core/interp.h"
+#include "core/mailbox.h"
+#include "core/sender.h"
+#include "core/services.h"
 #include "db/xalloc.h"
 
 static char default_sep = ';';
@@ -64,6 +67,10 @@ static enum vm_status check_shapes(const char *name, const struct csv_doc *doc, 
 		{"alias", 4, "alias;address;enabled;recipient[;recipient...]"},
 		{"forward", 4, "forward;address;enabled;recipient[;recipient...]"},
 		{"dlist", 4, "dlist;address;enabled;recipient[;recipient...]"},
+		/* vmailadm's own, after the rows they name (export csv writes them so) */
+		{"services", 3, "services;mailbox;imap,pop3,smtp,sieve|none[;send-only]"},
+		{"domainservices", 3, "domainservices;domain;imap,pop3,smtp,sieve|none"},
+		{"sender", 3, "sender;mailbox;address|@domain"},
 	};
 
 	for (size_t i = 0; i < doc->n; i++) {
@@ -75,7 +82,8 @@ static enum vm_status check_shapes(const char *name, const struct csv_doc *doc, 
 				break;
 		if (k == sizeof kinds / sizeof *kinds)
 			return vm_fail(err, VM_ERR_INVALID,
-				       "%s:%d: unknown row kind '%.40s' (domain, domainalias, account, alias, forward, dlist)",
+				       "%s:%d: unknown row kind '%.40s' (domain, domainalias, account, alias, forward, dlist, "
+				       "services, domainservices, sender)",
 				       name, r->line, r->fields[0]);
 		if (r->nfields < kinds[k].min)
 			return vm_fail(err, VM_ERR_INVALID, "%s:%d: %s row has %zu fields, at least %zu expected (%s)", name,
@@ -184,6 +192,28 @@ static enum vm_status import_row(struct vm *vm, const struct csv_row *r, struct 
 			return st;
 		return domainalias_add(vm, field(r, 1), field(r, 2), 1, en, err);
 	}
+	if (strcasecmp(kind, "services") == 0) {
+		struct mailbox_opts o = {0};
+
+		if ((st = services_parse_list(field(r, 2), o.services.on, err)) != VM_OK)
+			return st;
+		for (int s = 0; s < SERVICE_COUNT; s++)
+			o.services.has[s] = 1;
+		if ((st = csv_bool(field(r, 3), "send-only", &o.services.send_only, err)) != VM_OK)
+			return st;
+		o.services.has_send_only = 1;
+		return mailbox_set(vm, field(r, 1), &o, err);
+	}
+	if (strcasecmp(kind, "domainservices") == 0) {
+		struct domain_opts o = {0};
+
+		if ((st = services_parse_list(field(r, 2), o.services, err)) != VM_OK)
+			return st;
+		o.has_services = 1;
+		return domain_set(vm, field(r, 1), &o, err);
+	}
+	if (strcasecmp(kind, "sender") == 0)
+		return sender_add(vm, field(r, 1), field(r, 2), err);
 	return VM_OK; /* aliases: import_aliases */
 }
 

@@ -5,6 +5,10 @@
  * Rows: domain;name;quota;enabled  domainalias;name;target;enabled
  * account;username;password;first name;last name;enabled;group;email[;quota[;domain...]]
  * alias|forward|dlist;address;enabled;recipient[;recipient...]
+ * and vmailadm's own (export csv writes them only when there is something
+ * to say; Modoboa's importer does not know them):
+ * services;mailbox;imap,pop3,smtp,sieve|none[;send-only]
+ * domainservices;domain;imap,...  sender;mailbox;address|@domain
  * A plain password is hashed (on all cores, before the rows are written); a
  * {SCHEME}hash or bare $id$ crypt string is kept after checking its form.
  * An empty or 0 account quota means the domain's quota. Accounts of the

@@ -15,6 +15,7 @@
 #include "core/match.h"
 #include "core/output.h"
 #include "core/schema.h"
+#include "core/services.h"
 #include "db/xalloc.h"
 
 static const struct action_info actions[] = {
@@ -61,7 +62,18 @@ int args_flag(struct args *a, const char *word)
 	return 0;
 }
 
-/* Is key one of the comma-separated names in list? */
+size_t args_opt_all(const struct args *a, const char *key, const char **vals)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < a->nopt; i++)
+		if (strcmp(a->keys[i], key) == 0)
+			vals[n++] = a->vals[i];
+	return n;
+}
+
+/* Is key one of the comma-separated names in list? 2 when it is marked
+ * repeatable ("if*"), 1 when it is there, 0 when not. */
 static int opt_known(const char *list, const char *key, size_t keylen)
 {
 	const char *p = list;
@@ -69,9 +81,10 @@ static int opt_known(const char *list, const char *key, size_t keylen)
 	while (*p) {
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
+		int many = n > 0 && p[n - 1] == '*';
 
-		if (n == keylen && strncmp(p, key, n) == 0)
-			return 1;
+		if (n - (size_t)many == keylen && strncmp(p, key, keylen) == 0)
+			return many ? 2 : 1;
 		p += n + (e ? 1 : 0);
 	}
 	return 0;
@@ -123,9 +136,18 @@ enum vm_status interp_exec(struct vm *vm, const struct stmt *s, const char *wher
 		const char *w = s->words[i];
 		const char *eq = strchr(w, '=');
 
-		if (eq && eq > w && opt_known(ai->options, w, (size_t)(eq - w))) {
+		int known = eq && eq > w ? opt_known(ai->options, w, (size_t)(eq - w)) : 0;
+
+		if (known) {
 			char *k = xstrndup(w, (size_t)(eq - w));
 
+			/* a second value of a one-value option is a mistake, not "the last one wins" */
+			if (known == 1 && args_opt(&a, k)) {
+				st = vm_fail(err, VM_ERR_USAGE, "%s: %s %s: option '%s' given twice (usage: %s)", where,
+					     ai->object, ai->verb, k, ai->usage);
+				free(k);
+				goto out;
+			}
 			a.keys[a.nopt] = k;
 			a.vals[a.nopt++] = eq + 1;
 		} else if (eq && eq > w && ai->max_pos >= 0 && !strchr(w, '@')) {
@@ -210,6 +232,11 @@ static enum vm_status domain_opts_from(const struct args *a, struct domain_opts 
 	memset(o, 0, sizeof *o);
 	if ((st = opt_size(a, "quota", &o->has_quota, &o->quota_mb, err)) != VM_OK)
 		return st;
+	if (args_opt(a, "services")) {
+		if ((st = services_parse_list(args_opt(a, "services"), o->services, err)) != VM_OK)
+			return st;
+		o->has_services = 1;
+	}
 	return opt_bool(a, "enabled", &o->has_enabled, &o->enabled, err);
 }
 
@@ -228,8 +255,8 @@ enum vm_status cmd_domain_set(struct vm *vm, struct args *a, struct vm_error *er
 
 	if (st != VM_OK)
 		return st;
-	if (!o.has_quota && !o.has_enabled)
-		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give quota= or enabled=)");
+	if (!o.has_quota && !o.has_enabled && !o.has_services)
+		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give quota=, enabled= or services=)");
 	return domain_set(vm, a->pos[0], &o, err);
 }
 
@@ -402,6 +429,11 @@ static enum vm_status mailbox_opts_from(const struct args *a, struct mailbox_opt
 	o->name = args_opt(a, "name");
 	if ((st = opt_size(a, "quota", &o->has_quota, &o->quota_mb, err)) != VM_OK)
 		return st;
+	for (int s = 0; s < SERVICE_COUNT; s++)
+		if ((st = opt_bool(a, service_name(s), &o->services.has[s], &o->services.on[s], err)) != VM_OK)
+			return st;
+	if ((st = opt_bool(a, "send-only", &o->services.has_send_only, &o->services.send_only, err)) != VM_OK)
+		return st;
 	return opt_bool(a, "enabled", &o->has_enabled, &o->enabled, err);
 }
 
@@ -420,8 +452,10 @@ enum vm_status cmd_mailbox_set(struct vm *vm, struct args *a, struct vm_error *e
 
 	if (st != VM_OK)
 		return st;
-	if (!o.password && !o.password_hash && !o.name && !o.has_quota && !o.has_enabled)
-		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give password=, quota=, name= or enabled=)");
+	if (!o.password && !o.password_hash && !o.name && !o.has_quota && !o.has_enabled && !services_opts_any(&o.services))
+		return vm_fail(err, VM_ERR_USAGE,
+			       "nothing to change (give password=, quota=, name=, enabled=, imap=, pop3=, smtp=, sieve= or "
+			       "send-only=)");
 	return mailbox_set(vm, a->pos[0], &o, err);
 }
 

@@ -11,6 +11,7 @@
 #include "core/domain.h"
 #include "core/match.h"
 #include "core/ops.h"
+#include "core/sieve.h"
 #include "db/xalloc.h"
 
 #define MAILBOX_SELECT                                                                          \
@@ -57,6 +58,13 @@ static enum vm_status get_by_parts(struct vm *vm, const char *local, const char 
 	}
 	fill_mailbox(res, 0, mb);
 	db_result_free(&res);
+	{
+		struct services sv;
+
+		if ((st = services_get(vm, mb->id, &sv, err)) != VM_OK)
+			return st;
+		services_short(&sv, mb->services, sizeof mb->services);
+	}
 	return VM_OK;
 }
 
@@ -243,6 +251,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 	}
 	change_field(c, "enabled", NULL, yesno(!(o->has_enabled && !o->enabled)));
 	change_field(c, "password", NULL, "(set)");
+	st = services_apply(vm, mbox_id, d.id, 1, &o->services, c, err);
 out:
 	db_result_free(&res);
 	explicit_bzero(hash, sizeof hash);
@@ -318,6 +327,8 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 			goto out;
 		change_field(c, "password", "(set)", "(changed)");
 	}
+	if ((st = services_apply(vm, mb.id, mb.domain_id, 0, &o->services, c, err)) != VM_OK)
+		goto out;
 	if (change_end(&vm->changes))
 		st = vm_touch_dates(vm, mb.dates_id, err);
 out:
@@ -360,8 +371,12 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 	db_result_free(&res);
 	if (st != VM_OK)
 		goto out;
+	if ((st = services_forget_mailbox(vm, mb.id, err)) != VM_OK)
+		goto out;
 	home = mailbox_home(vm, mb.domain, mb.local);
 	if ((st = ops_mailbox_deleted(vm, mb.id, home, keep_files, err)) != VM_OK)
+		goto out;
+	if ((st = sieve_mailbox_deleted(vm, mb.id, mb.address, err)) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_quota WHERE mbox_id = ? OR username = ?", 2,
 			 (const char *const[]){mid, mb.address}, NULL, err, "removing quota row")) != VM_OK)
@@ -413,5 +428,24 @@ enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct
 		fill_mailbox(res, r, &(*rows)[r]);
 	*n = res->nrows;
 	db_result_free(&res);
+	/* the page's services in one more query (the console shows the disabled ones) */
+	if (*n) {
+		long long *ids = xcalloc(*n, sizeof *ids);
+		struct services *sv = xcalloc(*n, sizeof *sv);
+
+		for (size_t i = 0; i < *n; i++)
+			ids[i] = (*rows)[i].id;
+		st = services_get_many(vm, ids, *n, sv, err);
+		for (size_t i = 0; st == VM_OK && i < *n; i++)
+			services_short(&sv[i], (*rows)[i].services, sizeof (*rows)[i].services);
+		free(ids);
+		free(sv);
+		if (st != VM_OK) {
+			free(*rows);
+			*rows = NULL;
+			*n = 0;
+			return st;
+		}
+	}
 	return VM_OK;
 }

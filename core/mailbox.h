@@ -12,6 +12,8 @@
  *    (use_domain_quota). A given quota must not be over the domain's cap; 0
  *    (unlimited) is over any cap.
  *  - Disabling sets admin_user.is_active false.
+ *  - Services (services.h): a new mailbox takes its domain's default, then
+ *    the options given; the row is written only when there is either.
  *  - Deleting removes the user, its group rows, its quota row and its alias
  *    links (an alias left without recipients is removed too), and queues the
  *    removal of its home (ops.h) unless keep_files. */
@@ -19,6 +21,7 @@
 #define VMAILADM_MAILBOX_H
 
 #include "core/password.h"
+#include "core/services.h"
 #include "core/validate.h"
 #include "core/vm.h"
 
@@ -34,6 +37,9 @@ struct mailbox {
 	long long bytes, messages; /* from admin_quota; 0 when no row */
 	int has_usage;             /* an admin_quota row exists */
 	long long pending_ops;     /* queued operations on this mailbox */
+	int vacation;              /* an active vacation reply: filled only where asked
+	                            * (the console, with vacation_active_flags), else 0 */
+	char services[48];         /* services_short(): "" = every service, else "no pop3", "send-only" */
 };
 
 struct mailbox_opts {
@@ -42,6 +48,7 @@ struct mailbox_opts {
 	int has_quota, quota_mb;
 	const char *name;          /* "First Last" */
 	int has_enabled, enabled;
+	struct services_opts services; /* imap= pop3= smtp= sieve= send-only= (services.h) */
 };
 
 enum vm_status mailbox_get(struct vm *vm, const char *address, struct mailbox *mb, struct vm_error *err)

@@ -11,8 +11,15 @@
  *    mail for a disabled mailbox is rejected rather than delivered elsewhere;
  *  - a disabled mailbox, alias, domain alias or domain receives nothing
  *    through any map: every map checks every object on the path (an alias
- *    never expands to a disabled mailbox or to a disabled alias);
+ *    never expands to a disabled mailbox or to a disabled alias); a disabled
+ *    domain or domain alias is still listed as ours (sql-domains.cf,
+ *    sql-domain-aliases.cf), so its addresses get 550 5.1.1 rather than
+ *    being relayed;
  *  - sql-maintain.cf answers 450 for a mailbox with a pending operation.
+ * Beside the maps: main.cf.vmailadm (the maps wired up, the `dovecot`
+ * virtual transport, the uid/gid of [mail] owner, [mail] root as the
+ * mailbox base) and master.cf.vmailadm (the guide's `dovecot` pipe service,
+ * running [dovecot] lda as [mail] owner).
  * Statement: `maps generate [DIR] [force]` (cmd_maps_generate, interp.h). */
 #ifndef VMAILADM_MAPS_H
 #define VMAILADM_MAPS_H

@@ -12,9 +12,11 @@
 
 #include "core/vm.h"
 
-/* Up to two parameters a condition binds; strings owned by the struct. */
+/* The parameters conditions bind (a prefix or glob: up to 2; the search
+ * index's candidates: up to 5 more); strings owned by the struct. */
+#define MATCH_MAX_PARAMS 12
 struct match_params {
-	char *v[2];
+	char *v[MATCH_MAX_PARAMS];
 	int n;
 };
 
@@ -42,6 +44,20 @@ char *match_concat_address(struct vm *vm, const char *local_col, const char *dom
  * prefix holding * or ? is taken as a glob), at most limit rows (50 when 0). *res: caller frees with db_result_free. */
 enum vm_status match_domain_page(struct vm *vm, const char *select, const char *col, long long domain_id,
 				 const char *after, const char *prefix, const char *glob, int limit,
+				 struct db_result **res, struct vm_error *err, const char *what)
+	__attribute__((warn_unused_result));
+/* match_domain_page's rows in either direction: desc = 0, the nrows rows
+ * after key (NULL = from the start) in col's order; desc = 1, the nrows
+ * rows before key (NULL = from the end), in descending order. A glob on a
+ * mailbox's or alias's local part (col "mb.address" / "al.address") that the
+ * search index serves (core/search.h) first scans up to MATCH_SCAN_ROWS rows
+ * of the domain from key, which fill the page when matches are common (a
+ * pattern held by most rows would make the index hand over most of the
+ * domain); only when they do not, the index's candidates are read. Both
+ * give exactly the rows the plain scan would. */
+#define MATCH_SCAN_ROWS 1000
+enum vm_status match_domain_rows(struct vm *vm, const char *select, const char *col, long long domain_id,
+				 const char *key, int desc, const char *prefix, const char *glob, int nrows,
 				 struct db_result **res, struct vm_error *err, const char *what)
 	__attribute__((warn_unused_result));
 /* Appends text to a malloc'd string. */

@@ -13,6 +13,13 @@ static const struct own_table own_tables[] = {
      "the Sieve script per mailbox that Dovecot runs before the user's own, read through its SQL dict"},
     {"vmailadm_store_check", "store", "the summary of the last store check, shown by the monitor"},
     {"vmailadm_op_queued", "opqueued", "when each pending mailbox operation was queued, for store check"},
+    {"vmailadm_vacation", "vacation", "the vacation reply per mailbox that vmailadm renders into that script"},
+    {"vmailadm_filter", "filter", "the filter rules per mailbox that vmailadm renders into that script"},
+    {"vmailadm_sender", "sender",
+     "the addresses a mailbox may send as beyond its own, read by Postfix's sql-sender-login.cf"},
+    {"vmailadm_services", "services",
+     "the services (imap, pop3, smtp, sieve, send-only) per mailbox, read by Dovecot's password_query"},
+    {"vmailadm_domain_services", "domain-services", "the services a domain's new mailboxes get"},
 };
 #define NOWN (sizeof own_tables / sizeof own_tables[0])
 
@@ -121,6 +128,7 @@ enum vm_status owntables_add_missing(struct vm *vm, FILE *out, struct vm_error *
 	}
 	if ((st = vm_tx_end(vm, 1, err)) != VM_OK)
 		return st;
+	vm->services_state = 0; /* looked up again by services.c */
 	if (out)
 		for (i = 0; i < NOWN; i++)
 			if (!present[i])

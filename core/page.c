@@ -25,6 +25,19 @@ enum vm_status page_start_before(struct vm *vm, enum page_list list, const struc
 	*count = 0;
 	if (n <= 0)
 		return VM_OK;
+	if (list == PAGE_MAILBOXES || list == PAGE_ALIASES) {
+		/* the same rows as the forward list's (core/match.h), read backwards */
+		int mb = list == PAGE_MAILBOXES;
+
+		st = match_domain_rows(vm,
+				       mb ? "SELECT mb.address FROM admin_mailbox mb WHERE mb.domain_id = ?"
+					  : "SELECT al.address FROM admin_alias al WHERE al.domain_id = ?",
+				       mb ? "mb.address" : "al.address", f->domain_id, before, 1, f->prefix, f->glob, n + 1,
+				       &res, err, "reading the page before");
+		if (st != VM_OK)
+			return st;
+		goto got;
+	}
 	snprintf(did, sizeof did, "%lld", f->domain_id);
 	switch (list) {
 	case PAGE_DOMAINS:
@@ -38,15 +51,8 @@ enum vm_status page_start_before(struct vm *vm, enum page_list list, const struc
 		}
 		break;
 	case PAGE_MAILBOXES:
-		col = "mb.address";
-		str_append(&sql, "SELECT mb.address FROM admin_mailbox mb WHERE mb.domain_id = ?");
-		p[np++] = did;
-		break;
 	case PAGE_ALIASES:
-		col = "al.address";
-		str_append(&sql, "SELECT al.address FROM admin_alias al WHERE al.domain_id = ?");
-		p[np++] = did;
-		break;
+		break; /* above */
 	case PAGE_DOMAINALIASES:
 		col = "da.name";
 		str_append(&sql, "SELECT da.name FROM admin_domainalias da JOIN admin_domain d ON d.id = da.target_id "
@@ -84,6 +90,7 @@ enum vm_status page_start_before(struct vm *vm, enum page_list list, const struc
 	match_params_free(&mp);
 	if (st != VM_OK)
 		return st;
+got:
 	if (res->nrows > (size_t)n) {
 		snprintf(after, after_len, "%s", db_value(res, (size_t)n, 0) ? db_value(res, (size_t)n, 0) : "");
 		*count = n;

@@ -12,11 +12,14 @@
 
 #include "core/audit.h"
 #include "core/domain.h"
+#include "core/idn.h"
 #include "core/owntables.h"
+#include "core/sieve.h"
 #include "core/interp.h"
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/output.h"
+#include "core/search.h"
 #include "db/xalloc.h"
 #include "sql/schema.h"
 
@@ -585,7 +588,12 @@ enum vm_status quota_recalc(struct vm *vm, const char *address, struct vm_error 
 
 /* ---- statements (core/interp.h) ---- */
 
-static const char *const show_cols[] = {"address", "used_bytes", "messages", "quota", "percent", "status", "flags"};
+/* JSON adds the stored (ASCII) address last, "address" being the Unicode
+ * form of an international domain's (idn.h); text shows that when the
+ * locale is UTF-8 */
+static const char *const show_cols[] = {"address", "used_bytes", "messages", "quota", "percent", "status", "flags",
+					"address_ascii"};
+#define SHOW_COLS(vm) ((vm)->format == VM_FORMAT_JSON ? 8 : 7)
 
 static const char *level_name(enum quota_level l)
 {
@@ -594,7 +602,7 @@ static const char *level_name(enum quota_level l)
 
 static void show_row(struct out_table *t, const struct quota_usage *u)
 {
-	char used[32], msgs[32], q[32], pct[32], flags[128];
+	char used[32], msgs[32], q[32], pct[32], flags[128], shown[VM_ADDRESS_SHOWN];
 
 	snprintf(used, sizeof used, "%lld", u->bytes);
 	snprintf(msgs, sizeof msgs, "%lld", u->messages);
@@ -607,7 +615,9 @@ static void show_row(struct out_table *t, const struct quota_usage *u)
 	else
 		snprintf(pct, sizeof pct, "-");
 	quota_flags_text(u->flags, flags, sizeof flags);
-	out_table_row(t, (const char *const[]){u->address, used, msgs, q, pct, level_name(u->level), flags});
+	out_table_row(t, (const char *const[]){t->json ? idn_address_to_unicode(u->address, shown, sizeof shown)
+						       : idn_shown_address(u->address, shown, sizeof shown),
+					       used, msgs, q, pct, level_name(u->level), flags, u->address});
 	quota_alert_note(u->level);
 }
 
@@ -704,7 +714,7 @@ enum vm_status cmd_quota_show(struct vm *vm, struct args *a, struct vm_error *er
 			return vm_fail(err, VM_ERR_USAGE, "%s: quota show: top= goes with a domain or nothing", a->where);
 		if ((st = quota_get(vm, what, &u, err)) != VM_OK)
 			return st;
-		out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, show_cols);
+		out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, SHOW_COLS(vm), show_cols);
 		show_row(&t, &u);
 		out_table_end(&t);
 		return VM_OK;
@@ -719,7 +729,7 @@ enum vm_status cmd_quota_show(struct vm *vm, struct args *a, struct vm_error *er
 			return vm_fail(err, VM_ERR_USAGE, "%s: quota show: top= goes with a domain or nothing", a->where);
 		}
 		if ((st = find_domain(vm, at + 1, &d, err)) == VM_OK) {
-			out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, show_cols);
+			out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, SHOW_COLS(vm), show_cols);
 			st = show_domain(vm, &d, local, &t, err);
 			out_table_end(&t);
 		}
@@ -730,7 +740,7 @@ enum vm_status cmd_quota_show(struct vm *vm, struct args *a, struct vm_error *er
 		return st;
 	if (!what && ntop && !vm->actor.superuser)
 		return vm_fail(err, VM_ERR_DENIED, "%s: quota show top=: name one of your domains", a->where);
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, show_cols);
+	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, SHOW_COLS(vm), show_cols);
 	if (ntop) {
 		struct quota_usage *rows = NULL;
 		size_t n = 0;
@@ -773,7 +783,7 @@ enum vm_status cmd_quota_recalc(struct vm *vm, struct args *a, struct vm_error *
 	}
 	if (st != VM_OK)
 		return st;
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 7, show_cols);
+	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, SHOW_COLS(vm), show_cols);
 	if (all) {
 		struct quota_usage *rows = NULL;
 		size_t n = 0;
@@ -815,5 +825,10 @@ enum vm_status cmd_db_upgrade(struct vm *vm, struct args *a, struct vm_error *er
 		return st;
 	if ((st = owntables_add_missing(vm, vm->out, err)) != VM_OK)
 		return st;
-	return quota_schema_upgrade(vm, vm->out, err);
+	if ((st = quota_schema_upgrade(vm, vm->out, err)) != VM_OK)
+		return st;
+	if ((st = search_upgrade(vm, vm->out, err)) != VM_OK)
+		return st;
+	/* Modoboa's autoreply rows become vacations (core/sieve.h) */
+	return sieve_import_modoboa(vm, vm->out, err);
 }

@@ -12,6 +12,8 @@
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/ops.h"
+#include "core/sieve.h"
+#include "core/sender.h"
 #include "core/validate.h"
 #include "db/xalloc.h"
 
@@ -154,6 +156,9 @@ static enum vm_status move_account(struct vm *vm, long long mbox_id, long long u
 		    has_quota_row ? 4 : 2, (const char *const[]){new_addr, mid, old_addr, mid}, NULL, err,
 		    "moving the quota row");
 	if (st != VM_OK)
+		return st;
+	/* its vacation, filters and Sieve script (core/sieve.h) */
+	if ((st = sieve_mailbox_renamed(vm, mbox_id, old_addr, new_addr, err)) != VM_OK)
 		return st;
 	/* one pending rename is enough: its argument is where the files are, and
 	 * the runner moves them to the home of the address at run time */
@@ -335,6 +340,8 @@ enum vm_status domain_rename(struct vm *vm, const char *old_name, const char *ne
 		free(na);
 	}
 	db_result_free(&res);
+	if ((st = sender_domain_renamed(vm, d.name, norm, err)) != VM_OK)
+		goto out;
 	snprintf(oldkey, sizeof oldkey, "@%s", d.name);
 	snprintf(newkey, sizeof newkey, "@%s", norm);
 	if ((st = rewrite_extmboxes(vm, oldkey, newkey, err)) != VM_OK)

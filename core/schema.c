@@ -11,6 +11,7 @@
 #include "core/output.h"
 #include "core/owntables.h"
 #include "core/quota.h"
+#include "core/search.h"
 #include "db/xalloc.h"
 #include "sql/schema.h"
 
@@ -606,6 +607,18 @@ static enum vm_status check_into(struct vm *vm, const struct db_result *tabs, st
 			    "vmailadm db upgrade",
 			    missing);
 	}
+	if (find_row(tabs, "admin_mailbox") >= 0 && find_row(tabs, "admin_alias") >= 0) {
+		char missing[512];
+		const char *hint;
+
+		if ((st = search_missing(vm, missing, sizeof missing, &hint, err)) != VM_OK)
+			return st;
+		if (missing[0])
+			add(rep, 0,
+			    "missing the substring search index (%s; optional: without it `/ *text*`, `mailbox list "
+			    "'*x*'` and alias searches read the whole domain): %s",
+			    missing, hint);
+	}
 	return VM_OK;
 }
 
@@ -695,7 +708,8 @@ static enum vm_status create(struct vm *vm, FILE *out, struct vm_error *err)
 	}
 	/* live quota usage and vmailadm's own tables: the same additions `db
 	 * upgrade` makes */
-	if ((st = quota_schema_upgrade(vm, NULL, err)) != VM_OK || (st = owntables_add_missing(vm, NULL, err)) != VM_OK) {
+	if ((st = quota_schema_upgrade(vm, NULL, err)) != VM_OK || (st = owntables_add_missing(vm, NULL, err)) != VM_OK ||
+	    (st = search_upgrade(vm, NULL, err)) != VM_OK) {
 		(void)vm_tx_end(vm, 0, NULL);
 		if (eng == DB_ENGINE_MYSQL)
 			mysql_undo_create(vm);

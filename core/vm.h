@@ -83,7 +83,10 @@ struct vm {
 	                     * map and Dovecot config generation read its parameters */
 	size_t audit_done;  /* changes[0..audit_done) are in the audit log (or rolled back) */
 	int audit_state;    /* core/audit.c: 0 not looked yet, 1 table present, -1 missing */
+	int search_state;   /* core/search.c: 0 not looked yet, 1 the substring search index is whole, -1 not */
 	int usage_state;    /* core/domain.c: 0 not looked yet, 1 vmailadm_domain_usage present (with its aliases column), -1 not */
+	int sieve_state;    /* core/sieve.c: 1 once its tables were seen (a miss is looked again) */
+	int services_state; /* core/services.c: 0 not looked yet, 1 vmailadm_sender and the services tables present, -1 not */
 	struct vm_usage_bump {
 		long long domain_id, mailboxes, aliases;
 	} *bumps;           /* core/domain.c: rollup counts to change at commit */

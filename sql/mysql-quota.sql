@@ -14,24 +14,34 @@ ALTER TABLE admin_quota ADD COLUMN IF NOT EXISTS quota_mb integer NULL,
 DROP TRIGGER IF EXISTS vmailadm_quota_fill;
 CREATE TRIGGER vmailadm_quota_fill BEFORE INSERT ON admin_quota FOR EACH ROW
 BEGIN
-    -- a row Dovecot (re)inserts has no link: find its mailbox by the address
+    -- a row Dovecot (re)inserts has no link: find its mailbox by the address; a row that
+    -- comes with its link and copies (vmailadm's bulk creation, core/bulk.c, which knows
+    -- them) is left as it is: four lookups a row were most of MariaDB's time per mailbox
     DECLARE v_id integer DEFAULT NULL;
-    SET v_id = (SELECT mb.id FROM admin_user u JOIN admin_mailbox mb ON mb.user_id = u.id
-                WHERE u.username = NEW.username LIMIT 1);
-    IF v_id IS NOT NULL THEN
-        SET NEW.quota_mb = (SELECT quota FROM admin_mailbox WHERE id = v_id),
-            NEW.domain_id = (SELECT domain_id FROM admin_mailbox WHERE id = v_id);
-        IF NEW.mbox_id IS NULL AND NOT EXISTS
-           (SELECT 1 FROM admin_quota WHERE mbox_id = v_id AND username <> NEW.username) THEN
-            SET NEW.mbox_id = v_id;
+    IF NEW.mbox_id IS NULL OR NEW.quota_mb IS NULL OR NEW.domain_id IS NULL THEN
+        SET v_id = (SELECT mb.id FROM admin_user u JOIN admin_mailbox mb ON mb.user_id = u.id
+                    WHERE u.username = NEW.username LIMIT 1);
+        IF v_id IS NOT NULL THEN
+            SET NEW.quota_mb = (SELECT quota FROM admin_mailbox WHERE id = v_id),
+                NEW.domain_id = (SELECT domain_id FROM admin_mailbox WHERE id = v_id);
+            IF NEW.mbox_id IS NULL AND NOT EXISTS
+               (SELECT 1 FROM admin_quota WHERE mbox_id = v_id AND username <> NEW.username) THEN
+                SET NEW.mbox_id = v_id;
+            END IF;
         END IF;
     END IF;
 END;
 DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_ins;
+-- @vmailadm_bulk: set by vmailadm's bulk creation (core/bulk.c) around its multi-row
+-- INSERT, which writes the copies itself, once a slice; NULL in every other session
 CREATE TRIGGER vmailadm_mailbox_quota_ins AFTER INSERT ON admin_mailbox FOR EACH ROW
-    UPDATE admin_quota q JOIN admin_user u ON q.username = u.username
-        SET q.quota_mb = NEW.quota, q.domain_id = NEW.domain_id
-        WHERE u.id = NEW.user_id;
+BEGIN
+    IF @vmailadm_bulk IS NULL THEN
+        UPDATE admin_quota q JOIN admin_user u ON q.username = u.username
+            SET q.quota_mb = NEW.quota, q.domain_id = NEW.domain_id
+            WHERE u.id = NEW.user_id;
+    END IF;
+END;
 DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_upd;
 CREATE TRIGGER vmailadm_mailbox_quota_upd AFTER UPDATE ON admin_mailbox FOR EACH ROW
     UPDATE admin_quota q JOIN admin_user u ON q.username = u.username

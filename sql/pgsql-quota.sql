@@ -20,6 +20,12 @@ BEGIN
        AND NEW.mbox_id IS NOT DISTINCT FROM OLD.mbox_id THEN
         RETURN NEW;
     END IF;
+    -- a row that comes with its link and copies (vmailadm's bulk creation, core/bulk.c,
+    -- which knows them) is left as it is
+    IF TG_OP = 'INSERT' AND NEW.mbox_id IS NOT NULL AND NEW.quota_mb IS NOT NULL
+       AND NEW.domain_id IS NOT NULL THEN
+        RETURN NEW;
+    END IF;
     -- a row Dovecot (re)inserts has no link: find its mailbox by the address
     SELECT mb.id, mb.quota, mb.domain_id INTO v_id, v_quota, v_dom
         FROM admin_user u JOIN admin_mailbox mb ON mb.user_id = u.id
@@ -41,6 +47,11 @@ CREATE OR REPLACE FUNCTION vmailadm_mailbox_quota() RETURNS trigger LANGUAGE plp
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.quota IS NOT DISTINCT FROM OLD.quota
        AND NEW.domain_id IS NOT DISTINCT FROM OLD.domain_id AND NEW.user_id IS NOT DISTINCT FROM OLD.user_id THEN
+        RETURN NULL;
+    END IF;
+    -- vmailadm.bulk: set by vmailadm's bulk creation (core/bulk.c) around its multi-row
+    -- INSERT, whose quota rows come after it with their copies
+    IF TG_OP = 'INSERT' AND current_setting('vmailadm.bulk', true) = '1' THEN
         RETURN NULL;
     END IF;
     UPDATE admin_quota q SET quota_mb = NEW.quota, domain_id = NEW.domain_id

@@ -31,6 +31,13 @@ for e in $VMAILADM_ENGINES; do
 	vg "$e: unknown option" 2 -d "$url" mailbox add bob@example.com colour=red
 	vg "$e: alias add" 0 -d "$url" alias add sales@example.com alice@example.com out@elsewhere.org
 	vg "$e: domain alias" 0 -d "$url" domainalias add example.net example.com
+	vg "$e: sender add" 0 -d "$url" sender add alice@example.com boss@example.com
+	vg "$e: refused sender" 1 -d "$url" sender add alice@example.com alice@example.com
+	vg "$e: sender list" 0 -d "$url" sender list example.com
+	vg "$e: services" 0 -d "$url" mailbox set alice@example.com pop3=no send-only=yes
+	vg "$e: domain services" 0 -d "$url" domain set example.com services=imap,smtp
+	vg "$e: unknown service" 1 -d "$url" domain set example.com services=ftp
+	vg "$e: sender del" 0 -d "$url" sender del alice@example.com boss@example.com
 	vg "$e: mailbox set" 0 -d "$url" mailbox set alice@example.com enabled=no password=y
 	vg "$e: lists" 0 -d "$url" --json mailbox list example.com
 	vg "$e: alias list" 0 -d "$url" alias list
@@ -46,6 +53,25 @@ for e in $VMAILADM_ENGINES; do
 	vg "$e: store check json" 5 -c "$TEST_TMP/vg_$e.conf" -d "$url" --json store check example.com
 	vg "$e: ops queue delete" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" ops queue delete "$vgroot/example.com/ghost"
 	vg "$e: quota forget" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" quota forget gone@example.com
+	vg "$e: complete a domain" 0 --complete -- -c /dev/null -d "$url" domain set ex
+	check_eq "$e: complete a domain: the candidate" "$OUT" "example.com"
+	vg "$e: complete an address" 0 --complete -- -c /dev/null -d "$url" mailbox set al
+	vg "$e: complete an option value" 0 --complete -- domain add x.test enabled=
+	# vacation, filters and the Sieve script (sievec runs: it is not under valgrind)
+	vg "$e: vacation set" 0 -d "$url" vacation set alice@example.com "subject=a\" ; discard; #" "text=x
+y" from=2026-01-01 until=2099-01-01 addresses=alice@example.com
+	vg "$e: filter add" 0 -d "$url" filter add alice@example.com one if=subject:contains:x "if=from:not-is:y" any then=fileinto:Box stop
+	vg "$e: filter add 2" 0 -d "$url" filter add alice@example.com two if=subject:regex:^a then=redirect:b@elsewhere.org
+	vg "$e: filter move" 0 -d "$url" filter move alice@example.com two up
+	vg "$e: filter list" 0 -d "$url" --json filter list alice@example.com
+	vg "$e: vacation show" 0 -d "$url" vacation show alice@example.com
+	vg "$e: vacation list" 0 -d "$url" --json vacation list
+	vg "$e: sieve show" 0 -d "$url" sieve show alice@example.com
+	vg "$e: sieve list" 0 -d "$url" sieve list alice@example.com
+	vg "$e: refused filter (compile error)" 1 -d "$url" filter add alice@example.com bad "if=subject:regex:(" then=keep
+	vg "$e: refused vacation (bad date)" 1 -d "$url" vacation set alice@example.com subject=a text=b until=2026-02-30
+	vg "$e: filter del" 0 -d "$url" filter del alice@example.com one
+	vg "$e: vacation off" 0 -d "$url" vacation off alice@example.com
 	printf 'mailbox add b@example.com password=x\nalias add c@example.com b@example.com\nmailbox add d@nowhere.test password=x\n' >"$TEST_TMP/s.vm"
 	vg "$e: failing script" 1 -d "$url" -f "$TEST_TMP/s.vm"
 	# international domain names: conversion both ways, lists, a refused label

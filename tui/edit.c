@@ -11,6 +11,7 @@
 
 #include "core/alias.h"
 #include "core/domain.h"
+#include "core/idn.h"
 #include "core/impact.h"
 #include "core/mailbox.h"
 #include "core/validate.h"
@@ -171,6 +172,7 @@ int edit_domain(struct ui *ui, const char *name)
 	struct form_spec f = {0};
 	struct vm_error err = {0};
 	char title[400];
+	char shown[VM_ADDRESS_SHOWN]; /* a name in the title, as people read it */
 
 	c.is_new = name == NULL;
 	if (name) {
@@ -184,7 +186,7 @@ int edit_domain(struct ui *ui, const char *name)
 		fields[0].readonly = 1;
 		fmt_mb(c.shown.quota_mb, 0, fields[1].value, sizeof fields[1].value);
 		snprintf(fields[2].value, sizeof fields[2].value, "%s", c.shown.enabled ? "yes" : "no");
-		snprintf(title, sizeof title, "Edit domain %s", name);
+		snprintf(title, sizeof title, "Edit domain %s", idn_shown(name, shown, sizeof shown));
 	} else {
 		snprintf(fields[1].value, sizeof fields[1].value, "0");
 		snprintf(fields[2].value, sizeof fields[2].value, "yes");
@@ -288,6 +290,7 @@ int edit_mailbox(struct ui *ui, const char *domain, const char *address)
 	struct form_spec f = {0};
 	struct vm_error err = {0};
 	char title[600];
+	char shown[VM_ADDRESS_SHOWN]; /* a name in the title, as people read it */
 	int ok;
 
 	c->is_new = address == NULL;
@@ -310,10 +313,11 @@ int edit_mailbox(struct ui *ui, const char *domain, const char *address)
 		fields[MF_QUOTA].label = "Quota (0 = unlimited)";
 		snprintf(fields[MF_ENABLED].value, sizeof fields[MF_ENABLED].value, "%s", c->shown.enabled ? "yes" : "no");
 		fields[MF_PW1].label = "New password";
-		snprintf(title, sizeof title, "Edit mailbox %s (empty password: unchanged)", address);
+		snprintf(title, sizeof title, "Edit mailbox %s (empty password: unchanged)",
+			 idn_shown_address(address, shown, sizeof shown));
 	} else {
 		snprintf(fields[MF_ENABLED].value, sizeof fields[MF_ENABLED].value, "yes");
-		snprintf(title, sizeof title, "New mailbox in %s", domain);
+		snprintf(title, sizeof title, "New mailbox in %s", idn_shown(domain, shown, sizeof shown));
 	}
 	f.title = title;
 	f.fields = fields;
@@ -417,6 +421,7 @@ int edit_alias(struct ui *ui, const char *domain, const char *address)
 	struct form_spec f = {0};
 	struct vm_error err = {0};
 	char title[600];
+	char shown[VM_ADDRESS_SHOWN]; /* a name in the title, as people read it */
 	int ok;
 
 	c->is_new = address == NULL;
@@ -438,10 +443,10 @@ int edit_alias(struct ui *ui, const char *domain, const char *address)
 		snprintf(fields[1].value, sizeof fields[1].value, "%s", c->shown_rcpts);
 		snprintf(fields[2].value, sizeof fields[2].value, "%s", a.enabled ? "yes" : "no");
 		alias_clear(&a);
-		snprintf(title, sizeof title, "Edit alias %s", address);
+		snprintf(title, sizeof title, "Edit alias %s", idn_shown_address(address, shown, sizeof shown));
 	} else {
 		snprintf(fields[2].value, sizeof fields[2].value, "yes");
-		snprintf(title, sizeof title, "New alias in %s", domain);
+		snprintf(title, sizeof title, "New alias in %s", idn_shown(domain, shown, sizeof shown));
 	}
 	f.title = title;
 	f.fields = fields;
@@ -511,6 +516,7 @@ int edit_domainalias(struct ui *ui, const char *target, const char *name)
 	struct da_ctx c = {name == NULL, "", 1};
 	struct form_spec f = {0};
 	char title[400];
+	char shown[VM_ADDRESS_SHOWN]; /* a name in the title, as people read it */
 
 	snprintf(fields[1].value, sizeof fields[1].value, "%s", target);
 	snprintf(fields[2].value, sizeof fields[2].value, "yes");
@@ -529,9 +535,9 @@ int edit_domainalias(struct ui *ui, const char *target, const char *name)
 		snprintf(fields[2].value, sizeof fields[2].value, "%s", da.enabled ? "yes" : "no");
 		snprintf(fields[0].value, sizeof fields[0].value, "%s", name);
 		fields[0].readonly = 1;
-		snprintf(title, sizeof title, "Edit domain alias %s", name);
+		snprintf(title, sizeof title, "Edit domain alias %s", idn_shown(name, shown, sizeof shown));
 	} else {
-		snprintf(title, sizeof title, "New domain alias of %s", target);
+		snprintf(title, sizeof title, "New domain alias of %s", idn_shown(target, shown, sizeof shown));
 	}
 	f.title = title;
 	f.fields = fields;

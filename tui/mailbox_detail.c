@@ -7,13 +7,22 @@
 
 #include "core/idn.h"
 #include "core/mailbox.h"
+#include "core/sender.h"
+#include "core/sieve.h"
 #include "db/xalloc.h"
 #include "tui/ui.h"
 
 struct detail {
 	char address[VM_ADDRESS_MAX + 1];
 	struct mailbox mb;
+	struct sender_grant *grants; /* the addresses it may send as beyond its own */
+	size_t ngrants;
 	int loaded, missing;
+	/* the Sieve section */
+	int sieve_loaded, has_vac, no_tables;
+	struct vacation_info vac;
+	struct filter_info *filters;
+	size_t nfilters;
 };
 
 static void load(struct ui *ui, struct detail *d)
@@ -25,15 +34,93 @@ static void load(struct ui *ui, struct detail *d)
 		return;
 	st = mailbox_get(ui->vm, d->address, &d->mb, &err);
 	d->loaded = 1;
+	d->sieve_loaded = 0;
 	d->missing = st == VM_ERR_NOT_FOUND;
 	if (st != VM_OK && !d->missing)
 		ui_error(ui, "reading the mailbox", &err);
+	free(d->grants);
+	d->grants = NULL;
+	d->ngrants = 0;
+	if (st == VM_OK && (st = sender_list(ui->vm, d->address, &d->grants, &d->ngrants, &err)) != VM_OK)
+		ui_error(ui, "reading the sender addresses", &err);
+}
+
+/* s: one of the statements "sender add|del" or "mailbox set ... services", with the
+ * prompt's answer as its last word(s) */
+static void run_edit(struct ui *ui, struct detail *d, const char *label, const char *object, const char *verb)
+{
+	char buf[512] = "";
+	struct vm_error err = {0};
+	enum vm_status st = VM_OK;
+
+	if (!dialog_prompt(ui, label, buf, sizeof buf, NULL, NULL) || !buf[0])
+		return;
+	if (strcmp(object, "sender") == 0) {
+		const char *w[4] = {object, verb, d->address, buf};
+
+		st = ui_exec(ui, 4, w, &err);
+	} else {
+		/* "imap=no pop3=yes ...": each word an option of mailbox set */
+		const char *w[16] = {"mailbox", "set", d->address};
+		int n = 3;
+
+		for (char *save = NULL, *t = strtok_r(buf, " ", &save); t && n < 16; t = strtok_r(NULL, " ", &save))
+			w[n++] = t;
+		st = ui_exec(ui, n, w, &err);
+	}
+	vm_changes_clear(ui->vm);
+	if (st != VM_OK)
+		ui_error(ui, "changing the mailbox", &err);
+	else
+		ui_message(ui, 0, "done");
+	ui_refresh_all(ui);
 }
 
 static void line(struct ui *ui, int y, const char *label, const char *value, int w)
 {
 	draw_cell(ui, y, 2, label, 18, ui->attrs[UIC_HEADER], 0);
 	draw_text(ui, y, 21, value, w - 22, A_NORMAL);
+}
+
+/* The Sieve section: the vacation and the filters vmailadm renders into
+ * the mailbox's sieve_before script. Returns the next line. */
+static int draw_sieve(struct ui *ui, struct detail *d, int y, int w)
+{
+	char buf[1200];
+
+	if (!d->sieve_loaded) {
+		struct vm_error err = {0};
+
+		vacation_info_clear(&d->vac);
+		filter_rows_free(&d->filters, d->nfilters);
+		d->nfilters = 0;
+		d->has_vac = vacation_get(ui->vm, d->address, &d->vac, &err) == VM_OK;
+		d->no_tables = err.status == VM_ERR_REFUSED;
+		if (!d->no_tables && filter_list(ui->vm, d->address, &d->filters, &d->nfilters, &err) != VM_OK)
+			d->nfilters = 0;
+		d->sieve_loaded = 1;
+	}
+	y++;
+	draw_text(ui, y++, 2, "Sieve (run before the user's own script)", w - 4, ui->attrs[UIC_HEADER]);
+	if (d->no_tables) {
+		line(ui, y++, "Vacation", "no vacation/filter tables: run vmailadm db upgrade", w);
+		return y;
+	}
+	if (!d->has_vac)
+		snprintf(buf, sizeof buf, "none");
+	else
+		snprintf(buf, sizeof buf, "%s%s%s%s%s: %s", !d->vac.enabled ? "off" : d->vac.active ? "on" : "waiting",
+			 d->vac.from[0] ? " from " : "", d->vac.from, d->vac.until[0] ? " until " : "", d->vac.until,
+			 d->vac.subject);
+	line(ui, y++, "Vacation", buf, w);
+	snprintf(buf, sizeof buf, "%zu", d->nfilters);
+	line(ui, y++, "Filters", d->nfilters ? buf : "none", w);
+	for (size_t i = 0; i < d->nfilters && i < 5; i++) {
+		snprintf(buf, sizeof buf, "%zu. %s: %s%s%s%s", i + 1, d->filters[i].name, d->filters[i].action,
+			 d->filters[i].argument[0] ? " " : "", d->filters[i].argument, d->filters[i].stop ? ", stop" : "");
+		line(ui, y++, "", buf, w);
+	}
+	return y;
 }
 
 static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
@@ -69,17 +156,29 @@ static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
 	free(home);
 	snprintf(buf, sizeof buf, "%lld", mb->pending_ops);
 	line(ui, y++, "Pending operations", buf, w);
+	line(ui, y++, "Services", mb->services[0] ? mb->services : "all (imap, pop3, smtp, sieve)", w);
+	if (!d->ngrants)
+		line(ui, y++, "May also send as", "(its lists and domain aliases only)", w);
+	for (size_t i = 0; i < d->ngrants && y < y0 + h - 2; i++)
+		line(ui, y++, i ? "" : "May also send as", d->grants[i].address, w);
+	y = draw_sieve(ui, d, y, w);
 	y++;
 	if (y < y0 + h)
-		draw_text(ui, y, 2, ui->vm->read_only ? "read-only session" : "e: edit   d: delete   Esc: back", w - 4,
-			  ui->attrs[UIC_INFO]);
+		draw_text(ui, y, 2,
+			  ui->vm->read_only ? "read-only session"
+					    : "e: edit  d: delete  v: vacation  s/S: sender +/-  p: services  Esc: back",
+			  w - 4, ui->attrs[UIC_INFO]);
 }
 
 static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
 {
 	struct detail *d = s->data;
 
-	(void)ch;
+	if (r == REQ_NONE && ch == 'v') {
+		if (!d->missing && !ui->vm->read_only && edit_vacation(ui, d->address))
+			ui_refresh_all(ui);
+		return 1;
+	}
 	switch (r) {
 	case REQ_EDIT:
 	case REQ_ENTER:
@@ -109,6 +208,20 @@ static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
 		ui->dirty = 1;
 		return 1;
 	default:
+		if (d->missing || ui->vm->read_only)
+			return 0;
+		if (ch == 's') {
+			run_edit(ui, d, "May also send as (address or @domain): ", "sender", "add");
+			return 1;
+		}
+		if (ch == 'S') {
+			run_edit(ui, d, "Take back the sender address: ", "sender", "del");
+			return 1;
+		}
+		if (ch == 'p') {
+			run_edit(ui, d, "Services (e.g. pop3=no imap=yes send-only=no): ", "mailbox", "set");
+			return 1;
+		}
 		return 0;
 	}
 }
@@ -120,7 +233,12 @@ static void refresh_fn(struct ui *ui, struct screen *s)
 
 static void close_fn(struct screen *s)
 {
-	free(s->data);
+	struct detail *d = s->data;
+
+	vacation_info_clear(&d->vac);
+	filter_rows_free(&d->filters, d->nfilters);
+	free(d->grants);
+	free(d);
 }
 
 static int action_for(enum req r)

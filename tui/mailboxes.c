@@ -6,6 +6,7 @@
 
 #include "core/idn.h"
 #include "core/mailbox.h"
+#include "core/sieve.h"
 #include "core/mbsort.h"
 #include "core/page.h"
 #include "db/xalloc.h"
@@ -43,6 +44,23 @@ static enum vm_status sorted_page(struct ui *ui, struct mailboxes *m, const char
 	return mbsort_page(ui->vm, &q, rows, nrows, err);
 }
 
+/* The "V" flag: one query by primary key for the page on screen */
+static enum vm_status vacation_flags(struct ui *ui, struct mailbox *r, size_t n, struct vm_error *err)
+{
+	long long *ids = xcalloc(n ? n : 1, sizeof *ids);
+	int *on = xcalloc(n ? n : 1, sizeof *on);
+	enum vm_status st;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = r[i].id;
+	st = vacation_active_flags(ui->vm, ids, n, on, err);
+	for (size_t i = 0; i < n && st == VM_OK; i++)
+		r[i].vacation = on[i];
+	free(ids);
+	free(on);
+	return st;
+}
+
 static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, int n, void **rows, size_t *nrows,
 			    struct vm_error *err)
 {
@@ -53,17 +71,16 @@ static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, in
 
 	if (sorted(m, l)) {
 		st = sorted_page(ui, m, after, 0, n, &r, nrows, err);
-		*rows = r;
-		return st;
+	} else {
+		q.domain_id = m->domain_id;
+		q.local_glob = l->glob[0] ? l->glob : NULL;
+		q.local_prefix = !l->glob[0] && l->filter[0] ? l->filter : NULL;
+		q.after = after;
+		q.limit = n;
+		st = mailbox_list(ui->vm, &q, &r, nrows, err);
 	}
-	q.domain_id = m->domain_id;
-	q.local_glob = l->glob[0] ? l->glob : NULL;
-	q.local_prefix = !l->glob[0] && l->filter[0] ? l->filter : NULL;
-	q.after = after;
-	q.limit = n;
-	st = mailbox_list(ui->vm, &q, &r, nrows, err);
 	*rows = r;
-	return st;
+	return st == VM_OK ? vacation_flags(ui, r, *nrows, err) : st;
 }
 
 static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after,
@@ -103,7 +120,7 @@ static const char *key(const void *row)
 static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int x, int w, int attr)
 {
 	const struct mailbox *mb = row;
-	char q[32], name[VM_NAME_MAX * 8 + 2], u[VM_ADDRESS_SHOWN];
+	char q[32], name[VM_NAME_MAX * 8 + 64], u[VM_ADDRESS_SHOWN];
 	int aw = (w - 40) * 5 / 9, nw = (w - 40) - aw - 1;
 
 	(void)l;
@@ -111,11 +128,15 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 		aw = 10;
 	if (nw < 1)
 		nw = 1;
-	draw_cell(ui, y, x, mb->pending_ops ? "!" : " ", 1, mb->pending_ops ? ui->attrs[UIC_PENDING] : attr, 0);
+	/* a pending operation matters more than a vacation */
+	draw_cell(ui, y, x, mb->pending_ops ? "!" : mb->vacation ? "V" : " ", 1,
+		  mb->pending_ops ? ui->attrs[UIC_PENDING] : attr, 0);
 	x += 1;
 	draw_cell(ui, y, x, idn_shown_address(mb->address, u, sizeof u), aw, attr, 0);
 	x += aw + 1;
-	snprintf(name, sizeof name, "%s%s%s", mb->first, mb->first[0] && mb->last[0] ? " " : "", mb->last);
+	/* disabled services after the name: "[no pop3]", "[send-only]" */
+	snprintf(name, sizeof name, "%s%s%s%s%s%s", mb->first, mb->first[0] && mb->last[0] ? " " : "", mb->last,
+		 mb->services[0] ? (mb->first[0] || mb->last[0] ? " [" : "[") : "", mb->services, mb->services[0] ? "]" : "");
 	draw_cell(ui, y, x, name, nw, attr, 0);
 	x += nw + 1;
 	draw_cell(ui, y, x, mb->enabled ? "yes" : "no", 4,
@@ -297,7 +318,7 @@ struct screen *screen_mailboxes_new(struct ui *ui, const char *domain, long long
 	s->list = &m->list;
 	snprintf(s->domain, sizeof s->domain, "%s", domain);
 	s->domain_id = domain_id;
-	snprintf(s->title, sizeof s->title, "Mailboxes of %s   (! = operation pending)",
+	snprintf(s->title, sizeof s->title, "Mailboxes of %s   (! = operation pending, V = vacation reply on)",
 		 idn_shown(domain, shown, sizeof shown));
 	return s;
 }

@@ -13,6 +13,7 @@
 #include "core/domain.h"
 #include "core/output.h"
 #include "core/quota.h"
+#include "core/sieve.h"
 #include "core/storecheck.h"
 #include "db/xalloc.h"
 #include "tui/ui.h"
@@ -42,6 +43,7 @@ struct mon {
 	size_t ndoms;
 	char refreshed[32];
 	long long pending;
+	long long vacations; /* active vacation replies (core/sieve.h), -1 without the tables */
 	double refresh_ms;
 	long long rows; /* rows transferred by the last refresh */
 	char error[1024];
@@ -138,6 +140,9 @@ static void mon_refresh(struct mon *m, int want)
 	}
 	if (st == VM_OK && m->sort == SORT_PERCENT)
 		st = quota_top(m->vm, m->domain_id, want, &m->top, &m->ntop, &err);
+	/* one COUNT over the vacation table's (enabled, until_date) index */
+	if (st == VM_OK)
+		st = vacation_count_active(m->vm, &m->vacations, &err);
 	if (st == VM_OK) {
 		free(m->doms);
 		m->doms = NULL;
@@ -227,18 +232,19 @@ static const char *store_text(const struct mon *m, char *buf, size_t len)
 
 static void mon_draw(struct mon *m)
 {
-	char stbuf[96];
+	char stbuf[96], vbuf[48];
 	char line[1024], b1[32], b2[32], pct[32], flags[128];
 	int w = COLS, y, list_h, dom_h;
 	erase();
 	snprintf(line, sizeof line, " vmailadm monitor  %s  every %ds%s  %s  refresh %.1f ms, %lld rows",
 		 m->ui.dbdesc, m->interval, m->paused ? " (PAUSED)" : "", m->when, m->refresh_ms, m->rows);
 	draw_cell(&m->ui, 0, 0, line, w, m->ui.attrs[UIC_STATUS], 0);
+	snprintf(vbuf, sizeof vbuf, "   vacations: %lld", m->vacations);
 	snprintf(line, sizeof line, "pending operations: %lld   changed since last refresh: %zu%s   warn %d%%  critical %d%%"
-				    "   sort: %s%s%s%s",
+				    "   sort: %s%s%s%s%s",
 		 m->pending, m->nchanged, m->changed_more ? "+" : "", m->vm->cfg->monitor_warn,
 		 m->vm->cfg->monitor_critical, sort_names[m->sort], m->domain_id ? "   domain: " : "",
-		 m->domain_id ? m->domain : "", store_text(m, stbuf, sizeof stbuf));
+		 m->domain_id ? m->domain : "", store_text(m, stbuf, sizeof stbuf), m->vacations >= 0 ? vbuf : "");
 	draw_cell(&m->ui, 1, 0, line, w, m->pending ? m->ui.attrs[UIC_PENDING] : (int)A_NORMAL, 0);
 	if (m->help) {
 		draw_help(m);

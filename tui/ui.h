@@ -308,6 +308,8 @@ int edit_domainalias(struct ui *ui, const char *target, const char *name);
 int edit_bulk(struct ui *ui, const char *object, enum req r, const char *const *keys, size_t n);
 /* Asks for the new name, says what a rename does, runs `OBJECT rename`. */
 int edit_rename(struct ui *ui, const char *object, const char *old);
+/* sieve.c: the vacation form of a mailbox; 1 when something was saved */
+int edit_vacation(struct ui *ui, const char *address);
 /* Runs maps generate / ops run / quota recalc if that statement exists. */
 void edit_run_tool(struct ui *ui, enum req r);
 

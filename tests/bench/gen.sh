@@ -6,8 +6,9 @@
 # different sizes (VMAILADM_BENCH_SHAPE=wide: other sizes; see dom below), and N/5
 # aliases (each to one mailbox of its domain and one external address), by bulk SQL
 # (generate_series / MariaDB's seq_1_to_N / a recursive CTE), not one statement per row.
-# vmailadm's triggers are dropped for the load and put back by `vmailadm db upgrade`,
-# which also fills the copies and the per-domain rollup. Needs $VMAILADM and tests/lib.sh.
+# vmailadm's triggers (and the substring search index, core/search.h) are dropped for the
+# load and put back by `vmailadm db upgrade`, which also fills the copies, the per-domain
+# rollup and the search index. Needs $VMAILADM and tests/lib.sh.
 set -eu
 VT_LIB_TOOLS=1
 . "$(dirname "$0")/../lib.sh"
@@ -41,17 +42,22 @@ pgsql)
 	s() { echo "generate_series(1, $1) AS s(g)"; }
 	cat_() { local IFS='|'; echo "$*" | sed 's/|/ || /g'; }
 	pre=""
-	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill ON admin_quota; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota ON admin_mailbox;"
+	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill ON admin_quota; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota ON admin_mailbox;
+DROP INDEX IF EXISTS vmailadm_mailbox_address_trgm; DROP INDEX IF EXISTS vmailadm_alias_address_trgm;"
 	t=true; f=false ;;
 mysql)
 	s() { echo "(SELECT seq AS g FROM seq_1_to_$1) s"; }
 	cat_() { local IFS=','; echo "CONCAT($*)"; }
-	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_ins; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_upd;"
+	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_ins; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_upd;
+DROP TABLE IF EXISTS vmailadm_mailbox_trgm; DROP TABLE IF EXISTS vmailadm_alias_trgm;"
+	for o in mailbox alias; do for w in ins del upd; do drop="$drop DROP TRIGGER IF EXISTS vmailadm_${o}_trgm_$w;"; done; done
 	t=1; f=0 ;;
 sqlite)
 	s() { echo "s"; }
 	cat_() { local IFS='|'; echo "$*" | sed 's/|/ || /g'; }
-	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill; DROP TRIGGER IF EXISTS vmailadm_quota_changed; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_ins; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_upd;"
+	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill; DROP TRIGGER IF EXISTS vmailadm_quota_changed; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_ins; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota_upd;
+DROP TABLE IF EXISTS vmailadm_mailbox_fts; DROP TABLE IF EXISTS vmailadm_alias_fts;"
+	for o in mailbox alias; do for w in ins del upd; do drop="$drop DROP TRIGGER IF EXISTS vmailadm_${o}_fts_$w;"; done; done
 	t=1; f=0 ;;
 esac
 cte() { [ "$e" = sqlite ] && echo "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < $1)" || true; }

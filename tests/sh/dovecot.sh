@@ -52,6 +52,9 @@ for e in $VMAILADM_ENGINES; do
 [mail]
 root = $W/vmail
 owner = $OWNER
+[postfix]
+# the auth socket for Postfix: this instance's own, not the system's
+sasl_socket = $RUN/auth-postfix
 [dovecot]
 group = dovecot
 CONF
@@ -74,7 +77,9 @@ CONF
 	sqlite_share "$url"
 
 	check_rc "$e: dovecot generate" 0 V dovecot generate "$W/dc"
-	check_eq "$e: mode and group" "$(stat -c '%a %G' "$W/dc/dovecot-sql.conf.ext" "$W/dc/dovecot-dict-sql.conf.ext" | sort -u)" "640 dovecot"
+	check_eq "$e: mode and group" "$(stat -c '%a %G' "$W/dc/dovecot-sql.conf.ext" "$W/dc/dovecot-dict-sql.conf.ext" "$W/dc/dovecot-dict-sieve.conf.ext" | sort -u)" "640 dovecot"
+	check_eq "$e: the include is readable by the mail owner's LDA" "$(stat -c '%a %G' "$W/dc/dovecot-vmailadm.conf")" "644 dovecot"
+	check_eq "$e: no password in the include" "$(grep -c 'connect\|password' "$W/dc/dovecot-vmailadm.conf")" 0
 	check_rc "$e: unchanged the second time" 0 V dovecot generate "$W/dc"
 	check_contains "$e: reported unchanged" "$OUT" "dovecot-sql.conf.ext	unchanged"
 
@@ -95,6 +100,12 @@ service imap-login {
     port = 0
   }
   inet_listener imaps {
+    port = 0
+  }
+}
+# the include adds ManageSieve: no listener here (tests/sh/mailflow.sh uses it)
+service managesieve-login {
+  inet_listener sieve {
     port = 0
   }
 }

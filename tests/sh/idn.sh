@@ -43,9 +43,10 @@ for e in $VMAILADM_ENGINES; do
 	check_rc "$e: a Japanese name" 0 V domain add "$JA"
 
 	# invalid labels, in either spelling: refused with the reason, nothing written
-	bad() { # WHAT NAME REASON
+	bad() { # WHAT NAME REASON [NAME AS SHOWN]
+		local shown=${4:-$2}
 		check_rc "$e: $1 refused" 1 V domain add "$2"
-		check_contains "$e: $1 message" "$ERR" "domain add: domain name '${2:0:40}"
+		check_contains "$e: $1 message" "$ERR" "domain add: domain name '${shown:0:40}"
 		check_contains "$e: $1 reason" "$ERR" "$3"
 	}
 	bad "a disallowed code point" "bü☃.example" "label 'bü☃' holds a character IDNA2008 does not allow"
@@ -54,8 +55,10 @@ for e in $VMAILADM_ENGINES; do
 	bad "'_' in Unicode" "bü_cher.example" "contains '_'"
 	bad "'_' in xn--" "xn--b_cher-3ya.example" "contains '_'"
 	bad "a label over 63 once encoded" "$(printf 'ü%.0s' $(seq 1 60)).example" "over 63 characters once encoded"
-	bad "a right-to-left override" $'\u202ebücher.example' "does not allow"
-	bad "a zero-width joiner" $'b\u200dücher.example' "joiner"
+	# invisible characters are shown as \u{XXXX}, never raw
+	bad "a right-to-left override" $'\u202ebücher.example' "does not allow" '\u{202E}bücher.example'
+	bad "a zero-width joiner" $'b\u200dücher.example' "joiner" 'b\u{200D}ücher.example'
+	case $ERR in *$'\u200d'*) fail "$e: a raw zero-width joiner in the message" ;; *) pass "$e: no raw joiner in the message" ;; esac
 	bad "a Unicode name of one label" "bücher" "at least two labels"
 	check_eq "$e: nothing added by refused names" "$(sql "$e" "$url" "SELECT count(*) FROM admin_domain")" 3
 
@@ -117,6 +120,10 @@ bob@$U"
 	check_rc "$e: a glob inside a Unicode label" 1 V domain list "bü*"
 	check_contains "$e: glob message" "$ERR" "mixes * or ? with non-ASCII characters"
 	check_rc "$e: quota show of a Unicode address" 0 V quota show "anna@$U"
+	check_eq "$e: quota show shows Unicode" "$(printf '%s\n' "$OUT" | cut -f1)" "anna@$U"
+	check_rc "$e: quota show --json" 0 V --json quota show "$A"
+	check_contains "$e: quota show json, both forms" "$OUT" "\"address\":\"anna@$U\",\"used_bytes\""
+	check_contains "$e: quota show json, the stored form last" "$OUT" "\"address_ascii\":\"anna@$A\"}"
 
 	# export writes the ASCII form; it reads back into an empty database the same
 	check_rc "$e: export script" 0 V export script "$TEST_TMP/idn-$e.script"

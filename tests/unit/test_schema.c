@@ -144,6 +144,11 @@ static void drop_all(struct vm *vm, enum db_engine eng)
 			free(s);
 		}
 	}
+	/* the substring search index's tables (core/search.h) */
+	if (eng == DB_ENGINE_MYSQL)
+		sql(vm, "DROP TABLE IF EXISTS vmailadm_mailbox_trgm; DROP TABLE IF EXISTS vmailadm_alias_trgm");
+	if (eng == DB_ENGINE_SQLITE)
+		sql(vm, "DROP TABLE IF EXISTS vmailadm_mailbox_fts; DROP TABLE IF EXISTS vmailadm_alias_fts");
 	if (eng == DB_ENGINE_MYSQL)
 		sql(vm, "SET FOREIGN_KEY_CHECKS = 1");
 	if (eng == DB_ENGINE_PGSQL)
@@ -158,6 +163,21 @@ static long nown(void)
 	(void)owntables_list(&n);
 	return (long)n;
 }
+
+/* How many tables the substring search index adds (core/search.h): MariaDB
+ * its two trigram tables, SQLite two FTS5 tables of 5 tables each (the
+ * virtual one, _data, _idx, _docsize, _config), PostgreSQL indexes only. */
+static long nsearch(const struct vm *vm)
+{
+	return vm->db->ops->engine == DB_ENGINE_MYSQL ? 2 : vm->db->ops->engine == DB_ENGINE_SQLITE ? 10 : 0;
+}
+
+/* db check's line for a database without the search index (SQLite). */
+static const char sqlite_search_warning[] =
+    "warning: missing the substring search index (table vmailadm_mailbox_fts, table vmailadm_alias_fts, trigger "
+    "vmailadm_mailbox_fts_ins, trigger vmailadm_mailbox_fts_del, trigger vmailadm_mailbox_fts_upd, trigger "
+    "vmailadm_alias_fts_ins, trigger vmailadm_alias_fts_del, trigger vmailadm_alias_fts_upd; optional: without it "
+    "`/ *text*`, `mailbox list '*x*'` and alias searches read the whole domain): run `vmailadm db upgrade`\n";
 
 /* db check's warning line for each of vmailadm's own tables, all missing.
  * Caller frees. */
@@ -316,7 +336,7 @@ static void test_init(const struct engine *e)
 	CHECK_STR(out, "created the vmailadm schema (16 tables)\n");
 	CHECK_INT(problems, 0);
 	free(out);
-	CHECK_INT(ntables(&vm), 17 + nown());
+	CHECK_INT(ntables(&vm), 17 + nown() + nsearch(&vm));
 	CHECK_INT(vm.tx_depth, 0);
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM auth_group"), 2);
 
@@ -332,7 +352,7 @@ static void test_init(const struct engine *e)
 	CHECK_STR(out, "schema already present\ndb check: OK\n");
 	CHECK_INT(problems, 0);
 	free(out);
-	CHECK_INT(ntables(&vm), 17 + nown());
+	CHECK_INT(ntables(&vm), 17 + nown() + nsearch(&vm));
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM auth_group"), 2);
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM vmailadm_meta"), 1);
 
@@ -396,7 +416,7 @@ static void test_drift(const struct engine *e, const struct drift *d)
 		CHECK_INT(st, VM_OK);
 		CHECK_STR(out, want);
 		CHECK_INT(problems, 4);
-		CHECK_INT(ntables(&vm), 17 + nown());
+		CHECK_INT(ntables(&vm), 17 + nown() + nsearch(&vm));
 		free(out);
 		free(want);
 		free(check_out);
@@ -421,7 +441,7 @@ static void test_drift(const struct engine *e, const struct drift *d)
 	CHECK_INT(st, VM_ERR_REFUSED);
 	CHECK_STR(out, "");
 	CHECK(contains(err.msg, "missing: admin_alias_aliases)"));
-	CHECK_INT(ntables(&vm), 16 + nown());
+	CHECK_INT(ntables(&vm), 16 + nown() + nsearch(&vm));
 	free(out);
 
 	/* the guide's merge_quota trigger */
@@ -559,8 +579,9 @@ static void test_sqlite_by_hand(const struct engine *e)
 		       "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
 		       "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
 		       "monitor would be slow or fail): run vmailadm db upgrade\n"
+		       "%s"
 		       "db check: 2 problem(s)\n",
-		       owns);
+		       owns, sqlite_search_warning);
 	CHECK_STR(out, want);
 	free(want);
 	free(owns);
@@ -608,8 +629,9 @@ static void test_sqlite_by_hand(const struct engine *e)
 		  "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
 		  "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
 		  "monitor would be slow or fail): run vmailadm db upgrade\n"
+		  "%s"
 		  "db check: OK\n",
-		  owns);
+		  owns, sqlite_search_warning);
 	CHECK_STR(out, want);
 	free(want);
 	free(owns);
