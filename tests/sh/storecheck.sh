@@ -175,7 +175,9 @@ for e in $VMAILADM_ENGINES; do
 	check_contains "$e: unknown message" "$ERR" "domain nowhere.test does not exist"
 	check_rc "$e: bad scope" 1 V store check 'a b'
 	check_rc "$e: --read-only" 5 V --read-only store check
-	check_eq "$e: --read-only same findings" "$OUT" "$F"
+	# (the age of the stuck operation may tick over a minute between the two runs)
+	nomin() { sed 's/pending for [0-9]* minutes/pending for N minutes/'; }
+	check_eq "$e: --read-only same findings" "$(printf '%s' "$OUT" | nomin)" "$(printf '%s' "$F" | nomin)"
 	# a domain administrator: a.test only, and no directory outside his domains
 	check_rc "$e: domain admin" 5 D store check
 	check_eq "$e: domain admin sees a.test only" "$(printf '%s\n' "$OUT" | grep -c -e b.test -e orphan.test -e d.test)" 0
