@@ -214,7 +214,8 @@ enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err)
 
 enum vm_status vm_tx_finish(struct vm *vm, enum vm_status st, struct vm_error *err)
 {
-	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
+	/* a rollback's own failure must not overwrite the error that caused it */
+	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, st == VM_OK ? err : NULL);
 
 	return st != VM_OK ? st : st2;
 }

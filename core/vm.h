@@ -108,7 +108,7 @@ enum vm_status vm_tx_begin(struct vm *vm, int write, struct vm_error *err)
 enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err);
 /* The tail of a service that began a transaction: ends it (commit when st is
  * VM_OK, else roll back) and returns st, or the commit's failure when st was
- * VM_OK. */
+ * VM_OK; a failed rollback leaves err as st left it. */
 enum vm_status vm_tx_finish(struct vm *vm, enum vm_status st, struct vm_error *err);
 void vm_changes_clear(struct vm *vm);
 /* For work that must not run inside the statement's transaction: an external

@@ -1654,11 +1654,8 @@ enum vm_status store_quota_forget(struct vm *vm, const char *address, struct vm_
 	db_result_free(&res);
 	st = vm_sql(vm, "DELETE FROM admin_quota WHERE username = ?", 1, (const char *const[]){full}, NULL, err,
 	            "removing the quota row");
-out : {
-	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, st == VM_OK ? err : NULL);
-
-	return st != VM_OK ? st : st2;
-}
+out:
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status store_queue_delete(struct vm *vm, const char *path, struct vm_error *err)
@@ -1702,12 +1699,8 @@ enum vm_status store_queue_delete(struct vm *vm, const char *path, struct vm_err
 	if (st != VM_OK)
 		goto out;
 	st = ops_queue(vm, 0, "delete", canon, err);
-out : {
-	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, st == VM_OK ? err : NULL);
-
-	if (st == VM_OK)
-		st = st2;
-}
+out:
+	st = vm_tx_finish(vm, st, err);
 done:
 	free(canon);
 	return st;
