@@ -24,24 +24,23 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: vmailadm [-c CONFIG] [-d URL] [options] [STATEMENT ...]\n"
-		"  (no statement, a terminal)   the interactive console\n"
-		"  --read-only                  the console with every write refused\n"
-		"  --monitor [--interval SECS]  live quota dashboard (read-only); --once prints it once\n"
-		"  -f FILE | -f -               run a script (one transaction unless --keep-going)\n"
-		"  --dry-run                    run, print the changes, roll back\n"
-		"  --keep-going                 with -f: each statement commits alone\n"
-		"  --format=text|json, --json   output format of lists and summaries\n"
-		"  -q, --quiet                  do not print the changes made\n"
-		"  --sep X                      separator of import csv files (default ';'; 'tab')\n"
-		"  --user LOGIN                 act as this administrator\n"
-		"  --password-file FILE         the administrator's password (else VMAILADM_PASSWORD or a prompt)\n"
-		"  -c FILE                      configuration file (default /etc/vmailadm.conf if present)\n"
-		"  -d URL                       database: postgresql://..., mysql://..., sqlite:PATH\n"
-		"                               (else VMAILADM_DATABASE, else [database] url)\n"
-		"  -h, --help, --version\n"
-		"statements:\n");
+	fprintf(out, "usage: vmailadm [-c CONFIG] [-d URL] [options] [STATEMENT ...]\n"
+		     "  (no statement, a terminal)   the interactive console\n"
+		     "  --read-only                  the console with every write refused\n"
+		     "  --monitor [--interval SECS]  live quota dashboard (read-only); --once prints it once\n"
+		     "  -f FILE | -f -               run a script (one transaction unless --keep-going)\n"
+		     "  --dry-run                    run, print the changes, roll back\n"
+		     "  --keep-going                 with -f: each statement commits alone\n"
+		     "  --format=text|json, --json   output format of lists and summaries\n"
+		     "  -q, --quiet                  do not print the changes made\n"
+		     "  --sep X                      separator of import csv files (default ';'; 'tab')\n"
+		     "  --user LOGIN                 act as this administrator\n"
+		     "  --password-file FILE         the administrator's password (else VMAILADM_PASSWORD or a prompt)\n"
+		     "  -c FILE                      configuration file (default /etc/vmailadm.conf if present)\n"
+		     "  -d URL                       database: postgresql://..., mysql://..., sqlite:PATH\n"
+		     "                               (else VMAILADM_DATABASE, else [database] url)\n"
+		     "  -h, --help, --version\n"
+		     "statements:\n");
 	interp_help(out);
 	fprintf(out, "exit status: 0 done; 1 a statement failed; 2 usage or config error; 3 database unreachable;\n"
 		     "             4 quota show / --monitor --once: a mailbox over [monitor] critical;\n"

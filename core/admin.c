@@ -25,8 +25,8 @@ static enum vm_status valid_login(const char *in, char *out, struct vm_error *er
 
 		if (!isalnum(c) && !strchr("@._+-", c))
 			return vm_fail(err, VM_ERR_INVALID,
-			               "login: character %zu (\\x%02x) is not allowed (letters, digits and @._+- only)",
-			               i + 1, c);
+				       "login: character %zu (\\x%02x) is not allowed (letters, digits and @._+- only)",
+				       i + 1, c);
 		out[i] = (char)tolower(c);
 	}
 	out[n] = '\0';
@@ -43,13 +43,13 @@ static enum vm_status group_id(struct vm *vm, const char *name, char *out, size_
 	enum vm_status st;
 
 	if ((st = vm_sql(vm, "SELECT id FROM auth_group WHERE name = ?", 1, (const char *const[]){name}, &res, err,
-	                 "reading groups")) != VM_OK)
+			 "reading groups")) != VM_OK)
 		return st;
 	if (res->nrows)
 		id = vm_ll(db_value(res, 0, 0));
 	db_result_free(&res);
 	if (!id && (st = vm_sql_insert(vm, "INSERT INTO auth_group (name) VALUES (?)", 1, (const char *const[]){name},
-	                               &id, err, "adding a group")) != VM_OK)
+				       &id, err, "adding a group")) != VM_OK)
 		return st;
 	snprintf(out, len, "%lld", id);
 	return VM_OK;
@@ -63,14 +63,13 @@ static enum vm_status domain_ctype(struct vm *vm, char *out, size_t len, struct 
 	enum vm_status st;
 
 	if ((st = vm_sql(vm, "SELECT id FROM django_content_type WHERE app_label = 'admin' AND model = 'domain'", 0,
-	                 NULL, &res, err, "reading content types")) != VM_OK)
+			 NULL, &res, err, "reading content types")) != VM_OK)
 		return st;
 	if (res->nrows)
 		id = vm_ll(db_value(res, 0, 0));
 	db_result_free(&res);
-	if (!id &&
-	    (st = vm_sql_insert(vm, "INSERT INTO django_content_type (app_label, model) VALUES (?, ?)", 2,
-	                        (const char *const[]){"admin", "domain"}, &id, err, "adding a content type")) != VM_OK)
+	if (!id && (st = vm_sql_insert(vm, "INSERT INTO django_content_type (app_label, model) VALUES (?, ?)", 2,
+				       (const char *const[]){"admin", "domain"}, &id, err, "adding a content type")) != VM_OK)
 		return st;
 	snprintf(out, len, "%lld", id);
 	return VM_OK;
@@ -91,12 +90,11 @@ static enum vm_status read_domains(struct vm *vm, long long uid, char **out, str
 
 	snprintf(ub, sizeof ub, "%lld", uid);
 	*out = xstrdup("");
-	if ((st = vm_sql(
-	         vm,
-	         "SELECT d.name FROM admin_objectaccess oa JOIN django_content_type ct ON ct.id = oa.content_type_id "
-	         "JOIN admin_domain d ON d.id = oa.object_id WHERE ct.app_label = 'admin' AND ct.model = 'domain' "
-	         "AND oa.user_id = ? ORDER BY d.name",
-	         1, (const char *const[]){ub}, &res, err, "reading grants")) != VM_OK)
+	if ((st = vm_sql(vm,
+			 "SELECT d.name FROM admin_objectaccess oa JOIN django_content_type ct ON ct.id = oa.content_type_id "
+			 "JOIN admin_domain d ON d.id = oa.object_id WHERE ct.app_label = 'admin' AND ct.model = 'domain' "
+			 "AND oa.user_id = ? ORDER BY d.name",
+			 1, (const char *const[]){ub}, &res, err, "reading grants")) != VM_OK)
 		return st;
 	for (size_t r = 0; r < res->nrows; r++) {
 		char *next = xasprintf("%s%s%s", *out, **out ? "," : "", db_value(res, r, 0));
@@ -115,12 +113,12 @@ static enum vm_status read_account(struct vm *vm, const char *login, struct acco
 
 	memset(a, 0, sizeof *a);
 	if ((st = vm_sql(vm,
-	                 "SELECT u.id, u.is_superuser, u.is_active, u.first_name, u.last_name, "
-	                 "(SELECT COUNT(*) FROM admin_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
-	                 "WHERE ug.user_id = u.id AND g.name = 'DomainAdmins'), "
-	                 "(SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.user_id = u.id) "
-	                 "FROM admin_user u WHERE u.username = ?",
-	                 1, (const char *const[]){login}, &res, err, "reading administrators")) != VM_OK)
+			 "SELECT u.id, u.is_superuser, u.is_active, u.first_name, u.last_name, "
+			 "(SELECT COUNT(*) FROM admin_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
+			 "WHERE ug.user_id = u.id AND g.name = 'DomainAdmins'), "
+			 "(SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.user_id = u.id) "
+			 "FROM admin_user u WHERE u.username = ?",
+			 1, (const char *const[]){login}, &res, err, "reading administrators")) != VM_OK)
 		return st;
 	if (res->nrows) {
 		a->found = 1;
@@ -175,16 +173,16 @@ static enum vm_status set_grants(struct vm *vm, long long uid, const char *list,
 		ids[n++] = d.id;
 	}
 	if ((st = vm_sql(vm, "DELETE FROM admin_objectaccess WHERE user_id = ? AND content_type_id = ?", 2,
-	                 (const char *const[]){ub, ct}, NULL, err, "changing grants")) != VM_OK)
+			 (const char *const[]){ub, ct}, NULL, err, "changing grants")) != VM_OK)
 		goto out;
 	for (size_t i = 0; i < n && st == VM_OK; i++) {
 		char ib[32];
 
 		snprintf(ib, sizeof ib, "%lld", ids[i]);
 		st = vm_sql_insert(vm,
-		                   "INSERT INTO admin_objectaccess (user_id, content_type_id, object_id, is_owner) "
-		                   "VALUES (?, ?, ?, ?)",
-		                   4, (const char *const[]){ub, ct, ib, "0"}, &dummy, err, "adding a grant");
+				   "INSERT INTO admin_objectaccess (user_id, content_type_id, object_id, is_owner) "
+				   "VALUES (?, ?, ?, ?)",
+				   4, (const char *const[]){ub, ct, ib, "0"}, &dummy, err, "adding a grant");
 	}
 	if (st == VM_OK) {
 		free(*shown);
@@ -205,14 +203,14 @@ static enum vm_status set_group(struct vm *vm, long long uid, const char *group,
 
 	snprintf(ub, sizeof ub, "%lld", uid);
 	if ((st = vm_sql(vm, "DELETE FROM admin_user_groups WHERE user_id = ?", 1, (const char *const[]){ub}, NULL, err,
-	                 "changing groups")) != VM_OK)
+			 "changing groups")) != VM_OK)
 		return st;
 	if (!group)
 		return VM_OK;
 	if ((st = group_id(vm, group, gid, sizeof gid, err)) != VM_OK)
 		return st;
 	return vm_sql_insert(vm, "INSERT INTO admin_user_groups (user_id, group_id) VALUES (?, ?)", 2,
-	                     (const char *const[]){ub, gid}, &dummy, err, "adding to a group");
+			     (const char *const[]){ub, gid}, &dummy, err, "adding to a group");
 }
 
 static const char *role_name(int superadmin)
@@ -248,12 +246,12 @@ enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin
 		return st;
 	if (superadmin && o->domains && *o->domains)
 		return vm_fail(err, VM_ERR_USAGE,
-		               "domains= goes with role=domainadmin (a superadministrator has every domain)");
+			       "domains= goes with role=domainadmin (a superadministrator has every domain)");
 	if (o->name && (st = valid_name(o->name, first, last, err)) != VM_OK)
 		return st;
 	if (o->password &&
 	    (st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-	                        o->password, hash, err)) != VM_OK)
+				o->password, hash, err)) != VM_OK)
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		goto wipe;
@@ -270,19 +268,18 @@ enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin
 		uid = a.id;
 		snprintf(ub, sizeof ub, "%lld", uid);
 		if ((st = vm_sql(vm, "UPDATE admin_user SET is_superuser = ?, is_staff = ? WHERE id = ?", 3,
-		                 (const char *const[]){superadmin ? "1" : "0", superadmin ? "1" : "0", ub}, NULL, err,
-		                 "promoting the account")) != VM_OK)
+				 (const char *const[]){superadmin ? "1" : "0", superadmin ? "1" : "0", ub}, NULL, err,
+				 "promoting the account")) != VM_OK)
 			goto out;
 		if (*hash && (st = vm_sql(vm, "UPDATE admin_user SET password = ? WHERE id = ?", 2,
-		                          (const char *const[]){hash, ub}, NULL, err, "setting the password")) != VM_OK)
+					  (const char *const[]){hash, ub}, NULL, err, "setting the password")) != VM_OK)
 			goto out;
-		if (o->name &&
-		    (st = vm_sql(vm, "UPDATE admin_user SET first_name = ?, last_name = ? WHERE id = ?", 3,
-		                 (const char *const[]){first, last, ub}, NULL, err, "setting the name")) != VM_OK)
+		if (o->name && (st = vm_sql(vm, "UPDATE admin_user SET first_name = ?, last_name = ? WHERE id = ?", 3,
+					    (const char *const[]){first, last, ub}, NULL, err, "setting the name")) != VM_OK)
 			goto out;
 		if (o->has_enabled && (st = vm_sql(vm, "UPDATE admin_user SET is_active = ? WHERE id = ?", 2,
-		                                   (const char *const[]){enabled ? "1" : "0", ub}, NULL, err,
-		                                   "enabling the account")) != VM_OK)
+						   (const char *const[]){enabled ? "1" : "0", ub}, NULL, err,
+						   "enabling the account")) != VM_OK)
 			goto out;
 		if (!o->name) {
 			snprintf(first, sizeof first, "%s", a.first);
@@ -297,16 +294,15 @@ enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin
 			st = vm_fail(err, VM_ERR_USAGE, "administrator %s: give password=", login);
 			goto out;
 		}
-		if ((st = vm_sql_insert(
-		         vm,
-		         "INSERT INTO admin_user (password, last_login, is_superuser, username, first_name, "
-		         "last_name, email, is_staff, is_active, date_joined, is_local) "
-		         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		         11,
-		         (const char *const[]){hash, now, superadmin ? "1" : "0", login, first, last,
-		                               strchr(login, '@') ? login : "", superadmin ? "1" : "0",
-		                               enabled ? "1" : "0", now, "1"},
-		         &uid, err, "adding the administrator")) != VM_OK)
+		if ((st = vm_sql_insert(vm,
+					"INSERT INTO admin_user (password, last_login, is_superuser, username, first_name, "
+					"last_name, email, is_staff, is_active, date_joined, is_local) "
+					"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					11,
+					(const char *const[]){hash, now, superadmin ? "1" : "0", login, first, last,
+							      strchr(login, '@') ? login : "", superadmin ? "1" : "0",
+							      enabled ? "1" : "0", now, "1"},
+					&uid, err, "adding the administrator")) != VM_OK)
 			goto out;
 	}
 	if ((st = set_group(vm, uid, superadmin ? NULL : "DomainAdmins", err)) != VM_OK)
@@ -336,8 +332,7 @@ wipe:
 }
 
 /* Reads the administrator login, or fails with NOT_FOUND. */
-static enum vm_status get_admin(struct vm *vm, const char *login_in, char *login, struct account *a,
-                                struct vm_error *err)
+static enum vm_status get_admin(struct vm *vm, const char *login_in, char *login, struct account *a, struct vm_error *err)
 {
 	enum vm_status st;
 
@@ -366,7 +361,7 @@ enum vm_status admin_set(struct vm *vm, const char *login_in, const struct admin
 		return st;
 	if (o->password &&
 	    (st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-	                        o->password, hash, err)) != VM_OK)
+				o->password, hash, err)) != VM_OK)
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		goto wipe;
@@ -374,21 +369,20 @@ enum vm_status admin_set(struct vm *vm, const char *login_in, const struct admin
 		goto out;
 	superadmin = o->has_role ? o->superadmin : a.superadmin;
 	if (a.id == vm->actor.user_id && ((o->has_enabled && !o->enabled) || (a.superadmin && !superadmin))) {
-		st = vm_fail(err, VM_ERR_REFUSED, "administrator %s: you may not disable or demote your own login",
-		             login);
+		st = vm_fail(err, VM_ERR_REFUSED, "administrator %s: you may not disable or demote your own login", login);
 		goto out;
 	}
 	if (superadmin && o->domains && *o->domains) {
 		st = vm_fail(err, VM_ERR_USAGE,
-		             "domains= goes with role=domainadmin (a superadministrator has every domain)");
+			     "domains= goes with role=domainadmin (a superadministrator has every domain)");
 		goto out;
 	}
 	snprintf(ub, sizeof ub, "%lld", a.id);
 	c = change_begin(&vm->changes, CHANGE_SET, "admin", login);
 	if (superadmin != a.superadmin) {
 		if ((st = vm_sql(vm, "UPDATE admin_user SET is_superuser = ?, is_staff = ? WHERE id = ?", 3,
-		                 (const char *const[]){superadmin ? "1" : "0", superadmin ? "1" : "0", ub}, NULL, err,
-		                 "changing the role")) != VM_OK)
+				 (const char *const[]){superadmin ? "1" : "0", superadmin ? "1" : "0", ub}, NULL, err,
+				 "changing the role")) != VM_OK)
 			goto out;
 		if ((st = set_group(vm, a.id, superadmin ? NULL : "DomainAdmins", err)) != VM_OK)
 			goto out;
@@ -406,7 +400,7 @@ enum vm_status admin_set(struct vm *vm, const char *login_in, const struct admin
 	}
 	if (o->name) {
 		if ((st = vm_sql(vm, "UPDATE admin_user SET first_name = ?, last_name = ? WHERE id = ?", 3,
-		                 (const char *const[]){first, last, ub}, NULL, err, "setting the name")) != VM_OK)
+				 (const char *const[]){first, last, ub}, NULL, err, "setting the name")) != VM_OK)
 			goto out;
 		before = full_name(a.first, a.last);
 		after = full_name(first, last);
@@ -414,14 +408,14 @@ enum vm_status admin_set(struct vm *vm, const char *login_in, const struct admin
 	}
 	if (o->has_enabled && o->enabled != a.enabled) {
 		if ((st = vm_sql(vm, "UPDATE admin_user SET is_active = ? WHERE id = ?", 2,
-		                 (const char *const[]){o->enabled ? "1" : "0", ub}, NULL, err,
-		                 "enabling the account")) != VM_OK)
+				 (const char *const[]){o->enabled ? "1" : "0", ub}, NULL, err, "enabling the account")) !=
+		    VM_OK)
 			goto out;
 		change_field(c, "enabled", yesno(a.enabled), yesno(o->enabled));
 	}
 	if (*hash) {
 		if ((st = vm_sql(vm, "UPDATE admin_user SET password = ? WHERE id = ?", 2,
-		                 (const char *const[]){hash, ub}, NULL, err, "setting the password")) != VM_OK)
+				 (const char *const[]){hash, ub}, NULL, err, "setting the password")) != VM_OK)
 			goto out;
 		change_field(c, "password", "(set)", "(changed)");
 	}
@@ -460,7 +454,7 @@ enum vm_status admin_del(struct vm *vm, const char *login_in, struct vm_error *e
 	if (a.has_mailbox) {
 		/* the mail account stays; only the administrator goes */
 		if ((st = vm_sql(vm, "UPDATE admin_user SET is_superuser = ?, is_staff = ? WHERE id = ?", 3,
-		                 (const char *const[]){"0", "0", ub}, NULL, err, "demoting the account")) != VM_OK)
+				 (const char *const[]){"0", "0", ub}, NULL, err, "demoting the account")) != VM_OK)
 			goto out;
 		if ((st = set_group(vm, a.id, "SimpleUsers", err)) != VM_OK)
 			goto out;
@@ -468,10 +462,10 @@ enum vm_status admin_del(struct vm *vm, const char *login_in, struct vm_error *e
 		if ((st = set_group(vm, a.id, NULL, err)) != VM_OK)
 			goto out;
 		if ((st = vm_sql(vm, "DELETE FROM admin_objectaccess WHERE user_id = ?", 1, (const char *const[]){ub},
-		                 NULL, err, "removing grants")) != VM_OK)
+				 NULL, err, "removing grants")) != VM_OK)
 			goto out;
 		if ((st = vm_sql(vm, "DELETE FROM admin_user WHERE id = ?", 1, (const char *const[]){ub}, NULL, err,
-		                 "deleting the administrator")) != VM_OK)
+				 "deleting the administrator")) != VM_OK)
 			goto out;
 	}
 	c = change_begin(&vm->changes, CHANGE_DEL, "admin", login);
@@ -508,15 +502,14 @@ enum vm_status admin_list(struct vm *vm, struct admin_info **rows, size_t *n, st
 	*n = 0;
 	if ((st = auth_require_superuser(vm, "admin list", err)) != VM_OK)
 		return st;
-	if ((st = vm_sql(
-	         vm,
-	         "SELECT u.id, u.username, u.is_superuser, u.is_active, u.first_name, u.last_name, "
-	         "(SELECT COUNT(*) FROM admin_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
-	         "WHERE ug.user_id = u.id AND g.name = 'DomainAdmins'), "
-	         "(SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.user_id = u.id) "
-	         "FROM admin_user u WHERE u.is_superuser = ? OR u.id IN (SELECT ug.user_id FROM admin_user_groups ug "
-	         "JOIN auth_group g ON g.id = ug.group_id WHERE g.name = 'DomainAdmins') ORDER BY u.username",
-	         1, (const char *const[]){"1"}, &res, err, "listing administrators")) != VM_OK)
+	if ((st = vm_sql(vm,
+			 "SELECT u.id, u.username, u.is_superuser, u.is_active, u.first_name, u.last_name, "
+			 "(SELECT COUNT(*) FROM admin_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
+			 "WHERE ug.user_id = u.id AND g.name = 'DomainAdmins'), "
+			 "(SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.user_id = u.id) "
+			 "FROM admin_user u WHERE u.is_superuser = ? OR u.id IN (SELECT ug.user_id FROM admin_user_groups ug "
+			 "JOIN auth_group g ON g.id = ug.group_id WHERE g.name = 'DomainAdmins') ORDER BY u.username",
+			 1, (const char *const[]){"1"}, &res, err, "listing administrators")) != VM_OK)
 		return st;
 	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);
 	for (size_t r = 0; r < res->nrows && st == VM_OK; r++) {
@@ -527,7 +520,7 @@ enum vm_status admin_list(struct vm *vm, struct admin_info **rows, size_t *n, st
 		ai->superadmin = vm_ll(db_value(res, r, 2)) != 0;
 		ai->enabled = vm_ll(db_value(res, r, 3)) != 0;
 		ai->name = full_name(db_value(res, r, 4) ? db_value(res, r, 4) : "",
-		                     db_value(res, r, 5) ? db_value(res, r, 5) : "");
+				     db_value(res, r, 5) ? db_value(res, r, 5) : "");
 		ai->domainadmin = vm_ll(db_value(res, r, 6)) > 0;
 		ai->has_mailbox = vm_ll(db_value(res, r, 7)) > 0;
 		st = read_domains(vm, ai->id, &ai->domains, err);
@@ -581,8 +574,7 @@ enum vm_status cmd_admin_set(struct vm *vm, struct args *a, struct vm_error *err
 	if (st != VM_OK)
 		return st;
 	if (!o.password && !o.has_role && !o.domains && !o.name && !o.has_enabled)
-		return vm_fail(err, VM_ERR_USAGE,
-		               "nothing to change (give password=, role=, domains=, name= or enabled=)");
+		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give password=, role=, domains=, name= or enabled=)");
 	return admin_set(vm, a->pos[0], &o, err);
 }
 
@@ -606,7 +598,7 @@ enum vm_status cmd_admin_list(struct vm *vm, struct args *a, struct vm_error *er
 	for (size_t i = 0; i < n; i++) {
 		const struct admin_info *r = &rows[i];
 		const char *v[6] = {r->login, role_name(r->superadmin),         yesno(r->enabled),
-		                    r->name,  r->superadmin ? "*" : r->domains, yesno(r->has_mailbox)};
+				    r->name,  r->superadmin ? "*" : r->domains, yesno(r->has_mailbox)};
 
 		out_table_row(&t, v);
 	}

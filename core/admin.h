@@ -32,9 +32,9 @@ struct admin_opts {
 };
 
 enum vm_status admin_add(struct vm *vm, const char *login, const struct admin_opts *o, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 enum vm_status admin_set(struct vm *vm, const char *login, const struct admin_opts *o, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 enum vm_status admin_del(struct vm *vm, const char *login, struct vm_error *err) __attribute__((warn_unused_result));
 
 struct admin_info {
@@ -46,7 +46,7 @@ struct admin_info {
 };
 /* Every administrator in login order. Free with admin_infos_free. */
 enum vm_status admin_list(struct vm *vm, struct admin_info **rows, size_t *n, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 void admin_infos_free(struct admin_info **rows, size_t n);
 
 #endif

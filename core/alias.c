@@ -71,8 +71,7 @@ static const char *const rcpt_sql[2] = {
 /* Reads the recipients of the n aliases a[] (ext[i]: the extmboxes column of
  * a[i]) and sets their kinds: two queries per RCPT_CHUNK aliases, so a page
  * of the console costs two round trips, not two per alias. */
-static enum vm_status load_recipients(struct vm *vm, struct alias *a, size_t n, const char *const *ext,
-				      struct vm_error *err)
+static enum vm_status load_recipients(struct vm *vm, struct alias *a, size_t n, const char *const *ext, struct vm_error *err)
 {
 	struct rcpt_key *keys = xcalloc(n ? n : 1, sizeof *keys);
 	char(*ids)[24] = xcalloc(n ? n : 1, sizeof *ids);
@@ -106,7 +105,7 @@ static enum vm_status load_recipients(struct vm *vm, struct alias *a, size_t n, 
 				if (!hit)
 					continue;
 				full = q == 1 && strcmp(l, "*") == 0 ? xasprintf("@%s", db_value(res, r, 2))
-								      : xasprintf("%s@%s", l, db_value(res, r, 2));
+								     : xasprintf("%s@%s", l, db_value(res, r, 2));
 				add_rcpt(&a[hit->i], full);
 				local[hit->i]++;
 				free(full);
@@ -145,8 +144,8 @@ static enum vm_status load_recipients1(struct vm *vm, struct alias *a, const cha
 	return load_recipients(vm, a, 1, &ext, err);
 }
 
-#define ALIAS_SELECT                                                                            \
-	"SELECT al.id, al.domain_id, al.dates_id, al.address, d.name, al.enabled, al.extmboxes "       \
+#define ALIAS_SELECT                                                                                                   \
+	"SELECT al.id, al.domain_id, al.dates_id, al.address, d.name, al.enabled, al.extmboxes "                       \
 	"FROM admin_alias al JOIN admin_domain d ON d.id = al.domain_id "
 
 static void fill_alias(const struct db_result *res, size_t r, struct alias *a)
@@ -170,8 +169,8 @@ static enum vm_status get_by_parts(struct vm *vm, const char *local, const char 
 	struct db_result *res = NULL;
 	enum vm_status st;
 
-	if ((st = vm_sql(vm, ALIAS_SELECT "WHERE d.name = ? AND al.address = ?", 2, (const char *const[]){domain, local},
-			 &res, err, "reading alias")) != VM_OK)
+	if ((st = vm_sql(vm, ALIAS_SELECT "WHERE d.name = ? AND al.address = ?", 2,
+			 (const char *const[]){domain, local}, &res, err, "reading alias")) != VM_OK)
 		return st;
 	if (res->nrows == 0) {
 		db_result_free(&res);
@@ -281,7 +280,8 @@ static enum vm_status resolve(struct vm *vm, const struct alias *self, const cha
 			long long id = vm_ll(db_value(res, 0, 1));
 
 			if (id == self->id)
-				st = vm_fail(err, VM_ERR_INVALID, "alias %s cannot list itself as a recipient", self->address);
+				st = vm_fail(err, VM_ERR_INVALID, "alias %s cannot list itself as a recipient",
+					     self->address);
 			else if (!has_id(rs->aliases, rs->na, id)) {
 				rs->aliases = xreallocarray(rs->aliases, rs->na + 1, sizeof *rs->aliases);
 				rs->aliases[rs->na++] = id;
@@ -302,8 +302,7 @@ static enum vm_status resolve(struct vm *vm, const struct alias *self, const cha
 	return st;
 }
 
-static enum vm_status write_recipients(struct vm *vm, long long alias_id, const struct rcpt_set *rs,
-				       struct vm_error *err)
+static enum vm_status write_recipients(struct vm *vm, long long alias_id, const struct rcpt_set *rs, struct vm_error *err)
 {
 	char aid[32], xid[32];
 	long long dummy;
@@ -368,8 +367,7 @@ enum vm_status alias_add(struct vm *vm, const char *address, const char *const *
 		goto out;
 	snprintf(did, sizeof did, "%lld", d.id);
 	snprintf(dates, sizeof dates, "%lld", dates_id);
-	if ((st = vm_sql_insert(vm,
-				"INSERT INTO admin_alias (address, domain_id, extmboxes, enabled, dates_id) VALUES (?, ?, ?, ?, ?)",
+	if ((st = vm_sql_insert(vm, "INSERT INTO admin_alias (address, domain_id, extmboxes, enabled, dates_id) VALUES (?, ?, ?, ?, ?)",
 				5, (const char *const[]){a.local, did, rs.ext, (has_enabled && !enabled) ? "0" : "1", dates},
 				&a.id, err, "adding alias")) != VM_OK)
 		goto out;
@@ -411,12 +409,12 @@ enum vm_status alias_set(struct vm *vm, const char *address, const char *const *
 		before = xstrdup(a.recipients ? a.recipients : "");
 		if ((st = resolve(vm, &a, rcpts, n, &rs, err)) != VM_OK)
 			goto out;
-		if ((st = vm_sql(vm, "DELETE FROM admin_alias_mboxes WHERE alias_id = ?", 1, (const char *const[]){aid}, NULL,
-				 err, "changing alias")) != VM_OK ||
-		    (st = vm_sql(vm, "DELETE FROM admin_alias_aliases WHERE from_alias_id = ?", 1, (const char *const[]){aid},
+		if ((st = vm_sql(vm, "DELETE FROM admin_alias_mboxes WHERE alias_id = ?", 1, (const char *const[]){aid},
 				 NULL, err, "changing alias")) != VM_OK ||
-		    (st = vm_sql(vm, "UPDATE admin_alias SET extmboxes = ? WHERE id = ?", 2, (const char *const[]){rs.ext, aid},
-				 NULL, err, "changing alias")) != VM_OK ||
+		    (st = vm_sql(vm, "DELETE FROM admin_alias_aliases WHERE from_alias_id = ?", 1,
+				 (const char *const[]){aid}, NULL, err, "changing alias")) != VM_OK ||
+		    (st = vm_sql(vm, "UPDATE admin_alias SET extmboxes = ? WHERE id = ?", 2,
+				 (const char *const[]){rs.ext, aid}, NULL, err, "changing alias")) != VM_OK ||
 		    (st = write_recipients(vm, a.id, &rs, err)) != VM_OK ||
 		    (st = load_recipients1(vm, &a, rs.ext, err)) != VM_OK)
 			goto out;
@@ -453,8 +451,8 @@ static enum vm_status delete_alias(struct vm *vm, struct alias *a, struct vm_err
 		return st;
 	if ((st = vm_sql(vm, "DELETE FROM admin_alias_aliases WHERE from_alias_id = ? OR to_alias_id = ?", 2,
 			 (const char *const[]){aid, aid}, NULL, err, "deleting alias")) != VM_OK ||
-	    (st = vm_sql(vm, "DELETE FROM admin_alias_mboxes WHERE alias_id = ?", 1, (const char *const[]){aid}, NULL, err,
-			 "deleting alias")) != VM_OK ||
+	    (st = vm_sql(vm, "DELETE FROM admin_alias_mboxes WHERE alias_id = ?", 1, (const char *const[]){aid}, NULL,
+			 err, "deleting alias")) != VM_OK ||
 	    (st = vm_sql(vm, "DELETE FROM admin_alias WHERE id = ?", 1, (const char *const[]){aid}, NULL, err,
 			 "deleting alias")) != VM_OK ||
 	    (st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1, (const char *const[]){dates}, NULL, err,
@@ -486,8 +484,7 @@ enum vm_status alias_del(struct vm *vm, const char *address, struct vm_error *er
 	return vm_tx_finish(vm, st, err);
 }
 
-enum vm_status alias_note_recipient_removed(struct vm *vm, long long alias_id, const char *recipient,
-					    struct vm_error *err)
+enum vm_status alias_note_recipient_removed(struct vm *vm, long long alias_id, const char *recipient, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	struct alias a;
@@ -496,8 +493,8 @@ enum vm_status alias_note_recipient_removed(struct vm *vm, long long alias_id, c
 	struct change *c;
 
 	snprintf(aid, sizeof aid, "%lld", alias_id);
-	if ((st = vm_sql(vm, ALIAS_SELECT "WHERE al.id = ?", 1, (const char *const[]){aid}, &res, err,
-			 "reading alias")) != VM_OK)
+	if ((st = vm_sql(vm, ALIAS_SELECT "WHERE al.id = ?", 1, (const char *const[]){aid}, &res, err, "reading alias")) !=
+	    VM_OK)
 		return st;
 	if (res->nrows == 0) {
 		db_result_free(&res);
@@ -518,8 +515,7 @@ enum vm_status alias_note_recipient_removed(struct vm *vm, long long alias_id, c
 	return st;
 }
 
-enum vm_status alias_list(struct vm *vm, const struct alias_query *q, struct alias **rows, size_t *n,
-			  struct vm_error *err)
+enum vm_status alias_list(struct vm *vm, const struct alias_query *q, struct alias **rows, size_t *n, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	enum vm_status st;

@@ -30,7 +30,7 @@ struct alias {
 	char *recipients; /* full addresses joined by ','; owned */
 	size_t nrecipients;
 	size_t rlen, rcap; /* strlen(recipients) and its buffer's size */
-	const char *kind; /* "alias", "forward", "dlist", "catch-all" */
+	const char *kind;  /* "alias", "forward", "dlist", "catch-all" */
 };
 
 void alias_clear(struct alias *a);
@@ -43,8 +43,7 @@ enum vm_status alias_add(struct vm *vm, const char *address, const char *const *
 /* rcpts NULL: recipients unchanged. */
 enum vm_status alias_set(struct vm *vm, const char *address, const char *const *rcpts, size_t n, int has_enabled,
 			 int enabled, struct vm_error *err) __attribute__((warn_unused_result));
-enum vm_status alias_del(struct vm *vm, const char *address, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status alias_del(struct vm *vm, const char *address, struct vm_error *err) __attribute__((warn_unused_result));
 /* A recipient (mailbox or alias) of alias_id was removed: record it, and
  * delete the alias if it has no recipient left. */
 enum vm_status alias_note_recipient_removed(struct vm *vm, long long alias_id, const char *recipient,

@@ -40,8 +40,8 @@ enum vm_status audit_create_table(struct vm *vm, FILE *out, struct vm_error *err
 		return vm_fail(err, VM_ERR_DB, "the schema file %s is not built in", name ? name : "(unknown engine)");
 	if (vm->db->ops->engine == DB_ENGINE_MYSQL && vm->dry_run)
 		return vm_fail(err, VM_ERR_REFUSED,
-		               "adding the audit log table: a dry run cannot be rolled back on MySQL/MariaDB (its DDL "
-		               "commits at once); nothing was changed");
+			       "adding the audit log table: a dry run cannot be rolled back on MySQL/MariaDB (its DDL "
+			       "commits at once); nothing was changed");
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
 	if (vm->db->ops->exec_script(vm->db->conn, sql, &dberr) != DB_OK) {
@@ -148,12 +148,12 @@ enum vm_status audit_record(struct vm *vm, struct vm_error *err)
 	if (vm->audit_state < 0) {
 		if (!vm->actor.superuser)
 			return vm_fail(err, VM_ERR_REFUSED,
-			               "the audit log table vmailadm_audit is missing, so a domain administrator's "
-			               "changes cannot be recorded; a superadministrator must run `vmailadm db init`; "
-			               "nothing was changed");
+				       "the audit log table vmailadm_audit is missing, so a domain administrator's "
+				       "changes cannot be recorded; a superadministrator must run `vmailadm db init`; "
+				       "nothing was changed");
 		if (!warned++)
 			fprintf(stderr, "vmailadm: warning: no audit log table (vmailadm_audit): this change is not "
-			                "recorded; `vmailadm db init` adds the table\n");
+					"recorded; `vmailadm db init` adds the table\n");
 		vm->audit_done = vm->changes.n;
 		return VM_OK;
 	}
@@ -166,13 +166,13 @@ enum vm_status audit_record(struct vm *vm, struct vm_error *err)
 		long long id;
 
 		cut_utf8(key, AUDIT_VALUE_MAX);
-		st = vm_sql_insert(
-		    vm,
-		    "INSERT INTO vmailadm_audit (at, actor, origin, object, object_key, op, before_value, "
-		    "after_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		    8,
-		    (const char *const[]){now, actor, vm->actor.origin, c->object, key, opname[c->op], before, after},
-		    &id, err, "writing the audit log");
+		st = vm_sql_insert(vm,
+				   "INSERT INTO vmailadm_audit (at, actor, origin, object, object_key, op, before_value, "
+				   "after_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				   8,
+				   (const char *const[]){now, actor, vm->actor.origin, c->object, key, opname[c->op],
+							 before, after},
+				   &id, err, "writing the audit log");
 		free(before);
 		free(after);
 		free(key);
@@ -240,7 +240,7 @@ static char *dup_or_null(const char *s)
  * statement and the console apply the same filters and the same rule for a
  * domain administrator. */
 static enum vm_status audit_select(struct vm *vm, const struct audit_query *q, const char *cmp, long long bound,
-                                   int desc, int limit, struct audit_row **rows, size_t *n, struct vm_error *err)
+				   int desc, int limit, struct audit_row **rows, size_t *n, struct vm_error *err)
 {
 	char since[64], until[64], idb[32], lim[64];
 	char *sql = NULL;
@@ -257,7 +257,7 @@ static enum vm_status audit_select(struct vm *vm, const struct audit_query *q, c
 		return st;
 	snprintf(idb, sizeof idb, "%lld", bound);
 	str_append(&sql, "SELECT id, at, actor, origin, object, object_key, op, before_value, after_value "
-	                 "FROM vmailadm_audit WHERE 1 = 1");
+			 "FROM vmailadm_audit WHERE 1 = 1");
 	if (cmp) {
 		str_append(&sql, cmp[0] == '<' ? " AND id < ?" : " AND id > ?");
 		p[np++] = idb;
@@ -311,7 +311,7 @@ static enum vm_status audit_select(struct vm *vm, const struct audit_query *q, c
 }
 
 enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct audit_row **rows, size_t *n,
-                          long long *last_id, struct vm_error *err)
+			  long long *last_id, struct vm_error *err)
 {
 	enum vm_status st = audit_select(vm, q, ">", q->after_id, 0, q->limit, rows, n, err);
 
@@ -321,7 +321,7 @@ enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct aud
 }
 
 enum vm_status audit_page(struct vm *vm, const struct audit_query *q, long long bound, int newer, int limit,
-                          struct audit_row **rows, size_t *n, struct vm_error *err)
+			  struct audit_row **rows, size_t *n, struct vm_error *err)
 {
 	if (newer)
 		return audit_select(vm, q, ">", bound, 0, limit, rows, n, err);

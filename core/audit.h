@@ -34,7 +34,7 @@ enum vm_status audit_ensure_table(struct vm *vm, FILE *out, struct vm_error *err
 /* One audit row as read back. */
 struct audit_row {
 	char *at, *actor, *origin, *object, *key, *op, *before, *after; /* owned */
-	long long id; /* the row's id (audit_page fills it) */
+	long long id;                                                   /* the row's id (audit_page fills it) */
 };
 
 struct audit_query {
@@ -50,7 +50,7 @@ struct audit_query {
  * rows. *rows is malloc'd; free with audit_rows_free. *last_id gets the
  * last row's id. */
 enum vm_status audit_list(struct vm *vm, const struct audit_query *q, struct audit_row **rows, size_t *n,
-                          long long *last_id, struct vm_error *err) __attribute__((warn_unused_result));
+			  long long *last_id, struct vm_error *err) __attribute__((warn_unused_result));
 void audit_rows_free(struct audit_row **rows, size_t n);
 
 /* A page of rows with the filters of q (after_id and limit are ignored),
@@ -60,6 +60,6 @@ void audit_rows_free(struct audit_row **rows, size_t n);
  * A domain administrator sees only their own rows, as with audit_list.
  * *rows is malloc'd; free with audit_rows_free. */
 enum vm_status audit_page(struct vm *vm, const struct audit_query *q, long long bound, int newer, int limit,
-                          struct audit_row **rows, size_t *n, struct vm_error *err) __attribute__((warn_unused_result));
+			  struct audit_row **rows, size_t *n, struct vm_error *err) __attribute__((warn_unused_result));
 
 #endif

@@ -87,8 +87,7 @@ static enum vm_status login_failed(struct vm *vm, const char *login, const char 
 	delay = failures >= 4 ? 8u : 1u << (failures - 1);
 	sleep_seconds(delay);
 	/* one message for every reason: nobody learns which logins exist */
-	return vm_fail(err, VM_ERR_DENIED,
-	               "login failed: unknown login, wrong password, or not an enabled administrator");
+	return vm_fail(err, VM_ERR_DENIED, "login failed: unknown login, wrong password, or not an enabled administrator");
 }
 
 /* The admin_user row of login: id, password, is_active, is_superuser, and
@@ -99,8 +98,7 @@ struct admin_row {
 	int active, superuser, domainadmin;
 };
 
-static enum vm_status read_admin(struct vm *vm, const char *login, struct admin_row *r, int *found,
-                                 struct vm_error *err)
+static enum vm_status read_admin(struct vm *vm, const char *login, struct admin_row *r, int *found, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	enum vm_status st;
@@ -108,11 +106,11 @@ static enum vm_status read_admin(struct vm *vm, const char *login, struct admin_
 	*found = 0;
 	memset(r, 0, sizeof *r);
 	st = vm_sql(vm,
-	            "SELECT u.id, u.password, u.is_active, u.is_superuser, "
-	            "(SELECT COUNT(*) FROM admin_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
-	            "WHERE ug.user_id = u.id AND g.name = 'DomainAdmins') "
-	            "FROM admin_user u WHERE u.username = ?",
-	            1, (const char *const[]){login}, &res, err, "reading administrators");
+		    "SELECT u.id, u.password, u.is_active, u.is_superuser, "
+		    "(SELECT COUNT(*) FROM admin_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
+		    "WHERE ug.user_id = u.id AND g.name = 'DomainAdmins') "
+		    "FROM admin_user u WHERE u.username = ?",
+		    1, (const char *const[]){login}, &res, err, "reading administrators");
 	if (st != VM_OK)
 		return st;
 	if (res->nrows == 1) {
@@ -237,14 +235,12 @@ static enum vm_status password_from_tty(const char *login, char *buf, size_t len
 	char c;
 
 	if (fd < 0)
-		return vm_fail(
-		    err, VM_ERR_USAGE,
-		    "--user %s: no password: give --password-file FILE or VMAILADM_PASSWORD, or run on a terminal",
-		    printable(login, shown, sizeof shown));
+		return vm_fail(err, VM_ERR_USAGE,
+			       "--user %s: no password: give --password-file FILE or VMAILADM_PASSWORD, or run on a terminal",
+			       printable(login, shown, sizeof shown));
 	if (tcgetattr(fd, &old) != 0) {
 		close(fd);
-		return vm_fail(err, VM_ERR_USAGE, "--user: cannot read a password from the terminal: %s",
-		               strerror(errno));
+		return vm_fail(err, VM_ERR_USAGE, "--user: cannot read a password from the terminal: %s", strerror(errno));
 	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
@@ -296,9 +292,9 @@ static enum vm_status login_mapped(struct vm *vm, const char *uname, const char 
 		       printable(login, shown, sizeof shown));
 		closelog();
 		return vm_fail(err, VM_ERR_DENIED,
-		               "Unix account %s is mapped ([access] unix_logins) to '%s', which is not an enabled "
-		               "administrator",
-		               uname, shown);
+			       "Unix account %s is mapped ([access] unix_logins) to '%s', which is not an enabled "
+			       "administrator",
+			       uname, shown);
 	}
 	set_actor(vm, login, &r);
 	return VM_OK;
@@ -341,11 +337,10 @@ enum vm_status core_login(struct vm *vm, const char *user, const char *password_
 		/* the program may read the credentials; the caller must be able to */
 		if (!vm->cfg || !vm->cfg->path || access(vm->cfg->path, R_OK) != 0 ||
 		    (vm->cfg->db_password_file && access(vm->cfg->db_password_file, R_OK) != 0))
-			return vm_fail(
-			    err, VM_ERR_DENIED,
-			    "Unix account %s may not read the database credentials and has no "
-			    "administrator login: use --user LOGIN, or map the account in [access] unix_logins",
-			    uname);
+			return vm_fail(err, VM_ERR_DENIED,
+				       "Unix account %s may not read the database credentials and has no "
+				       "administrator login: use --user LOGIN, or map the account in [access] unix_logins",
+				       uname);
 	}
 	vm->actor.superuser = 1;
 	vm->actor.user_id = 0;
@@ -358,7 +353,7 @@ enum vm_status auth_require_superuser(struct vm *vm, const char *what, struct vm
 	if (vm->actor.superuser)
 		return VM_OK;
 	return vm_fail(err, VM_ERR_DENIED, "%s%sonly a superadministrator may do this (%s is a domain administrator)",
-	               what ? what : "", what ? ": " : "", vm->actor.login);
+		       what ? what : "", what ? ": " : "", vm->actor.login);
 }
 
 enum vm_status auth_statement_allowed(struct vm *vm, const char *object, const char *verb, struct vm_error *err)
@@ -387,18 +382,17 @@ enum vm_status auth_check_user(struct vm *vm, long long user_id, const char *wha
 	if (vm->actor.superuser || user_id == vm->actor.user_id)
 		return VM_OK;
 	snprintf(uid, sizeof uid, "%lld", user_id);
-	st = vm_sql(
-	    vm,
-	    "SELECT u.is_superuser, (SELECT COUNT(*) FROM admin_user_groups ug JOIN auth_group g ON "
-	    "g.id = ug.group_id WHERE ug.user_id = u.id AND g.name = 'DomainAdmins') FROM admin_user u WHERE u.id = ?",
-	    1, (const char *const[]){uid}, &res, err, "checking access");
+	st = vm_sql(vm,
+		    "SELECT u.is_superuser, (SELECT COUNT(*) FROM admin_user_groups ug JOIN auth_group g ON "
+		    "g.id = ug.group_id WHERE ug.user_id = u.id AND g.name = 'DomainAdmins') FROM admin_user u WHERE u.id = ?",
+		    1, (const char *const[]){uid}, &res, err, "checking access");
 	if (st != VM_OK)
 		return st;
 	admin = res->nrows && (vm_ll(db_value(res, 0, 0)) != 0 || vm_ll(db_value(res, 0, 1)) > 0);
 	db_result_free(&res);
 	if (admin)
 		return vm_fail(err, VM_ERR_DENIED,
-		               "%s: the account belongs to an administrator; only a superadministrator may change it",
-		               what);
+			       "%s: the account belongs to an administrator; only a superadministrator may change it",
+			       what);
 	return VM_OK;
 }

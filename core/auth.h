@@ -34,12 +34,12 @@
 /* Decides who is acting (see above) and fills vm->actor. user and
  * password_file may be NULL. */
 enum vm_status core_login(struct vm *vm, const char *user, const char *password_file, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* Checks login + password against admin_user and fills vm->actor. The
  * same message for every failure; failures are logged and delayed. */
 enum vm_status auth_login_password(struct vm *vm, const char *login, const char *password, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* The login mapped to the Unix account unix_name in the map "a=b,c=d", or
  * NULL. Caller frees. */
@@ -51,12 +51,12 @@ int auth_privileged(void);
 /* The gate for statements that only a superadministrator may run (db, admin,
  * maps, dovecot, ops, export, import). VM_OK or VM_ERR_DENIED. */
 enum vm_status auth_statement_allowed(struct vm *vm, const char *object, const char *verb, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* VM_ERR_DENIED unless the actor is a superadministrator; what (may be
  * NULL) names the action in the message ("generating maps"). */
 enum vm_status auth_require_superuser(struct vm *vm, const char *what, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* A domain administrator may not change or remove the account of another
  * administrator (a superadministrator's mailbox in a domain they manage
@@ -64,7 +64,7 @@ enum vm_status auth_require_superuser(struct vm *vm, const char *what, struct vm
  * superadministrator, when user_id is the actor, or when the account is
  * not an administrator. */
 enum vm_status auth_check_user(struct vm *vm, long long user_id, const char *what, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* Overwrites, in place, the password of a database URL given on the
  * command line (user:PASSWORD@ or password=PASSWORD) with 'x', so that ps

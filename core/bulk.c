@@ -99,8 +99,8 @@ struct item {
 };
 
 /* mailbox.c's quota rule, with its message (kept identical on purpose). */
-static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q,
-				 int *follows, struct vm_error *err)
+static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q, int *follows,
+				 struct vm_error *err)
 {
 	char b1[32], b2[32];
 
@@ -223,8 +223,7 @@ static char *values_sql(const char *head, size_t rows, int cols, const char *tai
 /* Collects into *set (appending) column 0 of each row, or "col1@col0-domain"
  * for mailboxes: the existing full addresses / logins among items. */
 static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, char ***users, size_t *nusers,
-				    char ***mboxes, size_t *nmboxes, char ***quotas, size_t *nquotas,
-				    struct vm_error *err)
+				    char ***mboxes, size_t *nmboxes, char ***quotas, size_t *nquotas, struct vm_error *err)
 {
 	enum vm_status st = VM_OK;
 
@@ -407,8 +406,9 @@ static enum vm_status insert_chunk(struct vm *vm, const struct bulk_mailbox *ite
 	free(sql);
 	if (mysql || (pg && st == VM_OK)) {
 		struct vm_error e2 = {0};
-		enum vm_status st2 = vm_sql(vm, mysql ? "SET @vmailadm_bulk = NULL" : "SELECT set_config('vmailadm.bulk', '', true)",
-					    0, NULL, NULL, &e2, "adding mailboxes");
+		enum vm_status st2 =
+			vm_sql(vm, mysql ? "SET @vmailadm_bulk = NULL" : "SELECT set_config('vmailadm.bulk', '', true)",
+			       0, NULL, NULL, &e2, "adding mailboxes");
 
 		if (st == VM_OK && st2 != VM_OK) {
 			st = st2;

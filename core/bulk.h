@@ -22,10 +22,10 @@
 #define BULK_CHUNK 500
 
 struct hash_job {
-	const char *plain; /* hash this with the scheme, or */
-	const char *given; /* check this given hash (password-hash=) */
+	const char *plain;               /* hash this with the scheme, or */
+	const char *given;               /* check this given hash (password-hash=) */
 	char out[PASSWORD_HASH_MAX + 1]; /* the stored form, when ok */
-	int ok;            /* 0: failed; the single path will report why */
+	int ok;                          /* 0: failed; the single path will report why */
 };
 
 /* Runs every job on min(cores, n) threads ($VMAILADM_HASH_THREADS may set

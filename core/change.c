@@ -8,8 +8,7 @@
 #include "lib/output.h"
 #include "lib/xalloc.h"
 
-struct change *change_begin(struct change_list *cl, enum change_op op, const char *object,
-			    const char *key)
+struct change *change_begin(struct change_list *cl, enum change_op op, const char *object, const char *key)
 {
 	struct change *c;
 

@@ -31,8 +31,7 @@ struct change_list {
 };
 
 /* Starts a change and returns it (valid until the next change_begin). */
-struct change *change_begin(struct change_list *cl, enum change_op op, const char *object,
-			    const char *key);
+struct change *change_begin(struct change_list *cl, enum change_op op, const char *object, const char *key);
 /* Adds a field; before/after copied (NULL allowed). For CHANGE_SET a field
  * whose before equals after is not recorded. */
 void change_field(struct change *c, const char *name, const char *before, const char *after);

@@ -74,8 +74,7 @@ int conf_check_private(const char *path, const char *what, char *errbuf, size_t 
 		return -1;
 	}
 	if (st.st_mode & (S_IROTH | S_IWOTH)) {
-		snprintf(errbuf, errlen,
-			 "%s %s holds a password and is readable by others (mode %03o): run chmod o-rwx %s",
+		snprintf(errbuf, errlen, "%s %s holds a password and is readable by others (mode %03o): run chmod o-rwx %s",
 			 what, path, (unsigned)(st.st_mode & 0777), path);
 		return -1;
 	}
@@ -192,9 +191,8 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			}
 			*e = '\0';
 			snprintf(section, sizeof section, "%s", trim(s + 1));
-			if (strcmp(section, "database") && strcmp(section, "mail") &&
-			    strcmp(section, "passwords") && strcmp(section, "postfix") &&
-			    strcmp(section, "dovecot") && strcmp(section, "monitor") &&
+			if (strcmp(section, "database") && strcmp(section, "mail") && strcmp(section, "passwords") &&
+			    strcmp(section, "postfix") && strcmp(section, "dovecot") && strcmp(section, "monitor") &&
 			    strcmp(section, "access") && strcmp(section, "sieve")) {
 				snprintf(errbuf, errlen, "%s:%d: unknown section [%s]", path, lineno, section);
 				goto out;
@@ -260,7 +258,8 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			set_str(&cfg->postfix_group, val);
 		} else if (IS("postfix", "sasl_socket")) {
 			if (val[0] != '/' || strpbrk(val, " \t,\"#")) {
-				snprintf(errbuf, errlen, "%s:%d: [postfix] sasl_socket must be an absolute path without blanks, ',', '\"' or '#'",
+				snprintf(errbuf, errlen,
+					 "%s:%d: [postfix] sasl_socket must be an absolute path without blanks, ',', '\"' or '#'",
 					 path, lineno);
 				goto out;
 			}
@@ -273,7 +272,8 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			set_str(&cfg->quota_recalc, val);
 		} else if (IS("dovecot", "lda")) {
 			if (val[0] != '/') {
-				snprintf(errbuf, errlen, "%s:%d: [dovecot] lda must start with an absolute path", path, lineno);
+				snprintf(errbuf, errlen, "%s:%d: [dovecot] lda must start with an absolute path", path,
+					 lineno);
 				goto out;
 			}
 			set_str(&cfg->dovecot_lda, val);
@@ -293,8 +293,8 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			else if (strcmp(val, "no") == 0)
 				cfg->sieve_user_scripts = 0;
 			else {
-				snprintf(errbuf, errlen, "%s:%d: [sieve] user_scripts must be yes or no, not '%s'", path,
-					 lineno, val);
+				snprintf(errbuf, errlen, "%s:%d: [sieve] user_scripts must be yes or no, not '%s'",
+					 path, lineno, val);
 				goto out;
 			}
 		} else if (IS("monitor", "interval")) {
@@ -328,8 +328,7 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 			 cfg->monitor_critical);
 		goto out;
 	}
-	if (cfg->db_url && url_has_password(cfg->db_url) &&
-	    conf_check_private(path, "config file", errbuf, errlen) != 0)
+	if (cfg->db_url && url_has_password(cfg->db_url) && conf_check_private(path, "config file", errbuf, errlen) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -402,8 +401,7 @@ static char *url_add_password(const char *url, const char *pw)
 	return res;
 }
 
-char *conf_database_url(const struct conf *cfg, const char *explicit_url, char *errbuf,
-			  size_t errlen)
+char *conf_database_url(const struct conf *cfg, const char *explicit_url, char *errbuf, size_t errlen)
 {
 	const char *url = explicit_url;
 	const char *envpw = getenv("VMAILADM_DB_PASSWORD");
@@ -414,8 +412,7 @@ char *conf_database_url(const struct conf *cfg, const char *explicit_url, char *
 	if (!url || !*url)
 		url = cfg->db_url;
 	if (!url || !*url) {
-		snprintf(errbuf, errlen,
-			 "no database: give -d URL, set VMAILADM_DATABASE, or set [database] url in %s",
+		snprintf(errbuf, errlen, "no database: give -d URL, set VMAILADM_DATABASE, or set [database] url in %s",
 			 cfg->path ? cfg->path : "/etc/vmailadm.conf");
 		return NULL;
 	}

@@ -54,8 +54,8 @@ static enum vm_status domainalias_exists(struct vm *vm, const char *name, int *e
 {
 	struct db_result *res = NULL;
 	const char *p[1] = {name};
-	enum vm_status st = vm_sql(vm, "SELECT 1 FROM admin_domainalias WHERE name = ?", 1, p, &res, err,
-				   "reading domain aliases");
+	enum vm_status st =
+		vm_sql(vm, "SELECT 1 FROM admin_domainalias WHERE name = ?", 1, p, &res, err, "reading domain aliases");
 
 	if (st == VM_OK)
 		*exists = res->nrows > 0;
@@ -63,8 +63,7 @@ static enum vm_status domainalias_exists(struct vm *vm, const char *name, int *e
 	return st;
 }
 
-enum vm_status domain_add(struct vm *vm, const char *name, const struct domain_opts *o,
-			  struct vm_error *err)
+enum vm_status domain_add(struct vm *vm, const char *name, const struct domain_opts *o, struct vm_error *err)
 {
 	char norm[VM_DOMAIN_MAX + 1], qb[32], mbuf[32];
 	struct domain d;
@@ -113,8 +112,7 @@ out:
 	return vm_tx_finish(vm, st, err);
 }
 
-enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_opts *o,
-			  struct vm_error *err)
+enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_opts *o, struct vm_error *err)
 {
 	struct domain d;
 	enum vm_status st;
@@ -149,7 +147,8 @@ enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_o
 					     "domain %s: quota %s is below the quota of %zu mailbox(es), e.g. %s@%s (%s); "
 					     "lower those first",
 					     d.name, fmt_mb(o->quota_mb, 1, b1, sizeof b1), res->nrows,
-					     db_value(res, 0, 0), d.name, fmt_mb((int)vm_ll(db_value(res, 0, 1)), 1, b2, sizeof b2));
+					     db_value(res, 0, 0), d.name,
+					     fmt_mb((int)vm_ll(db_value(res, 0, 1)), 1, b2, sizeof b2));
 				db_result_free(&res);
 				goto out;
 			}
@@ -163,7 +162,8 @@ enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_o
 				goto out;
 			/* mailboxes that follow the domain's quota take the new one */
 			if ((st = vm_sql(vm, "UPDATE admin_mailbox SET quota = ? WHERE domain_id = ? AND use_domain_quota = ?",
-					 3, (const char *const[]){qb, idb, "1"}, NULL, err, "changing mailbox quotas")) != VM_OK)
+					 3, (const char *const[]){qb, idb, "1"}, NULL, err, "changing mailbox quotas")) !=
+			    VM_OK)
 				goto out;
 		}
 	}
@@ -211,8 +211,8 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
 	snprintf(idb, sizeof idb, "%lld", d.id);
 	/* mailboxes, one by one: each removes its user, quota row, alias links
 	 * and queues its files' removal */
-	if ((st = vm_sql(vm, "SELECT address FROM admin_mailbox WHERE domain_id = ? ORDER BY address", 1, p, &res,
-			 err, "reading mailboxes")) != VM_OK)
+	if ((st = vm_sql(vm, "SELECT address FROM admin_mailbox WHERE domain_id = ? ORDER BY address", 1, p, &res, err,
+			 "reading mailboxes")) != VM_OK)
 		goto out;
 	for (size_t r = 0; r < res->nrows && st == VM_OK; r++) {
 		char *addr = xasprintf("%s@%s", db_value(res, r, 0), d.name);
@@ -289,8 +289,7 @@ static enum vm_status usage_state(struct vm *vm, struct vm_error *err)
 
 	if (vm->usage_state)
 		return VM_OK;
-	if (vm->db->ops->introspect(vm->db->conn, DB_INTROSPECT_COLUMNS, "vmailadm_domain_usage", &res, &dberr) !=
-	    DB_OK)
+	if (vm->db->ops->introspect(vm->db->conn, DB_INTROSPECT_COLUMNS, "vmailadm_domain_usage", &res, &dberr) != DB_OK)
 		return vm_db_fail(err, &dberr, "looking for the table vmailadm_domain_usage");
 	vm->usage_state = -1;
 	for (size_t r = 0; r < res->nrows; r++)
@@ -357,8 +356,8 @@ enum vm_status domain_usage_flush(struct vm *vm, struct vm_error *err)
 	return st;
 }
 
-enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit,
-			   struct domain_row **rows, size_t *n, struct vm_error *err)
+enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit, struct domain_row **rows,
+			   size_t *n, struct vm_error *err)
 {
 	char *sql = NULL, lim[48], uid[32], pat[VM_DOMAIN_SHOWN];
 	struct match_params mp = {0};
@@ -395,15 +394,14 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 			   "u.refreshed, CASE WHEN " IS_BIG " THEN 1 ELSE 0 END "
 			   "FROM admin_domain d LEFT JOIN vmailadm_domain_usage u ON u.domain_id = d.id WHERE d.name > ?");
 	else
-		str_append(&sql,
-			   "SELECT d.id, d.name, d.quota, d.enabled, d.dates_id, "
-			   "(SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.domain_id = d.id), "
-			   "(SELECT COUNT(*) FROM admin_alias al WHERE al.domain_id = d.id), "
-			   "(SELECT COALESCE(SUM(mb.quota), 0) FROM admin_mailbox mb WHERE mb.domain_id = d.id), "
-			   "(SELECT COALESCE(SUM(q.bytes), 0) FROM admin_quota q JOIN admin_mailbox mb ON q.mbox_id = mb.id "
-			   "WHERE mb.domain_id = d.id), "
-			   "(SELECT COUNT(*) FROM admin_domainalias da WHERE da.target_id = d.id), NULL, 0 "
-			   "FROM admin_domain d WHERE d.name > ?");
+		str_append(&sql, "SELECT d.id, d.name, d.quota, d.enabled, d.dates_id, "
+				 "(SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.domain_id = d.id), "
+				 "(SELECT COUNT(*) FROM admin_alias al WHERE al.domain_id = d.id), "
+				 "(SELECT COALESCE(SUM(mb.quota), 0) FROM admin_mailbox mb WHERE mb.domain_id = d.id), "
+				 "(SELECT COALESCE(SUM(q.bytes), 0) FROM admin_quota q JOIN admin_mailbox mb ON q.mbox_id = mb.id "
+				 "WHERE mb.domain_id = d.id), "
+				 "(SELECT COUNT(*) FROM admin_domainalias da WHERE da.target_id = d.id), NULL, 0 "
+				 "FROM admin_domain d WHERE d.name > ?");
 	p[np++] = after ? after : "";
 	if (!vm->actor.superuser) {
 		snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
@@ -448,8 +446,7 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 
 /* ---- domain aliases ---- */
 
-static enum vm_status domainalias_read(struct vm *vm, const char *name, struct domainalias *da,
-				      struct vm_error *err)
+static enum vm_status domainalias_read(struct vm *vm, const char *name, struct domainalias *da, struct vm_error *err)
 {
 	char norm[VM_DOMAIN_MAX + 1];
 	struct db_result *res = NULL;
@@ -489,8 +486,8 @@ enum vm_status domainalias_get(struct vm *vm, const char *name, struct domainali
 	return vm_check_domain(vm, t.id, t.name, err);
 }
 
-enum vm_status domainalias_add(struct vm *vm, const char *name, const char *target, int has_enabled,
-			       int enabled, struct vm_error *err)
+enum vm_status domainalias_add(struct vm *vm, const char *name, const char *target, int has_enabled, int enabled,
+			       struct vm_error *err)
 {
 	char norm[VM_DOMAIN_MAX + 1], tid[32], dates[32];
 	struct domain t, other;
@@ -535,8 +532,7 @@ enum vm_status domainalias_add(struct vm *vm, const char *name, const char *targ
 	{
 		const char *p[4] = {norm, tid, (has_enabled && !enabled) ? "0" : "1", dates};
 
-		if ((st = vm_sql_insert(vm,
-					"INSERT INTO admin_domainalias (name, target_id, enabled, dates_id) VALUES (?, ?, ?, ?)",
+		if ((st = vm_sql_insert(vm, "INSERT INTO admin_domainalias (name, target_id, enabled, dates_id) VALUES (?, ?, ?, ?)",
 					4, p, &id, err, "adding domain alias")) != VM_OK)
 			goto out;
 	}
@@ -547,8 +543,8 @@ out:
 	return vm_tx_finish(vm, st, err);
 }
 
-enum vm_status domainalias_set(struct vm *vm, const char *name, const char *target, int has_enabled,
-			       int enabled, struct vm_error *err)
+enum vm_status domainalias_set(struct vm *vm, const char *name, const char *target, int has_enabled, int enabled,
+			       struct vm_error *err)
 {
 	struct domainalias da;
 	struct domain t, cur;
@@ -579,7 +575,8 @@ enum vm_status domainalias_set(struct vm *vm, const char *name, const char *targ
 	}
 	if (has_enabled) {
 		if ((st = vm_sql(vm, "UPDATE admin_domainalias SET enabled = ? WHERE id = ?", 2,
-				 (const char *const[]){enabled ? "1" : "0", idb}, NULL, err, "changing domain alias")) != VM_OK)
+				 (const char *const[]){enabled ? "1" : "0", idb}, NULL, err, "changing domain alias")) !=
+		    VM_OK)
 			goto out;
 		change_field(c, "enabled", yesno(da.enabled), yesno(enabled));
 	}
@@ -606,8 +603,8 @@ enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error 
 	if ((st = vm_check_domain(vm, t.id, t.name, err)) != VM_OK)
 		goto out;
 	snprintf(idb, sizeof idb, "%lld", da.id);
-	if ((st = vm_sql(vm, "SELECT dates_id FROM admin_domainalias WHERE id = ?", 1, (const char *const[]){idb},
-			 &res, err, "reading domain alias")) != VM_OK)
+	if ((st = vm_sql(vm, "SELECT dates_id FROM admin_domainalias WHERE id = ?", 1, (const char *const[]){idb}, &res,
+			 err, "reading domain alias")) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_domainalias WHERE id = ?", 1, (const char *const[]){idb}, NULL, err,
 			 "deleting domain alias")) != VM_OK)

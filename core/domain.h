@@ -64,10 +64,10 @@ struct domain_opts {
 /* Reads the domain called name (normalised first). VM_ERR_NOT_FOUND if none. */
 enum vm_status domain_get(struct vm *vm, const char *name, struct domain *d, struct vm_error *err)
 	__attribute__((warn_unused_result));
-enum vm_status domain_add(struct vm *vm, const char *name, const struct domain_opts *o,
-			  struct vm_error *err) __attribute__((warn_unused_result));
-enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_opts *o,
-			  struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status domain_add(struct vm *vm, const char *name, const struct domain_opts *o, struct vm_error *err)
+	__attribute__((warn_unused_result));
+enum vm_status domain_set(struct vm *vm, const char *name, const struct domain_opts *o, struct vm_error *err)
+	__attribute__((warn_unused_result));
 enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struct vm_error *err)
 	__attribute__((warn_unused_result));
 /* A page of domains in name order after `after` ("" = from the start),
@@ -75,9 +75,8 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
  * See DOMAIN_BIG and domain_row.as_of for which figures are the rollup's;
  * a domain with no rollup row yet (or a database before `db upgrade`) is
  * counted and summed exactly. */
-enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit,
-			   struct domain_row **rows, size_t *n, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit, struct domain_row **rows,
+			   size_t *n, struct vm_error *err) __attribute__((warn_unused_result));
 /* Adds mailboxes and aliases (negative: removes) to the domain's rollup
  * counts when the open transaction commits (nothing when the domain has no
  * rollup row or the database no rollup). The changes are written by
@@ -101,12 +100,11 @@ struct domainalias {
  * at a granted domain. Fills *da; nothing to free. */
 enum vm_status domainalias_get(struct vm *vm, const char *name, struct domainalias *da, struct vm_error *err)
 	__attribute__((warn_unused_result));
-enum vm_status domainalias_add(struct vm *vm, const char *name, const char *target, int has_enabled,
-			       int enabled, struct vm_error *err) __attribute__((warn_unused_result));
-enum vm_status domainalias_set(struct vm *vm, const char *name, const char *target, int has_enabled,
-			       int enabled, struct vm_error *err) __attribute__((warn_unused_result));
-enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status domainalias_add(struct vm *vm, const char *name, const char *target, int has_enabled, int enabled,
+			       struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status domainalias_set(struct vm *vm, const char *name, const char *target, int has_enabled, int enabled,
+			       struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error *err) __attribute__((warn_unused_result));
 /* A page of domain aliases in name order; target_filter (NULL = all) limits
  * them to one target domain. */
 enum vm_status domainalias_list(struct vm *vm, const char *target_filter, const char *after, int limit,

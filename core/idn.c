@@ -150,7 +150,7 @@ enum vm_status idn_to_ascii(const char *in, char *out, size_t len, struct vm_err
 
 		if (n == 0)
 			return vm_fail(err, VM_ERR_INVALID, "domain name '%s' is not valid UTF-8",
-			               shown(in, strlen(in), b, sizeof b));
+				       shown(in, strlen(in), b, sizeof b));
 		p += n;
 	}
 	for (;;) {
@@ -179,8 +179,8 @@ enum vm_status idn_to_ascii(const char *in, char *out, size_t len, struct vm_err
 			rc = idn2_to_ascii_8z(lab, &a, IDN2_NONTRANSITIONAL);
 			if (rc != IDN2_OK) {
 				enum vm_status st = vm_fail(err, VM_ERR_INVALID, "domain name '%s': label '%s' %s",
-				                            shown(in, strlen(in), b, sizeof b),
-				                            shown(label, n, lb, sizeof lb), reason(rc, is_xn(lab, n)));
+							    shown(in, strlen(in), b, sizeof b),
+							    shown(label, n, lb, sizeof lb), reason(rc, is_xn(lab, n)));
 
 				free(lab);
 				out[0] = '\0';
@@ -194,8 +194,8 @@ enum vm_status idn_to_ascii(const char *in, char *out, size_t len, struct vm_err
 			free(lab);
 			out[0] = '\0';
 			return vm_fail(err, VM_ERR_INVALID,
-			               "domain name '%s' is too long once encoded (at most %zu characters)",
-			               shown(in, strlen(in), b, sizeof b), len - 1);
+				       "domain name '%s' is too long once encoded (at most %zu characters)",
+				       shown(in, strlen(in), b, sizeof b), len - 1);
 		}
 		memcpy(out + o, put, piece);
 		o += piece;
@@ -221,8 +221,7 @@ const char *idn_to_unicode(const char *ascii, char *buf, size_t len)
 		return buf;
 	/* show only what reads back as the same name: a label decoding to
 	 * controls or bidi overrides stays in its xn-- form */
-	if (idn2_to_ascii_8z(u, &back, IDN2_NONTRANSITIONAL) == IDN2_OK && strcasecmp(back, ascii) == 0 &&
-	    strlen(u) < len)
+	if (idn2_to_ascii_8z(u, &back, IDN2_NONTRANSITIONAL) == IDN2_OK && strcasecmp(back, ascii) == 0 && strlen(u) < len)
 		snprintf(buf, len, "%s", u);
 	free(back);
 	free(u);
@@ -313,8 +312,7 @@ enum vm_status idn_pattern(const char *in, char *out, size_t len, struct vm_erro
 
 	if (!idn_needed(dom)) {
 		if (strlen(in) >= len)
-			return vm_fail(err, VM_ERR_INVALID, "pattern '%s' is too long",
-			               shown(in, strlen(in), b, sizeof b));
+			return vm_fail(err, VM_ERR_INVALID, "pattern '%s' is too long", shown(in, strlen(in), b, sizeof b));
 		snprintf(out, len, "%s", in);
 		return VM_OK;
 	}
@@ -338,15 +336,14 @@ enum vm_status idn_pattern(const char *in, char *out, size_t len, struct vm_erro
 		}
 		d = label[n] ? dot_at(label + n) : 0;
 		if (!plain && wild)
-			return vm_fail(
-			    err, VM_ERR_INVALID,
-			    "pattern '%s': label '%s' mixes * or ? with non-ASCII characters, which cannot be "
-			    "matched against the stored xn-- form (give the whole label, or its xn-- form)",
-			    shown(in, strlen(in), b, sizeof b), shown(label, n, lb, sizeof lb));
+			return vm_fail(err, VM_ERR_INVALID,
+				       "pattern '%s': label '%s' mixes * or ? with non-ASCII characters, which cannot be "
+				       "matched against the stored xn-- form (give the whole label, or its xn-- form)",
+				       shown(in, strlen(in), b, sizeof b), shown(label, n, lb, sizeof lb));
 		if (plain || n == 0) {
 			if (o + n + 1 >= len)
 				return vm_fail(err, VM_ERR_INVALID, "pattern '%s' is too long",
-				               shown(in, strlen(in), b, sizeof b));
+					       shown(in, strlen(in), b, sizeof b));
 			memcpy(out + o, label, n);
 			o += n;
 		} else {
@@ -362,7 +359,7 @@ enum vm_status idn_pattern(const char *in, char *out, size_t len, struct vm_erro
 				return st;
 			if (o + strlen(conv) + 1 >= len)
 				return vm_fail(err, VM_ERR_INVALID, "pattern '%s' is too long",
-				               shown(in, strlen(in), b, sizeof b));
+					       shown(in, strlen(in), b, sizeof b));
 			memcpy(out + o, conv, strlen(conv));
 			o += strlen(conv);
 		}

@@ -20,7 +20,7 @@
 /* Room for a domain, or an address, shown in Unicode: a character of the
  * ASCII form (at most 100, or 254 for an address) decodes to at most one
  * code point of at most 4 bytes. */
-#define VM_DOMAIN_SHOWN  (100 * 4 + 1)
+#define VM_DOMAIN_SHOWN (100 * 4 + 1)
 #define VM_ADDRESS_SHOWN (254 * 4 + 1)
 
 /* 1 when s holds a byte past ASCII or a label starting "xn--" (any case):
@@ -35,7 +35,7 @@ int idn_needed(const char *s);
  * characters once encoded, ...) and out is "". Fails with "too long" when
  * the result does not fit out. */
 enum vm_status idn_to_ascii(const char *in, char *out, size_t len, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 /* The Unicode form of a stored ASCII domain, into buf (len bytes): the
  * domain itself when it has no xn-- label, or when a label does not decode
  * to a name idn_to_ascii would give back unchanged (a database filled by
@@ -64,6 +64,6 @@ char *idn_list_to_unicode(const char *list);
  * or ? in it cannot be encoded: an error says so. ASCII labels are copied
  * unchanged. out has len bytes. */
 enum vm_status idn_pattern(const char *in, char *out, size_t len, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 #endif

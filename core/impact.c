@@ -31,8 +31,7 @@ enum vm_status impact_mailbox_del(struct vm *vm, const char *address, struct imp
 	if ((st = mailbox_get(vm, address, &mb, err)) != VM_OK)
 		return st;
 	snprintf(id, sizeof id, "%lld", mb.id);
-	if ((st = count(vm, "SELECT COUNT(*) FROM admin_alias_mboxes WHERE mailbox_id = ?", id, &im->aliases, err)) !=
-	    VM_OK)
+	if ((st = count(vm, "SELECT COUNT(*) FROM admin_alias_mboxes WHERE mailbox_id = ?", id, &im->aliases, err)) != VM_OK)
 		return st;
 	/* aliases whose only recipient is this mailbox: no other mailbox, alias or external address */
 	return count(vm,

@@ -8,10 +8,10 @@
 #include "core/vm.h"
 
 struct impact {
-	long long mailboxes;      /* domain: its mailboxes */
-	long long aliases;        /* domain: its aliases; mailbox: aliases listing it */
+	long long mailboxes;       /* domain: its mailboxes */
+	long long aliases;         /* domain: its aliases; mailbox: aliases listing it */
 	long long aliases_emptied; /* mailbox: aliases it is the only recipient of (deleted too) */
-	long long domain_aliases; /* domain: domain aliases pointing at it */
+	long long domain_aliases;  /* domain: domain aliases pointing at it */
 };
 
 enum vm_status impact_mailbox_del(struct vm *vm, const char *address, struct impact *im, struct vm_error *err)

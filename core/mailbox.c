@@ -14,11 +14,11 @@
 #include "core/sieve.h"
 #include "lib/xalloc.h"
 
-#define MAILBOX_SELECT                                                                          \
-	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, "  \
-	"mb.use_domain_quota, u.is_active, u.first_name, u.last_name, q.bytes, q.messages, "    \
-	"(SELECT COUNT(*) FROM admin_mailboxoperation o WHERE o.mailbox_id = mb.id) "           \
-	"FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "                     \
+#define MAILBOX_SELECT                                                                                                 \
+	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, "                          \
+	"mb.use_domain_quota, u.is_active, u.first_name, u.last_name, q.bytes, q.messages, "                           \
+	"(SELECT COUNT(*) FROM admin_mailboxoperation o WHERE o.mailbox_id = mb.id) "                                  \
+	"FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "                                            \
 	"JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = u.username "
 
 static void fill_mailbox(const struct db_result *res, size_t r, struct mailbox *mb)
@@ -49,8 +49,8 @@ static enum vm_status get_by_parts(struct vm *vm, const char *local, const char 
 	const char *p[2] = {domain, local};
 	enum vm_status st;
 
-	if ((st = vm_sql(vm, MAILBOX_SELECT "WHERE d.name = ? AND mb.address = ?", 2, p, &res, err,
-			 "reading mailbox")) != VM_OK)
+	if ((st = vm_sql(vm, MAILBOX_SELECT "WHERE d.name = ? AND mb.address = ?", 2, p, &res, err, "reading mailbox")) !=
+	    VM_OK)
 		return st;
 	if (res->nrows == 0) {
 		db_result_free(&res);
@@ -89,8 +89,8 @@ static const char *yesno(int b)
 }
 
 /* Applies the quota rule: q (has_q) against the domain's cap. */
-static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q,
-				 int *follows, struct vm_error *err)
+static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q, int *follows,
+				 struct vm_error *err)
 {
 	char b1[32], b2[32];
 
@@ -142,8 +142,7 @@ enum vm_status mailbox_users_group(struct vm *vm, char *out, size_t len, struct 
 	return VM_OK;
 }
 
-enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mailbox_opts *o,
-			   struct vm_error *err)
+enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mailbox_opts *o, struct vm_error *err)
 {
 	char local[VM_LOCAL_MAX + 1], dname[VM_DOMAIN_MAX + 1], addr[VM_ADDRESS_MAX + 1];
 	char first[VM_NAME_MAX * 4 + 1] = "", last[VM_NAME_MAX * 4 + 1] = "";
@@ -198,8 +197,10 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 		goto out;
 	now = vm_now();
 	{
-		const char *p[11] = {hash, now, "0", addr, first, last, addr, "0",
-				     (o->has_enabled && !o->enabled) ? "0" : "1", now, "1"};
+		const char *p[11] = {hash, now,   "0",
+				     addr, first, last,
+				     addr, "0",   (o->has_enabled && !o->enabled) ? "0" : "1",
+				     now,  "1"};
 
 		if ((st = vm_sql_insert(vm,
 					"INSERT INTO admin_user (password, last_login, is_superuser, username, first_name, "
@@ -258,8 +259,7 @@ out:
 	return vm_tx_finish(vm, st, err);
 }
 
-enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mailbox_opts *o,
-			   struct vm_error *err)
+enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mailbox_opts *o, struct vm_error *err)
 {
 	struct mailbox mb;
 	struct domain d;
@@ -377,8 +377,8 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 			 "deleting mailbox")) != VM_OK ||
 	    (st = domain_usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK)
 		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_user_groups WHERE user_id = ?", 1, (const char *const[]){uid}, NULL, err,
-			 "deleting user")) != VM_OK)
+	if ((st = vm_sql(vm, "DELETE FROM admin_user_groups WHERE user_id = ?", 1, (const char *const[]){uid}, NULL,
+			 err, "deleting user")) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_objectaccess WHERE user_id = ?", 1, (const char *const[]){uid}, NULL,
 			 err, "deleting user")) != VM_OK)
@@ -425,7 +425,7 @@ enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct
 			ids[i] = (*rows)[i].id;
 		st = services_get_many(vm, ids, *n, sv, err);
 		for (size_t i = 0; st == VM_OK && i < *n; i++)
-			services_short(&sv[i], (*rows)[i].services, sizeof (*rows)[i].services);
+			services_short(&sv[i], (*rows)[i].services, sizeof(*rows)[i].services);
 		free(ids);
 		free(sv);
 		if (st != VM_OK) {

@@ -46,17 +46,17 @@ struct mailbox_opts {
 	const char *password;      /* plain, hashed with the configured scheme */
 	const char *password_hash; /* a given hash (checked) */
 	int has_quota, quota_mb;
-	const char *name;          /* "First Last" */
+	const char *name; /* "First Last" */
 	int has_enabled, enabled;
 	struct services_opts services; /* imap= pop3= smtp= sieve= send-only= (services.h) */
 };
 
 enum vm_status mailbox_get(struct vm *vm, const char *address, struct mailbox *mb, struct vm_error *err)
 	__attribute__((warn_unused_result));
-enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mailbox_opts *o,
-			   struct vm_error *err) __attribute__((warn_unused_result));
-enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mailbox_opts *o,
-			   struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mailbox_opts *o, struct vm_error *err)
+	__attribute__((warn_unused_result));
+enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mailbox_opts *o, struct vm_error *err)
+	__attribute__((warn_unused_result));
 enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, struct vm_error *err)
 	__attribute__((warn_unused_result));
 

@@ -44,9 +44,8 @@ char *match_concat_address(struct vm *vm, const char *local_col, const char *dom
  * part), after `after`, filtered by a glob (wins) or a prefix on col (a
  * prefix holding * or ? is taken as a glob), at most limit rows (50 when 0). *res: caller frees with db_result_free. */
 enum vm_status match_domain_page(struct vm *vm, const char *select, const char *col, long long domain_id,
-				 const char *after, const char *prefix, const char *glob, int limit,
-				 struct db_result **res, struct vm_error *err, const char *what)
-	__attribute__((warn_unused_result));
+				 const char *after, const char *prefix, const char *glob, int limit, struct db_result **res,
+				 struct vm_error *err, const char *what) __attribute__((warn_unused_result));
 /* match_domain_page's rows in either direction: desc = 0, the nrows rows
  * after key (NULL = from the start) in col's order; desc = 1, the nrows
  * rows before key (NULL = from the end), in descending order. A glob on a
@@ -57,9 +56,8 @@ enum vm_status match_domain_page(struct vm *vm, const char *select, const char *
  * domain); only when they do not, the index's candidates are read. Both
  * give exactly the rows the plain scan would. */
 #define MATCH_SCAN_ROWS 1000
-enum vm_status match_domain_rows(struct vm *vm, const char *select, const char *col, long long domain_id,
-				 const char *key, int desc, const char *prefix, const char *glob, int nrows,
-				 struct db_result **res, struct vm_error *err, const char *what)
-	__attribute__((warn_unused_result));
+enum vm_status match_domain_rows(struct vm *vm, const char *select, const char *col, long long domain_id, const char *key,
+				 int desc, const char *prefix, const char *glob, int nrows, struct db_result **res,
+				 struct vm_error *err, const char *what) __attribute__((warn_unused_result));
 
 #endif

@@ -11,19 +11,19 @@
 
 /* The columns of mailbox.c's MAILBOX_SELECT, in its order, so that a row
  * here is the row mailbox_list would give. */
-#define MBSORT_COLUMNS                                                                         \
-	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, " \
-	"mb.use_domain_quota, u.is_active, u.first_name, u.last_name, q.bytes, q.messages, "   \
+#define MBSORT_COLUMNS                                                                                                 \
+	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, "                          \
+	"mb.use_domain_quota, u.is_active, u.first_name, u.last_name, q.bytes, q.messages, "                           \
 	"(SELECT COUNT(*) FROM admin_mailboxoperation o WHERE o.mailbox_id = mb.id) "
 
 /* usage: driven by admin_quota's per-domain index; quota: by admin_mailbox's */
-#define MBSORT_FROM_USAGE                                                                         \
-	"FROM admin_quota q JOIN admin_user u ON u.username = q.username "                       \
-	"JOIN admin_mailbox mb ON mb.user_id = u.id JOIN admin_domain d ON d.id = mb.domain_id " \
+#define MBSORT_FROM_USAGE                                                                                              \
+	"FROM admin_quota q JOIN admin_user u ON u.username = q.username "                                             \
+	"JOIN admin_mailbox mb ON mb.user_id = u.id JOIN admin_domain d ON d.id = mb.domain_id "                       \
 	"WHERE q.domain_id = ? AND mb.domain_id = q.domain_id"
-#define MBSORT_FROM_QUOTA                                                                     \
-	"FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "                  \
-	"JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = u.username " \
+#define MBSORT_FROM_QUOTA                                                                                              \
+	"FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "                                            \
+	"JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = u.username "                   \
 	"WHERE mb.domain_id = ?"
 
 static void fill_row(const struct db_result *res, size_t r, struct mailbox *mb)

@@ -7,8 +7,7 @@
 
 #include "lib/xalloc.h"
 
-enum vm_status op_list(struct vm *vm, long long after_id, int limit, struct op_row **rows, size_t *n,
-		       struct vm_error *err)
+enum vm_status op_list(struct vm *vm, long long after_id, int limit, struct op_row **rows, size_t *n, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	char aid[32], sql[512];

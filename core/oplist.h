@@ -12,10 +12,10 @@
 
 struct op_row {
 	long long id;
-	long long mailbox_id;           /* 0 when NULL (a deletion) */
-	char type[21];                  /* "rename", "delete" */
+	long long mailbox_id;             /* 0 when NULL (a deletion) */
+	char type[21];                    /* "rename", "delete" */
 	char address[VM_ADDRESS_MAX + 1]; /* the mailbox's address, "" when none */
-	char *argument;                 /* owned: the home path */
+	char *argument;                   /* owned: the home path */
 };
 
 /* Up to limit operations with id > after_id, in id order (the order the

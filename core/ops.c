@@ -7,8 +7,7 @@
 
 #include "lib/xalloc.h"
 
-enum vm_status ops_queue(struct vm *vm, long long mailbox_id, const char *type, const char *argument,
-			 struct vm_error *err)
+enum vm_status ops_queue(struct vm *vm, long long mailbox_id, const char *type, const char *argument, struct vm_error *err)
 {
 	char idb[32];
 	const char *p[3] = {mailbox_id ? idb : NULL, type, argument};

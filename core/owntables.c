@@ -9,17 +9,17 @@
 #include "sql/schema.h"
 
 static const struct own_table own_tables[] = {
-    {"vmailadm_sieve", "sieve",
-     "the Sieve script per mailbox that Dovecot runs before the user's own, read through its SQL dict"},
-    {"vmailadm_store_check", "store", "the summary of the last store check, shown by the monitor"},
-    {"vmailadm_op_queued", "opqueued", "when each pending mailbox operation was queued, for store check"},
-    {"vmailadm_vacation", "vacation", "the vacation reply per mailbox that vmailadm renders into that script"},
-    {"vmailadm_filter", "filter", "the filter rules per mailbox that vmailadm renders into that script"},
-    {"vmailadm_sender", "sender",
-     "the addresses a mailbox may send as beyond its own, read by Postfix's sql-sender-login.cf"},
-    {"vmailadm_services", "services",
-     "the services (imap, pop3, smtp, sieve, send-only) per mailbox, read by Dovecot's password_query"},
-    {"vmailadm_domain_services", "domain-services", "the services a domain's new mailboxes get"},
+	{"vmailadm_sieve", "sieve",
+	 "the Sieve script per mailbox that Dovecot runs before the user's own, read through its SQL dict"},
+	{"vmailadm_store_check", "store", "the summary of the last store check, shown by the monitor"},
+	{"vmailadm_op_queued", "opqueued", "when each pending mailbox operation was queued, for store check"},
+	{"vmailadm_vacation", "vacation", "the vacation reply per mailbox that vmailadm renders into that script"},
+	{"vmailadm_filter", "filter", "the filter rules per mailbox that vmailadm renders into that script"},
+	{"vmailadm_sender", "sender",
+	 "the addresses a mailbox may send as beyond its own, read by Postfix's sql-sender-login.cf"},
+	{"vmailadm_services", "services",
+	 "the services (imap, pop3, smtp, sieve, send-only) per mailbox, read by Dovecot's password_query"},
+	{"vmailadm_domain_services", "domain-services", "the services a domain's new mailboxes get"},
 };
 #define NOWN (sizeof own_tables / sizeof own_tables[0])
 
@@ -94,10 +94,9 @@ enum vm_status owntables_add_missing(struct vm *vm, FILE *out, struct vm_error *
 	if (nmissing == 0)
 		return VM_OK;
 	if (mysql && vm->dry_run)
-		return vm_fail(
-		    err, VM_ERR_REFUSED,
-		    "db upgrade: a dry run cannot be rolled back on MySQL/MariaDB (its DDL commits at once); "
-		    "nothing was changed");
+		return vm_fail(err, VM_ERR_REFUSED,
+			       "db upgrade: a dry run cannot be rolled back on MySQL/MariaDB (its DDL commits at once); "
+			       "nothing was changed");
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
 	for (i = 0; i < NOWN && st == VM_OK; i++) {
@@ -133,7 +132,7 @@ enum vm_status owntables_add_missing(struct vm *vm, FILE *out, struct vm_error *
 		for (i = 0; i < NOWN; i++)
 			if (!present[i])
 				fprintf(out, "db upgrade: added table %s (%s)%s\n", own_tables[i].table,
-				        own_tables[i].purpose, vm->dry_run && !outer ? " (dry run: rolled back)" : "");
+					own_tables[i].purpose, vm->dry_run && !outer ? " (dry run: rolled back)" : "");
 	return VM_OK;
 }
 

@@ -29,7 +29,7 @@ const struct own_table *owntables_list(size_t *n);
 /* Writes into buf (always terminated) the names of the tables missing, as
  * "vmailadm_sieve, vmailadm_x", or "" when none is. Reads the catalog only. */
 enum vm_status owntables_missing(struct vm *vm, char *buf, size_t len, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* Creates every missing table inside the open (or a new) transaction and
  * prints "db upgrade: added table T (purpose)" for each to out (may be
@@ -37,8 +37,7 @@ enum vm_status owntables_missing(struct vm *vm, char *buf, size_t len, struct vm
  * when something is missing (its DDL commits at once). On MySQL/MariaDB,
  * where DDL ends the transaction, an enclosing batch's transaction is opened
  * again. */
-enum vm_status owntables_add_missing(struct vm *vm, FILE *out, struct vm_error *err)
-    __attribute__((warn_unused_result));
+enum vm_status owntables_add_missing(struct vm *vm, FILE *out, struct vm_error *err) __attribute__((warn_unused_result));
 
 /* MySQL/MariaDB: drops every table of the list (best effort), for db init's
  * undo after a failed create on a database that had none of them. */

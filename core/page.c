@@ -10,9 +10,8 @@
 #include "core/validate.h"
 #include "lib/xalloc.h"
 
-enum vm_status page_start_before(struct vm *vm, enum page_list list, const struct page_filter *f,
-				 const char *before, int n, char *after, size_t after_len, int *count,
-				 struct vm_error *err)
+enum vm_status page_start_before(struct vm *vm, enum page_list list, const struct page_filter *f, const char *before,
+				 int n, char *after, size_t after_len, int *count, struct vm_error *err)
 {
 	struct match_params mp = {0};
 	struct db_result *res = NULL;
@@ -32,8 +31,8 @@ enum vm_status page_start_before(struct vm *vm, enum page_list list, const struc
 		st = match_domain_rows(vm,
 				       mb ? "SELECT mb.address FROM admin_mailbox mb WHERE mb.domain_id = ?"
 					  : "SELECT al.address FROM admin_alias al WHERE al.domain_id = ?",
-				       mb ? "mb.address" : "al.address", f->domain_id, before, 1, f->prefix, f->glob, n + 1,
-				       &res, err, "reading the page before");
+				       mb ? "mb.address" : "al.address", f->domain_id, before, 1, f->prefix, f->glob,
+				       n + 1, &res, err, "reading the page before");
 		if (st != VM_OK)
 			return st;
 		goto got;

@@ -28,8 +28,8 @@ struct page_filter {
  * list should start after to return the n rows just before `before`
  * (NULL = the end of the list, i.e. the last page); "" when fewer than n rows
  * precede it. *count is how many rows that page has (0..n). */
-enum vm_status page_start_before(struct vm *vm, enum page_list list, const struct page_filter *f,
-				 const char *before, int n, char *after, size_t after_len, int *count,
-				 struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status page_start_before(struct vm *vm, enum page_list list, const struct page_filter *f, const char *before,
+				 int n, char *after, size_t after_len, int *count, struct vm_error *err)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -84,8 +84,7 @@ enum vm_status password_hash(const char *scheme, const char *plain, char *out, s
 /* The crypt(3) string inside a stored hash, or NULL for a tag we don't know. */
 static const char *crypt_part(const char *stored)
 {
-	static const char *const tags[] = {"{SHA512-CRYPT}", "{SHA256-CRYPT}", "{BLF-CRYPT}",
-					   "{MD5-CRYPT}", "{CRYPT}"};
+	static const char *const tags[] = {"{SHA512-CRYPT}", "{SHA256-CRYPT}", "{BLF-CRYPT}", "{MD5-CRYPT}", "{CRYPT}"};
 
 	if (stored[0] != '{')
 		return stored;
@@ -158,8 +157,7 @@ enum vm_status password_check_hash(const char *hash, char *out, struct vm_error 
 	const char *last;
 
 	if (strlen(hash) > PASSWORD_HASH_MAX)
-		return vm_fail(err, VM_ERR_INVALID, "password-hash is too long (at most %d characters)",
-			       PASSWORD_HASH_MAX);
+		return vm_fail(err, VM_ERR_INVALID, "password-hash is too long (at most %d characters)", PASSWORD_HASH_MAX);
 	if (!c)
 		return vm_fail(err, VM_ERR_INVALID,
 			       "password-hash has an unknown {SCHEME} (use SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, MD5-CRYPT or CRYPT)");

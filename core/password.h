@@ -25,14 +25,12 @@ int password_scheme_known(const char *scheme);
 enum vm_status password_hash(const char *scheme, const char *plain, char *out, struct vm_error *err)
 	__attribute__((warn_unused_result));
 /* Checks a given hash's form; out gets the stored form (unchanged). */
-enum vm_status password_check_hash(const char *hash, char *out, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status password_check_hash(const char *hash, char *out, struct vm_error *err) __attribute__((warn_unused_result));
 /* 1 if plain matches the stored hash (any accepted form), else 0. */
 int password_verify(const char *plain, const char *stored);
 /* Checks a plain password before hashing (not empty, no control chars, at
  * most 1024 bytes). */
-enum vm_status password_check_plain(const char *plain, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status password_check_plain(const char *plain, struct vm_error *err) __attribute__((warn_unused_result));
 /* A random password of n characters (n < size) from an unambiguous alphabet. */
 void password_generate(char *out, size_t size, size_t n);
 

@@ -24,8 +24,8 @@
 #include "sql/schema.h"
 
 /* The domains granted to the domain administrator bound as the parameter. */
-#define QUOTA_GRANTED                                                                                         \
-	"(SELECT oa.object_id FROM admin_objectaccess oa JOIN django_content_type ct ON ct.id = oa.content_type_id " \
+#define QUOTA_GRANTED                                                                                                  \
+	"(SELECT oa.object_id FROM admin_objectaccess oa JOIN django_content_type ct ON ct.id = oa.content_type_id "   \
 	"WHERE ct.app_label = 'admin' AND ct.model = 'domain' AND oa.user_id = ?)"
 
 /* Beyond this many times the limit a figure is taken for a wrong count. */
@@ -79,10 +79,8 @@ const char *quota_flags_text(unsigned flags, char *buf, size_t len)
 		unsigned flag;
 		const char *text;
 	} names[] = {
-		{QUOTA_FLAG_NEGATIVE, "negative"},
-		{QUOTA_FLAG_NO_ROW, "no-quota-row"},
-		{QUOTA_FLAG_FAR_OVER, "far-over-limit"},
-		{QUOTA_FLAG_IMPOSSIBLE, "more-messages-than-bytes"},
+		{QUOTA_FLAG_NEGATIVE, "negative"},       {QUOTA_FLAG_NO_ROW, "no-quota-row"},
+		{QUOTA_FLAG_FAR_OVER, "far-over-limit"}, {QUOTA_FLAG_IMPOSSIBLE, "more-messages-than-bytes"},
 		{QUOTA_FLAG_UNLINKED, "no-mailbox"},
 	};
 	size_t used = 0;
@@ -177,7 +175,9 @@ enum vm_status quota_top(struct vm *vm, long long domain_id, int limit, struct q
 	snprintf(dom, sizeof dom, "%lld", domain_id ? domain_id : vm->actor.user_id);
 	snprintf(sql, sizeof sql,
 		 "SELECT q.username, q.bytes, q.messages, q.quota_mb FROM admin_quota q %s ORDER BY %s LIMIT %d",
-		 domain_id ? "WHERE q.domain_id = ?" : !vm->actor.superuser ? "WHERE q.domain_id IN " QUOTA_GRANTED : "",
+		 domain_id              ? "WHERE q.domain_id = ?"
+		 : !vm->actor.superuser ? "WHERE q.domain_id IN " QUOTA_GRANTED
+					: "",
 		 ratio_order(engine_of(vm)), limit);
 	if ((st = vm_sql(vm, sql, domain_id || !vm->actor.superuser ? 1 : 0, p, &res, err,
 			 "reading the fullest mailboxes")) != VM_OK)
@@ -315,8 +315,8 @@ static const char *mark_sql(enum db_engine eng)
 	return "SELECT COALESCE(MAX(changed), 0) FROM admin_quota";
 }
 
-enum vm_status quota_changes(struct vm *vm, struct quota_mark *mark, int limit, struct quota_usage **rows,
-			     size_t *n, int *more, struct vm_error *err)
+enum vm_status quota_changes(struct vm *vm, struct quota_mark *mark, int limit, struct quota_usage **rows, size_t *n,
+			     int *more, struct vm_error *err)
 {
 	enum db_engine eng = engine_of(vm);
 	struct db_result *res = NULL;
@@ -342,7 +342,7 @@ enum vm_status quota_changes(struct vm *vm, struct quota_mark *mark, int limit, 
 		*mark = next;
 		return VM_OK;
 	}
-	cond = eng == DB_ENGINE_PGSQL	? "q.changed_xid >= CAST(? AS xid8) ORDER BY q.changed_xid DESC"
+	cond = eng == DB_ENGINE_PGSQL   ? "q.changed_xid >= CAST(? AS xid8) ORDER BY q.changed_xid DESC"
 	       : eng == DB_ENGINE_MYSQL ? "q.changed >= ? ORDER BY q.changed DESC"
 					: "q.changed > CAST(? AS INTEGER) ORDER BY q.changed DESC";
 	snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
@@ -488,9 +488,10 @@ enum vm_status quota_schema_upgrade(struct vm *vm, FILE *out, struct vm_error *e
 		st = vm_sql(vm, "ALTER TABLE vmailadm_domain_usage ADD COLUMN aliases integer NOT NULL DEFAULT 0", 0,
 			    NULL, NULL, err, "adding vmailadm_domain_usage.aliases");
 	if (st == VM_OK)
-		st = run_script(vm, eng == DB_ENGINE_PGSQL ? "pgsql-quota.sql"
-				    : eng == DB_ENGINE_MYSQL ? "mysql-quota.sql"
-							     : "sqlite-quota.sql",
+		st = run_script(vm,
+				eng == DB_ENGINE_PGSQL   ? "pgsql-quota.sql"
+				: eng == DB_ENGINE_MYSQL ? "mysql-quota.sql"
+							 : "sqlite-quota.sql",
 				err);
 	/* MySQL ended the transaction at the first ALTER: open another, so that
 	 * the rest of an enclosing batch stays one transaction */
@@ -591,8 +592,8 @@ enum vm_status quota_recalc(struct vm *vm, const char *address, struct vm_error 
 /* JSON adds the stored (ASCII) address last, "address" being the Unicode
  * form of an international domain's (idn.h); text shows that when the
  * locale is UTF-8 */
-static const char *const show_cols[] = {"address", "used_bytes", "messages", "quota", "percent", "status", "flags",
-					"address_ascii"};
+static const char *const show_cols[] = {"address", "used_bytes", "messages", "quota",
+					"percent", "status",     "flags",    "address_ascii"};
 #define SHOW_COLS(vm) ((vm)->format == VM_FORMAT_JSON ? 8 : 7)
 
 static const char *level_name(enum quota_level l)
@@ -703,8 +704,8 @@ enum vm_status cmd_quota_show(struct vm *vm, struct args *a, struct vm_error *er
 		long v = strtol(top, &end, 10);
 
 		if (!*top || *end || v < 1 || v > 10000)
-			return vm_fail(err, VM_ERR_USAGE, "%s: quota show: top=%s is not a number from 1 to 10000", a->where,
-				       top);
+			return vm_fail(err, VM_ERR_USAGE, "%s: quota show: top=%s is not a number from 1 to 10000",
+				       a->where, top);
 		ntop = (int)v;
 	}
 	if (what && strchr(what, '@') && !match_has_wildcard(what)) {
@@ -809,7 +810,8 @@ enum vm_status cmd_quota_rollup(struct vm *vm, struct args *a, struct vm_error *
 
 	(void)a;
 	if (!vm->actor.superuser)
-		return vm_fail(err, VM_ERR_DENIED, "quota rollup: only a superadministrator may refresh every domain's totals");
+		return vm_fail(err, VM_ERR_DENIED,
+			       "quota rollup: only a superadministrator may refresh every domain's totals");
 	if ((st = quota_rollup(vm, &n, err)) == VM_OK && vm->format == VM_FORMAT_TEXT)
 		fprintf(vm->out, "quota rollup: per-domain usage of %lld domain(s) refreshed\n", n);
 	return st;

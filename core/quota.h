@@ -78,12 +78,10 @@ enum vm_status quota_domains(struct vm *vm, int limit, struct quota_domain **row
 /* Recomputes vmailadm_domain_usage from the copies in admin_quota (one
  * scan; run by `quota rollup`, e.g. from cron). Writes: needs a writable
  * session and joins the open transaction. */
-enum vm_status quota_rollup(struct vm *vm, long long *domains, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status quota_rollup(struct vm *vm, long long *domains, struct vm_error *err) __attribute__((warn_unused_result));
 
 /* The number of pending mailbox operations. */
-enum vm_status quota_pending_ops(struct vm *vm, long long *n, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status quota_pending_ops(struct vm *vm, long long *n, struct vm_error *err) __attribute__((warn_unused_result));
 
 /* Where the last look at changes ended; empty = never looked. */
 struct quota_mark {
@@ -93,8 +91,8 @@ struct quota_mark {
  * on. The first call (empty mark) only sets the mark. Rows may repeat
  * across calls (the marker is read with some overlap); *more is set when
  * there were more than limit. *rows: caller frees with free(). */
-enum vm_status quota_changes(struct vm *vm, struct quota_mark *mark, int limit, struct quota_usage **rows,
-			     size_t *n, int *more, struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status quota_changes(struct vm *vm, struct quota_mark *mark, int limit, struct quota_usage **rows, size_t *n,
+			     int *more, struct vm_error *err) __attribute__((warn_unused_result));
 
 /* Schema: what of the addition is missing, as "column admin_quota.quota_mb,
  * trigger vmailadm_quota_fill, ..." into buf ("" when complete). */
@@ -102,16 +100,14 @@ enum vm_status quota_schema_missing(struct vm *vm, char *buf, size_t len, struct
 	__attribute__((warn_unused_result));
 /* Adds what is missing (idempotent), fills the copies and the rollup, prints
  * what it did to out. */
-enum vm_status quota_schema_upgrade(struct vm *vm, FILE *out, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status quota_schema_upgrade(struct vm *vm, FILE *out, struct vm_error *err) __attribute__((warn_unused_result));
 /* 1 if name is one of vmailadm's own triggers (db check does not warn). */
 int quota_own_trigger(const char *name);
 
 /* Runs the configured recount ([dovecot] recalc, default "doveadm quota
  * recalc") for address (-u ADDRESS) or all (-A), without a shell; the
  * address is validated first. Its output goes to stderr. */
-enum vm_status quota_recalc(struct vm *vm, const char *address, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status quota_recalc(struct vm *vm, const char *address, struct vm_error *err) __attribute__((warn_unused_result));
 
 /* Set when a statement saw a mailbox at or over critical (quota show);
  * main.c turns it into QUOTA_EXIT_CRITICAL. */

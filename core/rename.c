@@ -55,8 +55,7 @@ static char *rewrite_entry(const char *e, size_t len, const char *old_key, const
 
 /* Rewrites the external recipients of every alias that names old_key (an
  * address, or "@domain" for all of a domain's) to new_key. */
-static enum vm_status rewrite_extmboxes(struct vm *vm, const char *old_key, const char *new_key,
-					struct vm_error *err)
+static enum vm_status rewrite_extmboxes(struct vm *vm, const char *old_key, const char *new_key, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	char *pat = like_contains(old_key);
@@ -171,8 +170,7 @@ static enum vm_status move_account(struct vm *vm, long long mbox_id, long long u
 	return st;
 }
 
-enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char *new_address,
-			      struct vm_error *err)
+enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char *new_address, struct vm_error *err)
 {
 	char nlocal[VM_LOCAL_MAX + 1], ndomain[VM_DOMAIN_MAX + 1], naddr[VM_ADDRESS_MAX + 1];
 	char mid[32], did[32], qb[32], b1[32], b2[32];
@@ -250,8 +248,8 @@ out:
 }
 
 /* The checks domain_rename and its preview share; fills d and norm. */
-static enum vm_status domain_rename_check(struct vm *vm, const char *old_name, const char *new_name,
-					  struct domain *d, char *norm, struct vm_error *err)
+static enum vm_status domain_rename_check(struct vm *vm, const char *old_name, const char *new_name, struct domain *d,
+					  char *norm, struct vm_error *err)
 {
 	struct domain other;
 	struct db_result *res = NULL;
@@ -273,8 +271,7 @@ static enum vm_status domain_rename_check(struct vm *vm, const char *old_name, c
 	if ((st = vm_sql(vm, "SELECT 1 FROM admin_domainalias WHERE name = ?", 1, (const char *const[]){norm}, &res,
 			 err, "reading domain aliases")) != VM_OK)
 		return st;
-	st = res->nrows ? vm_fail(err, VM_ERR_EXISTS, "renaming domain %s: %s is a domain alias", d->name, norm)
-			: VM_OK;
+	st = res->nrows ? vm_fail(err, VM_ERR_EXISTS, "renaming domain %s: %s is a domain alias", d->name, norm) : VM_OK;
 	db_result_free(&res);
 	return st;
 }
@@ -292,8 +289,8 @@ enum vm_status domain_rename(struct vm *vm, const char *old_name, const char *ne
 	if ((st = domain_rename_check(vm, old_name, new_name, &d, norm, err)) != VM_OK)
 		goto out;
 	snprintf(idb, sizeof idb, "%lld", d.id);
-	if ((st = vm_sql(vm, "UPDATE admin_domain SET name = ? WHERE id = ?", 2, (const char *const[]){norm, idb},
-			 NULL, err, "renaming domain")) != VM_OK)
+	if ((st = vm_sql(vm, "UPDATE admin_domain SET name = ? WHERE id = ?", 2, (const char *const[]){norm, idb}, NULL,
+			 err, "renaming domain")) != VM_OK)
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_SET, "domain", d.name);
 	change_field(c, "name", d.name, norm);

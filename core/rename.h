@@ -26,8 +26,8 @@
 
 #include "core/vm.h"
 
-enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char *new_address,
-			      struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char *new_address, struct vm_error *err)
+	__attribute__((warn_unused_result));
 enum vm_status domain_rename(struct vm *vm, const char *old_name, const char *new_name, struct vm_error *err)
 	__attribute__((warn_unused_result));
 
@@ -42,9 +42,8 @@ struct rename_pair {
  * same refusals), without changing anything: the domain, then its
  * mailboxes and aliases in address order. *pairs is malloc'd: free with
  * rename_pairs_free. For the console's confirmation screen. */
-enum vm_status domain_rename_preview(struct vm *vm, const char *old_name, const char *new_name,
-				     struct rename_pair **pairs, size_t *n, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status domain_rename_preview(struct vm *vm, const char *old_name, const char *new_name, struct rename_pair **pairs,
+				     size_t *n, struct vm_error *err) __attribute__((warn_unused_result));
 void rename_pairs_free(struct rename_pair **pairs, size_t n);
 
 #endif

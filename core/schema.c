@@ -22,21 +22,11 @@ static const struct table_spec {
 	const char *name;
 	int own; /* vmailadm's own table: a database Modoboa made has none */
 } tables[] = {
-	{"auth_group", 0},
-	{"django_content_type", 0},
-	{"admin_user", 0},
-	{"admin_user_groups", 0},
-	{"admin_objectdates", 0},
-	{"admin_objectaccess", 0},
-	{"admin_domain", 0},
-	{"admin_domainalias", 0},
-	{"admin_mailbox", 0},
-	{"admin_alias", 0},
-	{"admin_alias_mboxes", 0},
-	{"admin_alias_aliases", 0},
-	{"admin_quota", 0},
-	{"admin_mailboxoperation", 0},
-	{"vmailadm_meta", 1},
+	{"auth_group", 0},        {"django_content_type", 0},    {"admin_user", 0},
+	{"admin_user_groups", 0}, {"admin_objectdates", 0},      {"admin_objectaccess", 0},
+	{"admin_domain", 0},      {"admin_domainalias", 0},      {"admin_mailbox", 0},
+	{"admin_alias", 0},       {"admin_alias_mboxes", 0},     {"admin_alias_aliases", 0},
+	{"admin_quota", 0},       {"admin_mailboxoperation", 0}, {"vmailadm_meta", 1},
 	{"vmailadm_audit", 1},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
@@ -169,12 +159,9 @@ static const struct index_spec {
 } indexes[] = {
 	{"admin_quota", "username", 1, 1, "admin_quota_username",
 	 "Dovecot's quota dict upserts (INSERT ... ON CONFLICT / ON DUPLICATE KEY UPDATE) need it"},
-	{"admin_mailbox", "domain_id,address", 0, 0, "admin_mailbox_domain_address",
-	 "the console's pages will be slow"},
-	{"admin_alias", "domain_id,address", 0, 0, "admin_alias_domain_address",
-	 "the console's alias pages will be slow"},
-	{"admin_user", "email", 0, 0, "admin_user_email",
-	 "Dovecot's password_query will scan admin_user"},
+	{"admin_mailbox", "domain_id,address", 0, 0, "admin_mailbox_domain_address", "the console's pages will be slow"},
+	{"admin_alias", "domain_id,address", 0, 0, "admin_alias_domain_address", "the console's alias pages will be slow"},
+	{"admin_user", "email", 0, 0, "admin_user_email", "Dovecot's password_query will scan admin_user"},
 };
 #define NINDEXES (sizeof indexes / sizeof indexes[0])
 
@@ -255,8 +242,8 @@ static enum db_engine engine_of(const struct vm *vm)
 	return vm->db->ops->engine;
 }
 
-static enum vm_status introspect(struct vm *vm, enum db_introspect what, const char *table,
-				 struct db_result **res, struct vm_error *err)
+static enum vm_status introspect(struct vm *vm, enum db_introspect what, const char *table, struct db_result **res,
+				 struct vm_error *err)
 {
 	struct db_error dberr = {0};
 	char what_s[160];
@@ -264,8 +251,7 @@ static enum vm_status introspect(struct vm *vm, enum db_introspect what, const c
 	if (vm->db->ops->introspect(vm->db->conn, what, table, res, &dberr) == DB_OK)
 		return VM_OK;
 	*res = NULL;
-	snprintf(what_s, sizeof what_s, "reading the database catalog%s%s", table ? " for " : "",
-		 table ? table : "");
+	snprintf(what_s, sizeof what_s, "reading the database catalog%s%s", table ? " for " : "", table ? table : "");
 	return vm_db_fail(err, &dberr, what_s);
 }
 
@@ -397,8 +383,7 @@ static int is_merge_quota(const char *s)
 
 /* --- the check ----------------------------------------------------------- */
 
-static enum vm_status check_columns(struct vm *vm, const char *table, struct report *rep,
-				    struct vm_error *err)
+static enum vm_status check_columns(struct vm *vm, const char *table, struct report *rep, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	enum vm_status st;
@@ -457,8 +442,7 @@ static enum vm_status check_columns(struct vm *vm, const char *table, struct rep
 	return VM_OK;
 }
 
-static enum vm_status check_indexes(struct vm *vm, const char *table, struct report *rep,
-				    struct vm_error *err)
+static enum vm_status check_indexes(struct vm *vm, const char *table, struct report *rep, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	enum vm_status st;
@@ -513,8 +497,7 @@ static enum vm_status check_indexes(struct vm *vm, const char *table, struct rep
 	return VM_OK;
 }
 
-static enum vm_status check_triggers(struct vm *vm, const char *table, struct report *rep,
-				     struct vm_error *err)
+static enum vm_status check_triggers(struct vm *vm, const char *table, struct report *rep, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	enum vm_status st;
@@ -546,8 +529,9 @@ static enum vm_status check_triggers(struct vm *vm, const char *table, struct re
 			/* PostgreSQL reports the function's name, the others the body */
 			int short_body = body && strlen(body) <= 40 && !strchr(body, '\n');
 
-			add(rep, 0, "%s has trigger %s (%s%s%s), which vmailadm does not know: Dovecot's quota dict "
-				    "writes this table",
+			add(rep, 0,
+			    "%s has trigger %s (%s%s%s), which vmailadm does not know: Dovecot's quota dict "
+			    "writes this table",
 			    table, name, when, short_body ? ", " : "", short_body ? body : "");
 		}
 		free(id);
@@ -557,8 +541,7 @@ static enum vm_status check_triggers(struct vm *vm, const char *table, struct re
 }
 
 /* Fills rep; tabs is the TABLES introspection. */
-static enum vm_status check_into(struct vm *vm, const struct db_result *tabs, struct report *rep,
-				 struct vm_error *err)
+static enum vm_status check_into(struct vm *vm, const struct db_result *tabs, struct report *rep, struct vm_error *err)
 {
 	enum vm_status st;
 	size_t t;
@@ -593,7 +576,8 @@ static enum vm_status check_into(struct vm *vm, const struct db_result *tabs, st
 
 		for (i = 0; i < n; i++)
 			if (find_row(tabs, own[i].table) < 0)
-				add(rep, 0, "missing table %s (%s; a database Modoboa made has none): run vmailadm db upgrade",
+				add(rep, 0,
+				    "missing table %s (%s; a database Modoboa made has none): run vmailadm db upgrade",
 				    own[i].table, own[i].purpose);
 	}
 	if (find_row(tabs, "admin_quota") >= 0) {
@@ -708,8 +692,8 @@ static enum vm_status create(struct vm *vm, FILE *out, struct vm_error *err)
 	}
 	/* live quota usage and vmailadm's own tables: the same additions `db
 	 * upgrade` makes */
-	if ((st = quota_schema_upgrade(vm, NULL, err)) != VM_OK || (st = owntables_add_missing(vm, NULL, err)) != VM_OK ||
-	    (st = search_upgrade(vm, NULL, err)) != VM_OK) {
+	if ((st = quota_schema_upgrade(vm, NULL, err)) != VM_OK ||
+	    (st = owntables_add_missing(vm, NULL, err)) != VM_OK || (st = search_upgrade(vm, NULL, err)) != VM_OK) {
 		(void)vm_tx_end(vm, 0, NULL);
 		if (eng == DB_ENGINE_MYSQL)
 			mysql_undo_create(vm);

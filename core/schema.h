@@ -45,8 +45,7 @@ enum vm_status schema_check(struct vm *vm, FILE *out, int *problems, struct vm_e
  * A read-only session is refused (VM_ERR_READ_ONLY). On MySQL/MariaDB DDL
  * commits at once: a failed create drops what it made, and --dry-run is
  * refused there (it could not be rolled back). */
-enum vm_status schema_init(struct vm *vm, FILE *out, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status schema_init(struct vm *vm, FILE *out, struct vm_error *err) __attribute__((warn_unused_result));
 
 /* The same; *problems (may be NULL) gets the check's count when the schema
  * was already present, else 0. */

@@ -10,18 +10,18 @@
 
 /* What each engine's index is made of; search_missing names what is absent. */
 static const char *const sqlite_parts[] = {
-    "table vmailadm_mailbox_fts",       "table vmailadm_alias_fts",         "trigger vmailadm_mailbox_fts_ins",
-    "trigger vmailadm_mailbox_fts_del", "trigger vmailadm_mailbox_fts_upd", "trigger vmailadm_alias_fts_ins",
-    "trigger vmailadm_alias_fts_del",   "trigger vmailadm_alias_fts_upd",
+	"table vmailadm_mailbox_fts",       "table vmailadm_alias_fts",         "trigger vmailadm_mailbox_fts_ins",
+	"trigger vmailadm_mailbox_fts_del", "trigger vmailadm_mailbox_fts_upd", "trigger vmailadm_alias_fts_ins",
+	"trigger vmailadm_alias_fts_del",   "trigger vmailadm_alias_fts_upd",
 };
 static const char *const mysql_parts[] = {
-    "table vmailadm_mailbox_trgm",       "table vmailadm_alias_trgm",         "trigger vmailadm_mailbox_trgm_ins",
-    "trigger vmailadm_mailbox_trgm_del", "trigger vmailadm_mailbox_trgm_upd", "trigger vmailadm_alias_trgm_ins",
-    "trigger vmailadm_alias_trgm_del",   "trigger vmailadm_alias_trgm_upd",
+	"table vmailadm_mailbox_trgm",       "table vmailadm_alias_trgm",         "trigger vmailadm_mailbox_trgm_ins",
+	"trigger vmailadm_mailbox_trgm_del", "trigger vmailadm_mailbox_trgm_upd", "trigger vmailadm_alias_trgm_ins",
+	"trigger vmailadm_alias_trgm_del",   "trigger vmailadm_alias_trgm_upd",
 };
 static const char *const pgsql_parts[] = {
-    "index vmailadm_mailbox_address_trgm",
-    "index vmailadm_alias_address_trgm",
+	"index vmailadm_mailbox_address_trgm",
+	"index vmailadm_alias_address_trgm",
 };
 #define NPARTS(a) (sizeof a / sizeof a[0])
 
@@ -52,11 +52,10 @@ static enum vm_status present_parts(struct vm *vm, struct db_result **res, struc
 		      "(name LIKE 'vmailadm!_%!_fts' ESCAPE '!' OR name LIKE 'vmailadm!_%!_fts!_%' ESCAPE '!')";
 		break;
 	case DB_ENGINE_MYSQL:
-		sql =
-		    "SELECT 'table', table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
-		    "AND table_name IN ('vmailadm_mailbox_trgm', 'vmailadm_alias_trgm') UNION ALL "
-		    "SELECT 'trigger', trigger_name FROM information_schema.triggers WHERE trigger_schema = DATABASE() "
-		    "AND trigger_name LIKE 'vmailadm!_%!_trgm!_%' ESCAPE '!'";
+		sql = "SELECT 'table', table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
+		      "AND table_name IN ('vmailadm_mailbox_trgm', 'vmailadm_alias_trgm') UNION ALL "
+		      "SELECT 'trigger', trigger_name FROM information_schema.triggers WHERE trigger_schema = DATABASE() "
+		      "AND trigger_name LIKE 'vmailadm!_%!_trgm!_%' ESCAPE '!'";
 		break;
 	default:
 		sql = "SELECT 'index', indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN "
@@ -107,7 +106,7 @@ static enum vm_status pg_has_trgm(struct vm *vm, int *have, struct vm_error *err
 	enum vm_status st;
 
 	st = vm_sql(vm, "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'", 0, NULL, &res, err,
-	            "looking for the extension pg_trgm");
+		    "looking for the extension pg_trgm");
 	if (st == VM_OK)
 		*have = res->nrows > 0;
 	db_result_free(&res);
@@ -115,9 +114,9 @@ static enum vm_status pg_has_trgm(struct vm *vm, int *have, struct vm_error *err
 }
 
 static const char pg_superuser_hint[] =
-    "the extension pg_trgm is not installed and this role may not create it: a superuser runs "
-    "`CREATE EXTENSION pg_trgm;` in this database (package postgresql-contrib), then `vmailadm db upgrade` "
-    "adds the indexes";
+	"the extension pg_trgm is not installed and this role may not create it: a superuser runs "
+	"`CREATE EXTENSION pg_trgm;` in this database (package postgresql-contrib), then `vmailadm db upgrade` "
+	"adds the indexes";
 
 enum vm_status search_missing(struct vm *vm, char *buf, size_t len, const char **hint, struct vm_error *err)
 {
@@ -132,8 +131,8 @@ enum vm_status search_missing(struct vm *vm, char *buf, size_t len, const char *
 			return st;
 		if (!have)
 			*hint = "a superuser runs `CREATE EXTENSION pg_trgm;` in this database (package "
-			        "postgresql-contrib; a role that owns the database may itself, as pg_trgm is trusted), "
-			        "then `vmailadm db upgrade` adds the indexes";
+				"postgresql-contrib; a role that owns the database may itself, as pg_trgm is trusted), "
+				"then `vmailadm db upgrade` adds the indexes";
 	}
 	return VM_OK;
 }
@@ -269,7 +268,7 @@ int search_usable(struct vm *vm, const char *glob)
 }
 
 int search_candidates(struct vm *vm, char **sql, enum search_object obj, const char *idcol, long long domain_id,
-                      const char *glob, struct match_params *mp)
+		      const char *glob, struct match_params *mp)
 {
 	const char *start[8];
 	size_t bytes[8];
@@ -293,10 +292,9 @@ int search_candidates(struct vm *vm, char **sql, enum search_object obj, const c
 
 		for (int i = 0; i < ng; i++) {
 			char *f = xasprintf("%s%s g%d", i ? ", " : "", t, i);
-			char *w =
-			    i == 0 ? xasprintf("g0.gram = ? AND g0.domain_id = ?")
-			           : xasprintf(" AND g%d.gram = ? AND g%d.domain_id = g0.domain_id AND g%d.%s = g0.%s",
-			                       i, i, i, id, id);
+			char *w = i == 0 ? xasprintf("g0.gram = ? AND g0.domain_id = ?")
+					 : xasprintf(" AND g%d.gram = ? AND g%d.domain_id = g0.domain_id AND g%d.%s = g0.%s",
+						     i, i, i, id, id);
 
 			str_append(&from, f);
 			str_append(&where, w);
@@ -330,9 +328,9 @@ enum vm_status search_bulk_added(struct vm *vm, const long long *ids, size_t n, 
 		p[i] = nums + 24 * i;
 	}
 	sql = str_in_list("INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id) "
-	                  "SELECT SUBSTRING(mb.address, s.seq, 3), mb.domain_id, mb.id FROM admin_mailbox mb "
-	                  "JOIN seq_1_to_254 s ON s.seq <= CHAR_LENGTH(mb.address) - 2 WHERE mb.id IN (",
-	                  n, ")");
+			  "SELECT SUBSTRING(mb.address, s.seq, 3), mb.domain_id, mb.id FROM admin_mailbox mb "
+			  "JOIN seq_1_to_254 s ON s.seq <= CHAR_LENGTH(mb.address) - 2 WHERE mb.id IN (",
+			  n, ")");
 	st = vm_sql(vm, sql, (int)n, p, NULL, err, "adding the mailboxes' search trigrams");
 	free(sql);
 	free(p);
@@ -366,28 +364,27 @@ enum vm_status search_upgrade(struct vm *vm, FILE *out, struct vm_error *err)
 			if ((st = vm_sql(vm, "SAVEPOINT vmailadm_trgm", 0, NULL, NULL, err, "db upgrade")) != VM_OK)
 				goto fail;
 			if (vm_sql(vm, "CREATE EXTENSION IF NOT EXISTS pg_trgm", 0, NULL, NULL, &e2,
-			           "creating pg_trgm") == VM_OK) {
+				   "creating pg_trgm") == VM_OK) {
 				have = 1;
 				if (out)
 					fprintf(out, "db upgrade: created the extension pg_trgm\n");
 			} else if ((st = vm_sql(vm, "ROLLBACK TO SAVEPOINT vmailadm_trgm", 0, NULL, NULL, err,
-			                        "db upgrade")) != VM_OK) {
+						"db upgrade")) != VM_OK) {
 				goto fail;
 			}
-			if ((st = vm_sql(vm, "RELEASE SAVEPOINT vmailadm_trgm", 0, NULL, NULL, err, "db upgrade")) !=
-			    VM_OK)
+			if ((st = vm_sql(vm, "RELEASE SAVEPOINT vmailadm_trgm", 0, NULL, NULL, err, "db upgrade")) != VM_OK)
 				goto fail;
 		}
 		if (!have) {
 			if (out)
 				fprintf(out, "db upgrade: substring search index not added: %s (%s)\n",
-				        pg_superuser_hint, missing);
+					pg_superuser_hint, missing);
 			return vm_tx_end(vm, 1, err);
 		}
 	}
 	script = sql_file_text(eng == DB_ENGINE_PGSQL   ? "pgsql-search.sql"
-	                       : eng == DB_ENGINE_MYSQL ? "mysql-search.sql"
-	                                                : "sqlite-search.sql");
+			       : eng == DB_ENGINE_MYSQL ? "mysql-search.sql"
+							: "sqlite-search.sql");
 	if (!script) {
 		st = vm_fail(err, VM_ERR_DB, "the schema file for the search index is not built in");
 		goto fail;

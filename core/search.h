@@ -36,21 +36,21 @@ int search_usable(struct vm *vm, const char *glob);
  * engine's planner uses the index for the LIKE by itself: PostgreSQL).
  * idcol is the SQL name of the row's id ("mb.id"). */
 int search_candidates(struct vm *vm, char **sql, enum search_object obj, const char *idcol, long long domain_id,
-                      const char *glob, struct match_params *mp);
+		      const char *glob, struct match_params *mp);
 
 /* Writes into buf (always terminated) what of the index is missing, as
  * "table vmailadm_mailbox_fts, trigger vmailadm_alias_fts_ins", "" when
  * nothing is; *hint gets a static sentence on how to add it (the
  * superuser's command on PostgreSQL when the extension is missing). */
 enum vm_status search_missing(struct vm *vm, char *buf, size_t len, const char **hint, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* Bulk creation on MariaDB, whose trigram trigger stands aside while
  * @vmailadm_bulk is set (core/bulk.c): adds the trigrams of the mailboxes
  * ids[0..n) in one statement. Nothing on the other engines, or when the
  * index is not whole. */
 enum vm_status search_bulk_added(struct vm *vm, const long long *ids, size_t n, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* db init / db upgrade: creates what is missing (the whole index again when a
  * part is: a table whose triggers were dropped may be stale) and fills it,

@@ -39,18 +39,16 @@ static enum vm_status check_grant_domain(struct vm *vm, const char *name, struct
 	st = domain_get(vm, name, &d, err);
 	if (st == VM_ERR_NOT_FOUND) {
 		/* a domain alias: its target decides */
-		if ((st = vm_sql(
-		         vm,
-		         "SELECT d.id, d.name FROM admin_domainalias da JOIN admin_domain d ON d.id = da.target_id "
-		         "WHERE da.name = ?",
-		         1, (const char *const[]){name}, &res, err, "reading domain aliases")) != VM_OK)
+		if ((st = vm_sql(vm,
+				 "SELECT d.id, d.name FROM admin_domainalias da JOIN admin_domain d ON d.id = da.target_id "
+				 "WHERE da.name = ?",
+				 1, (const char *const[]){name}, &res, err, "reading domain aliases")) != VM_OK)
 			return st;
 		if (!res->nrows) {
 			db_result_free(&res);
-			return vm_fail(
-			    err, VM_ERR_DENIED,
-			    "%s is in no local domain: only a superadministrator may grant an address outside them",
-			    name);
+			return vm_fail(err, VM_ERR_DENIED,
+				       "%s is in no local domain: only a superadministrator may grant an address outside them",
+				       name);
 		}
 		d.id = vm_ll(db_value(res, 0, 0));
 		snprintf(d.name, sizeof d.name, "%s", db_value(res, 0, 1));
@@ -62,13 +60,13 @@ static enum vm_status check_grant_domain(struct vm *vm, const char *name, struct
 }
 
 static enum vm_status grant_exists(struct vm *vm, const char *mid, const char *local, const char *domain, int *exists,
-                                   struct vm_error *err)
+				   struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	enum vm_status st;
 
 	if ((st = vm_sql(vm, "SELECT 1 FROM vmailadm_sender WHERE domain = ? AND local_part = ? AND mailbox_id = ?", 3,
-	                 (const char *const[]){domain, local, mid}, &res, err, "reading sender grants")) != VM_OK)
+			 (const char *const[]){domain, local, mid}, &res, err, "reading sender grants")) != VM_OK)
 		return st;
 	*exists = res->nrows > 0;
 	db_result_free(&res);
@@ -108,7 +106,7 @@ enum vm_status sender_add(struct vm *vm, const char *mailbox, const char *addres
 		goto out;
 	}
 	if ((st = vm_sql(vm, "INSERT INTO vmailadm_sender (mailbox_id, local_part, domain) VALUES (?, ?, ?)", 3,
-	                 (const char *const[]){mid, local, domain}, NULL, err, "adding the sender grant")) != VM_OK)
+			 (const char *const[]){mid, local, domain}, NULL, err, "adding the sender grant")) != VM_OK)
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_ADD, "sender", mb.address);
 	change_field(c, "address", NULL, shown);
@@ -143,7 +141,7 @@ enum vm_status sender_del(struct vm *vm, const char *mailbox, const char *addres
 		goto out;
 	}
 	if ((st = vm_sql(vm, "DELETE FROM vmailadm_sender WHERE domain = ? AND local_part = ? AND mailbox_id = ?", 3,
-	                 (const char *const[]){domain, local, mid}, NULL, err, "removing the sender grant")) != VM_OK)
+			 (const char *const[]){domain, local, mid}, NULL, err, "removing the sender grant")) != VM_OK)
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_DEL, "sender", mb.address);
 	change_field(c, "address", shown, NULL);
@@ -156,8 +154,7 @@ out:
 	"JOIN admin_mailbox mb ON mb.id = s.mailbox_id JOIN admin_domain d ON d.id = mb.domain_id "
 #define GRANT_ORDER " ORDER BY d.name, mb.address, s.domain, s.local_part"
 
-enum vm_status sender_list(struct vm *vm, const char *filter, struct sender_grant **rows, size_t *n,
-                           struct vm_error *err)
+enum vm_status sender_list(struct vm *vm, const char *filter, struct sender_grant **rows, size_t *n, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	char id[32], uid[32];
@@ -179,7 +176,7 @@ enum vm_status sender_list(struct vm *vm, const char *filter, struct sender_gran
 			return st;
 		snprintf(id, sizeof id, "%lld", mb.id);
 		st = vm_sql(vm, GRANT_SELECT "WHERE s.mailbox_id = ?" GRANT_ORDER, 1, (const char *const[]){id}, &res,
-		            err, "reading sender grants");
+			    err, "reading sender grants");
 	} else if (filter) {
 		struct domain d;
 
@@ -189,26 +186,24 @@ enum vm_status sender_list(struct vm *vm, const char *filter, struct sender_gran
 			return st;
 		snprintf(id, sizeof id, "%lld", d.id);
 		st = vm_sql(vm, GRANT_SELECT "WHERE mb.domain_id = ?" GRANT_ORDER, 1, (const char *const[]){id}, &res,
-		            err, "reading sender grants");
+			    err, "reading sender grants");
 	} else if (vm->actor.superuser) {
 		st = vm_sql(vm, GRANT_SELECT GRANT_ORDER, 0, NULL, &res, err, "reading sender grants");
 	} else {
 		snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
 		st = vm_sql(vm,
-		            GRANT_SELECT
-		            "WHERE d.id IN (SELECT oa.object_id FROM admin_objectaccess oa "
-		            "JOIN django_content_type ct ON ct.id = oa.content_type_id "
-		            "WHERE oa.user_id = ? AND ct.app_label = 'admin' AND ct.model = 'domain')" GRANT_ORDER,
-		            1, (const char *const[]){uid}, &res, err, "reading sender grants");
+			    GRANT_SELECT
+			    "WHERE d.id IN (SELECT oa.object_id FROM admin_objectaccess oa "
+			    "JOIN django_content_type ct ON ct.id = oa.content_type_id "
+			    "WHERE oa.user_id = ? AND ct.app_label = 'admin' AND ct.model = 'domain')" GRANT_ORDER,
+			    1, (const char *const[]){uid}, &res, err, "reading sender grants");
 	}
 	if (st != VM_OK)
 		return st;
 	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);
 	for (size_t r = 0; r < res->nrows; r++) {
-		snprintf((*rows)[r].mailbox, sizeof(*rows)[r].mailbox, "%s@%s", db_value(res, r, 0),
-		         db_value(res, r, 1));
-		snprintf((*rows)[r].address, sizeof(*rows)[r].address, "%s@%s", db_value(res, r, 2),
-		         db_value(res, r, 3));
+		snprintf((*rows)[r].mailbox, sizeof(*rows)[r].mailbox, "%s@%s", db_value(res, r, 0), db_value(res, r, 1));
+		snprintf((*rows)[r].address, sizeof(*rows)[r].address, "%s@%s", db_value(res, r, 2), db_value(res, r, 3));
 	}
 	*n = res->nrows;
 	db_result_free(&res);
@@ -224,7 +219,7 @@ enum vm_status sender_domain_renamed(struct vm *vm, const char *old_name, const 
 	if ((st = services_tables(vm, &present, err)) != VM_OK || !present)
 		return st;
 	if ((st = vm_sql(vm, GRANT_SELECT "WHERE s.domain = ?" GRANT_ORDER, 1, (const char *const[]){old_name}, &res,
-	                 err, "reading sender grants")) != VM_OK)
+			 err, "reading sender grants")) != VM_OK)
 		return st;
 	for (size_t r = 0; r < res->nrows; r++) {
 		/* the mailbox may be in the renamed domain too: its key is the new address */
@@ -242,5 +237,5 @@ enum vm_status sender_domain_renamed(struct vm *vm, const char *old_name, const 
 	}
 	db_result_free(&res);
 	return vm_sql(vm, "UPDATE vmailadm_sender SET domain = ? WHERE domain = ?", 2,
-	              (const char *const[]){new_name, old_name}, NULL, err, "renaming sender grants");
+		      (const char *const[]){new_name, old_name}, NULL, err, "renaming sender grants");
 }

@@ -34,18 +34,18 @@ struct sender_grant {
 };
 
 enum vm_status sender_add(struct vm *vm, const char *mailbox, const char *address, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 enum vm_status sender_del(struct vm *vm, const char *mailbox, const char *address, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 /* The grants of one mailbox (filter holds '@'), of the mailboxes of one
  * domain (a name), or of every mailbox the actor manages (NULL), ordered by
  * mailbox then address. *rows is malloc'd (one block); caller frees. */
-enum vm_status sender_list(struct vm *vm, const char *filter, struct sender_grant **rows, size_t *n,
-                           struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status sender_list(struct vm *vm, const char *filter, struct sender_grant **rows, size_t *n, struct vm_error *err)
+	__attribute__((warn_unused_result));
 
 /* domain_rename's part: grants of addresses in old_name move to new_name.
  * Inside the caller's transaction; nothing when the table is missing. */
 enum vm_status sender_domain_renamed(struct vm *vm, const char *old_name, const char *new_name, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 #endif

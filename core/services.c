@@ -51,8 +51,8 @@ enum vm_status services_parse_list(const char *text, int on[SERVICE_COUNT], stru
 				break;
 		if (n && s == SERVICE_COUNT)
 			return vm_fail(err, VM_ERR_INVALID,
-			               "services: unknown service '%.*s' (imap, pop3, smtp, sieve; or all, none)",
-			               (int)(n > 40 ? 40 : n), p);
+				       "services: unknown service '%.*s' (imap, pop3, smtp, sieve; or all, none)",
+				       (int)(n > 40 ? 40 : n), p);
 		if (n)
 			on[s] = 1;
 		if (!e)
@@ -114,7 +114,7 @@ enum vm_status services_tables(struct vm *vm, int *present, struct vm_error *err
 		const char *t = db_value(res, r, 0);
 
 		if (t && (strcmp(t, "vmailadm_sender") == 0 || strcmp(t, "vmailadm_services") == 0 ||
-		          strcmp(t, "vmailadm_domain_services") == 0))
+			  strcmp(t, "vmailadm_domain_services") == 0))
 			found++;
 	}
 	db_result_free(&res);
@@ -131,11 +131,10 @@ enum vm_status services_require_tables(struct vm *vm, const char *what, struct v
 	if (st != VM_OK)
 		return st;
 	if (!present)
-		return vm_fail(
-		    err, VM_ERR_REFUSED,
-		    "%s needs the tables vmailadm_sender, vmailadm_services and vmailadm_domain_services, which this "
-		    "database lacks: run vmailadm db upgrade",
-		    what);
+		return vm_fail(err, VM_ERR_REFUSED,
+			       "%s needs the tables vmailadm_sender, vmailadm_services and vmailadm_domain_services, which this "
+			       "database lacks: run vmailadm db upgrade",
+			       what);
 	return VM_OK;
 }
 
@@ -152,8 +151,7 @@ static void all_on(struct services *s)
 	s->send_only = 0;
 }
 
-enum vm_status services_get_many(struct vm *vm, const long long *ids, size_t n, struct services *out,
-                                 struct vm_error *err)
+enum vm_status services_get_many(struct vm *vm, const long long *ids, size_t n, struct services *out, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	const char **p;
@@ -173,8 +171,8 @@ enum vm_status services_get_many(struct vm *vm, const long long *ids, size_t n, 
 	len = n * 3 + 128;
 	sql = xmalloc(len);
 	off = (size_t)snprintf(sql, len,
-	                       "SELECT mailbox_id, imap, pop3, smtp, sieve, send_only FROM vmailadm_services "
-	                       "WHERE mailbox_id IN (");
+			       "SELECT mailbox_id, imap, pop3, smtp, sieve, send_only FROM vmailadm_services "
+			       "WHERE mailbox_id IN (");
 	for (size_t i = 0; i < n; i++) {
 		snprintf(nums + 24 * i, 24, "%lld", ids[i]);
 		p[i] = nums + 24 * i;
@@ -206,8 +204,7 @@ enum vm_status services_get(struct vm *vm, long long mailbox_id, struct services
 	return services_get_many(vm, &mailbox_id, 1, s, err);
 }
 
-enum vm_status services_domain_get(struct vm *vm, long long domain_id, int on[SERVICE_COUNT], int *has,
-                                   struct vm_error *err)
+enum vm_status services_domain_get(struct vm *vm, long long domain_id, int on[SERVICE_COUNT], int *has, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	char did[32];
@@ -221,7 +218,7 @@ enum vm_status services_domain_get(struct vm *vm, long long domain_id, int on[SE
 		return st;
 	snprintf(did, sizeof did, "%lld", domain_id);
 	if ((st = vm_sql(vm, "SELECT imap, pop3, smtp, sieve FROM vmailadm_domain_services WHERE domain_id = ?", 1,
-	                 (const char *const[]){did}, &res, err, "reading the domain's services")) != VM_OK)
+			 (const char *const[]){did}, &res, err, "reading the domain's services")) != VM_OK)
 		return st;
 	if (res->nrows) {
 		*has = 1;
@@ -233,7 +230,7 @@ enum vm_status services_domain_get(struct vm *vm, long long domain_id, int on[SE
 }
 
 enum vm_status services_domain_set(struct vm *vm, long long domain_id, const int on[SERVICE_COUNT], struct change *c,
-                                   struct vm_error *err)
+				   struct vm_error *err)
 {
 	int before[SERVICE_COUNT], has = 0;
 	char did[32], b1[64], b2[64];
@@ -248,18 +245,17 @@ enum vm_status services_domain_set(struct vm *vm, long long domain_id, const int
 	for (int s = 0; s < SERVICE_COUNT; s++)
 		p[s] = on[s] ? "1" : "0";
 	p[4] = did;
-	st = vm_sql(
-	    vm,
-	    has ? "UPDATE vmailadm_domain_services SET imap = ?, pop3 = ?, smtp = ?, sieve = ? WHERE domain_id = ?"
-	        : "INSERT INTO vmailadm_domain_services (imap, pop3, smtp, sieve, domain_id) VALUES (?, ?, ?, ?, ?)",
-	    5, p, NULL, err, "setting the domain's services");
+	st = vm_sql(vm,
+		    has ? "UPDATE vmailadm_domain_services SET imap = ?, pop3 = ?, smtp = ?, sieve = ? WHERE domain_id = ?"
+			: "INSERT INTO vmailadm_domain_services (imap, pop3, smtp, sieve, domain_id) VALUES (?, ?, ?, ?, ?)",
+		    5, p, NULL, err, "setting the domain's services");
 	if (st == VM_OK)
 		change_field(c, "services", services_format(before, b1, sizeof b1), services_format(on, b2, sizeof b2));
 	return st;
 }
 
 enum vm_status services_apply(struct vm *vm, long long mailbox_id, long long domain_id, int adding,
-                              const struct services_opts *o, struct change *c, struct vm_error *err)
+			      const struct services_opts *o, struct change *c, struct vm_error *err)
 {
 	struct services before, after;
 	int has_row = 0, dflt = 0, present = 0;
@@ -282,7 +278,7 @@ enum vm_status services_apply(struct vm *vm, long long mailbox_id, long long dom
 
 		snprintf(mid, sizeof mid, "%lld", mailbox_id);
 		if ((st = vm_sql(vm, "SELECT 1 FROM vmailadm_services WHERE mailbox_id = ?", 1,
-		                 (const char *const[]){mid}, &res, err, "reading services")) != VM_OK)
+				 (const char *const[]){mid}, &res, err, "reading services")) != VM_OK)
 			return st;
 		has_row = res->nrows > 0;
 		db_result_free(&res);
@@ -303,10 +299,9 @@ enum vm_status services_apply(struct vm *vm, long long mailbox_id, long long dom
 			if (s == SERVICE_SMTP)
 				continue;
 			if (o->has[s] && o->on[s])
-				return vm_fail(
-				    err, VM_ERR_INVALID,
-				    "%s=yes: a send-only account has no mailbox to use it with (give send-only=no too)",
-				    names[s]);
+				return vm_fail(err, VM_ERR_INVALID,
+					       "%s=yes: a send-only account has no mailbox to use it with (give send-only=no too)",
+					       names[s]);
 			after.on[s] = 0;
 		}
 	}
@@ -315,13 +310,12 @@ enum vm_status services_apply(struct vm *vm, long long mailbox_id, long long dom
 		p[s] = after.on[s] ? "1" : "0";
 	p[4] = after.send_only ? "1" : "0";
 	p[5] = mid;
-	if ((st =
-	         vm_sql(vm,
-	                has_row ? "UPDATE vmailadm_services SET imap = ?, pop3 = ?, smtp = ?, sieve = ?, send_only = ? "
-	                          "WHERE mailbox_id = ?"
-	                        : "INSERT INTO vmailadm_services (imap, pop3, smtp, sieve, send_only, mailbox_id) "
-	                          "VALUES (?, ?, ?, ?, ?, ?)",
-	                6, p, NULL, err, "setting services")) != VM_OK)
+	if ((st = vm_sql(vm,
+			 has_row ? "UPDATE vmailadm_services SET imap = ?, pop3 = ?, smtp = ?, sieve = ?, send_only = ? "
+				   "WHERE mailbox_id = ?"
+				 : "INSERT INTO vmailadm_services (imap, pop3, smtp, sieve, send_only, mailbox_id) "
+				   "VALUES (?, ?, ?, ?, ?, ?)",
+			 6, p, NULL, err, "setting services")) != VM_OK)
 		return st;
 	services_format(after.on, b2, sizeof b2);
 	if (adding) {
@@ -350,10 +344,10 @@ enum vm_status services_bulk_defaults(struct vm *vm, const long long *ids, size_
 	len = n * 3 + 256;
 	sql = xmalloc(len);
 	off = (size_t)snprintf(sql, len,
-	                       "INSERT INTO vmailadm_services (mailbox_id, imap, pop3, smtp, sieve, send_only) "
-	                       "SELECT mb.id, ds.imap, ds.pop3, ds.smtp, ds.sieve, %s FROM admin_mailbox mb "
-	                       "JOIN vmailadm_domain_services ds ON ds.domain_id = mb.domain_id WHERE mb.id IN (",
-	                       vm->db->ops->engine == DB_ENGINE_PGSQL ? "false" : "0");
+			       "INSERT INTO vmailadm_services (mailbox_id, imap, pop3, smtp, sieve, send_only) "
+			       "SELECT mb.id, ds.imap, ds.pop3, ds.smtp, ds.sieve, %s FROM admin_mailbox mb "
+			       "JOIN vmailadm_domain_services ds ON ds.domain_id = mb.domain_id WHERE mb.id IN (",
+			       vm->db->ops->engine == DB_ENGINE_PGSQL ? "false" : "0");
 	for (size_t i = 0; i < n; i++) {
 		snprintf(nums + 24 * i, 24, "%lld", ids[i]);
 		p[i] = nums + 24 * i;
@@ -372,11 +366,10 @@ static enum vm_status drop_grants(struct vm *vm, const char *where_sql, const ch
 {
 	struct db_result *res = NULL;
 	enum vm_status st;
-	char *sql =
-	    xasprintf("SELECT mb.address, d.name, s.local_part, s.domain FROM vmailadm_sender s "
-	              "JOIN admin_mailbox mb ON mb.id = s.mailbox_id JOIN admin_domain d ON d.id = mb.domain_id "
-	              "WHERE %s ORDER BY d.name, mb.address, s.domain, s.local_part",
-	              where_sql);
+	char *sql = xasprintf("SELECT mb.address, d.name, s.local_part, s.domain FROM vmailadm_sender s "
+			      "JOIN admin_mailbox mb ON mb.id = s.mailbox_id JOIN admin_domain d ON d.id = mb.domain_id "
+			      "WHERE %s ORDER BY d.name, mb.address, s.domain, s.local_part",
+			      where_sql);
 
 	st = vm_sql(vm, sql, 1, (const char *const[]){param}, &res, err, "reading sender grants");
 	free(sql);
@@ -407,10 +400,10 @@ enum vm_status services_forget_mailbox(struct vm *vm, long long mailbox_id, stru
 	if ((st = drop_grants(vm, "s.mailbox_id = ?", mid, err)) != VM_OK)
 		return st;
 	if ((st = vm_sql(vm, "DELETE FROM vmailadm_sender WHERE mailbox_id = ?", 1, (const char *const[]){mid}, NULL,
-	                 err, "removing sender grants")) != VM_OK)
+			 err, "removing sender grants")) != VM_OK)
 		return st;
 	return vm_sql(vm, "DELETE FROM vmailadm_services WHERE mailbox_id = ?", 1, (const char *const[]){mid}, NULL,
-	              err, "removing services");
+		      err, "removing services");
 }
 
 enum vm_status services_forget_domain(struct vm *vm, long long domain_id, const char *name, struct vm_error *err)
@@ -424,11 +417,11 @@ enum vm_status services_forget_domain(struct vm *vm, long long domain_id, const 
 	if ((st = drop_grants(vm, "s.domain = ?", name, err)) != VM_OK)
 		return st;
 	if ((st = vm_sql(vm, "DELETE FROM vmailadm_sender WHERE domain = ?", 1, (const char *const[]){name}, NULL, err,
-	                 "removing sender grants")) != VM_OK)
+			 "removing sender grants")) != VM_OK)
 		return st;
 	if (domain_id <= 0)
 		return VM_OK;
 	snprintf(did, sizeof did, "%lld", domain_id);
 	return vm_sql(vm, "DELETE FROM vmailadm_domain_services WHERE domain_id = ?", 1, (const char *const[]){did},
-	              NULL, err, "removing the domain's services");
+		      NULL, err, "removing the domain's services");
 }

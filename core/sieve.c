@@ -50,8 +50,8 @@ static enum vm_status tables_ready(struct vm *vm, struct vm_error *err)
 
 	if (st == VM_OK && !have)
 		return vm_fail(err, VM_ERR_REFUSED,
-		               "the database has no vacation/filter tables yet (vmailadm_vacation, vmailadm_filter, "
-		               "vmailadm_sieve): run vmailadm db upgrade");
+			       "the database has no vacation/filter tables yet (vmailadm_vacation, vmailadm_filter, "
+			       "vmailadm_sieve): run vmailadm db upgrade");
 	return st;
 }
 
@@ -93,8 +93,8 @@ static char *dup_or_empty(const char *s)
 	return xstrdup(s ? s : "");
 }
 
-#define VACATION_COLS                                                                                                  \
-	"v.mbox_id, mb.address, d.name, v.subject, v.body, v.from_date, v.until_date, v.days, v.addresses, v.enabled, "    \
+#define VACATION_COLS                                                                                                   \
+	"v.mbox_id, mb.address, d.name, v.subject, v.body, v.from_date, v.until_date, v.days, v.addresses, v.enabled, " \
 	"v.domain_id "
 
 static void fill_vacation(const struct db_result *res, size_t r, const char *day, struct vacation_info *v)
@@ -110,12 +110,11 @@ static void fill_vacation(const struct db_result *res, size_t r, const char *day
 	v->addresses = dup_or_empty(db_value(res, r, 8));
 	v->enabled = vm_ll(db_value(res, r, 9)) != 0;
 	v->domain_id = vm_ll(db_value(res, r, 10));
-	v->active =
-	    v->enabled && (!*v->from || strcmp(v->from, day) <= 0) && (!*v->until || strcmp(v->until, day) >= 0);
+	v->active = v->enabled && (!*v->from || strcmp(v->from, day) <= 0) && (!*v->until || strcmp(v->until, day) >= 0);
 }
 
 static enum vm_status read_vacation(struct vm *vm, long long mbox_id, struct vacation_info *v, int *found,
-                                    struct vm_error *err)
+				    struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	char mid[32], day[11];
@@ -124,9 +123,9 @@ static enum vm_status read_vacation(struct vm *vm, long long mbox_id, struct vac
 	snprintf(mid, sizeof mid, "%lld", mbox_id);
 	*found = 0;
 	if ((st = vm_sql(vm,
-	                 "SELECT " VACATION_COLS "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
-	                 "JOIN admin_domain d ON d.id = mb.domain_id WHERE v.mbox_id = ?",
-	                 1, (const char *const[]){mid}, &res, err, "reading the vacation")) != VM_OK)
+			 "SELECT " VACATION_COLS "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
+			 "JOIN admin_domain d ON d.id = mb.domain_id WHERE v.mbox_id = ?",
+			 1, (const char *const[]){mid}, &res, err, "reading the vacation")) != VM_OK)
 		return st;
 	today(day);
 	if (res->nrows) {
@@ -151,7 +150,7 @@ void filter_rows_free(struct filter_info **rows, size_t n)
 }
 
 static enum vm_status read_filters(struct vm *vm, long long mbox_id, struct filter_info **rows, size_t *n,
-                                   struct vm_error *err)
+				   struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	char mid[32];
@@ -161,9 +160,9 @@ static enum vm_status read_filters(struct vm *vm, long long mbox_id, struct filt
 	*n = 0;
 	snprintf(mid, sizeof mid, "%lld", mbox_id);
 	if ((st = vm_sql(vm,
-	                 "SELECT name, ord, match_any, tests, action, argument, stop FROM vmailadm_filter "
-	                 "WHERE mbox_id = ? ORDER BY ord, name",
-	                 1, (const char *const[]){mid}, &res, err, "reading the filters")) != VM_OK)
+			 "SELECT name, ord, match_any, tests, action, argument, stop FROM vmailadm_filter "
+			 "WHERE mbox_id = ? ORDER BY ord, name",
+			 1, (const char *const[]){mid}, &res, err, "reading the filters")) != VM_OK)
 		return st;
 	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);
 	for (size_t r = 0; r < res->nrows; r++) {
@@ -254,9 +253,8 @@ static enum vm_status rebuild(struct vm *vm, long long mbox_id, const char *addr
 	}
 	lines = xcalloc(n + 2, sizeof *lines);
 	script = sieve_render(found ? &sv : NULL, rules, n, lines);
-	if ((st = vm_sql(
-	         vm, "SELECT script_id, script_data FROM vmailadm_sieve WHERE username = ? AND script_name = 'active'",
-	         1, (const char *const[]){address}, &res, err, "reading the script")) != VM_OK)
+	if ((st = vm_sql(vm, "SELECT script_id, script_data FROM vmailadm_sieve WHERE username = ? AND script_name = 'active'",
+			 1, (const char *const[]){address}, &res, err, "reading the script")) != VM_OK)
 		goto out;
 	if (res->nrows) {
 		old_id = xstrdup(db_value(res, 0, 0) ? db_value(res, 0, 0) : "");
@@ -267,7 +265,7 @@ static enum vm_status rebuild(struct vm *vm, long long mbox_id, const char *addr
 	}
 	if (!script) {
 		if ((st = vm_sql(vm, "DELETE FROM vmailadm_sieve WHERE username = ? AND script_name = 'active'", 1,
-		                 (const char *const[]){address}, NULL, err, "removing the script")) != VM_OK)
+				 (const char *const[]){address}, NULL, err, "removing the script")) != VM_OK)
 			goto out;
 	} else {
 		const char *sievec = vm->cfg && vm->cfg->sievec ? vm->cfg->sievec : "/usr/bin/sievec";
@@ -283,36 +281,36 @@ static enum vm_status rebuild(struct vm *vm, long long mbox_id, const char *addr
 			case SIEVEC_ERROR:
 				rule_at(f, n, lines, line, where, sizeof where);
 				st = vm_fail(err, VM_ERR_REFUSED, "%s: Pigeonhole refuses the script at %s: %s",
-				             address, where, msg);
+					     address, where, msg);
 				goto out;
 			case SIEVEC_UNRUNNABLE:
 				st = vm_fail(err, VM_ERR_REFUSED,
-				             "%s: the script could not be checked: %s ([sieve] sievec = %s; install "
-				             "dovecot-sieve, or set it to none to store scripts unchecked)",
-				             address, msg, sievec);
+					     "%s: the script could not be checked: %s ([sieve] sievec = %s; install "
+					     "dovecot-sieve, or set it to none to store scripts unchecked)",
+					     address, msg, sievec);
 				goto out;
 			}
 		}
 		new_id = xasprintf("v%lld-%016llx", version + 1, (unsigned long long)fnv1a(script));
 		if (old_id)
 			st = vm_sql(vm,
-			            "UPDATE vmailadm_sieve SET script_id = ?, script_data = ? WHERE username = ? AND "
-			            "script_name = 'active'",
-			            3, (const char *const[]){new_id, script, address}, NULL, err, "storing the script");
+				    "UPDATE vmailadm_sieve SET script_id = ?, script_data = ? WHERE username = ? AND "
+				    "script_name = 'active'",
+				    3, (const char *const[]){new_id, script, address}, NULL, err, "storing the script");
 		else
 			st = vm_sql(vm,
-			            "INSERT INTO vmailadm_sieve (username, script_name, script_id, script_data) "
-			            "VALUES (?, 'active', ?, ?)",
-			            3, (const char *const[]){address, new_id, script}, NULL, err, "storing the script");
+				    "INSERT INTO vmailadm_sieve (username, script_name, script_id, script_data) "
+				    "VALUES (?, 'active', ?, ?)",
+				    3, (const char *const[]){address, new_id, script}, NULL, err, "storing the script");
 		if (st != VM_OK)
 			goto out;
 	}
 	{
 		struct change *c = change_begin(&vm->changes,
-		                                !old_id   ? CHANGE_ADD
-		                                : !script ? CHANGE_DEL
-		                                          : CHANGE_SET,
-		                                "sieve", address);
+						!old_id   ? CHANGE_ADD
+						: !script ? CHANGE_DEL
+							  : CHANGE_SET,
+						"sieve", address);
 
 		change_field(c, "script_id", old_id, new_id);
 		change_end(&vm->changes);
@@ -389,20 +387,18 @@ enum vm_status vacation_set(struct vm *vm, const char *address, const struct vac
 	snprintf(days, sizeof days, "%d", o->has_days ? o->days : 7);
 	{
 		const char *p[9] = {o->subject, o->text, o->from, o->until, days, o->addresses ? o->addresses : "",
-		                    "1",        did,     mid};
+				    "1",        did,     mid};
 
 		if (found)
-			st =
-			    vm_sql(vm,
-			           "UPDATE vmailadm_vacation SET subject = ?, body = ?, from_date = ?, until_date = ?, "
-			           "days = ?, addresses = ?, enabled = ?, domain_id = ? WHERE mbox_id = ?",
-			           9, p, NULL, err, "changing the vacation");
+			st = vm_sql(vm,
+				    "UPDATE vmailadm_vacation SET subject = ?, body = ?, from_date = ?, until_date = ?, "
+				    "days = ?, addresses = ?, enabled = ?, domain_id = ? WHERE mbox_id = ?",
+				    9, p, NULL, err, "changing the vacation");
 		else
-			st = vm_sql(
-			    vm,
-			    "INSERT INTO vmailadm_vacation (subject, body, from_date, until_date, days, addresses, "
-			    "enabled, domain_id, mbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    9, p, NULL, err, "adding the vacation");
+			st = vm_sql(vm,
+				    "INSERT INTO vmailadm_vacation (subject, body, from_date, until_date, days, addresses, "
+				    "enabled, domain_id, mbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				    9, p, NULL, err, "adding the vacation");
 		if (st != VM_OK)
 			goto out;
 	}
@@ -447,7 +443,7 @@ enum vm_status vacation_off(struct vm *vm, const char *address, struct vm_error 
 	}
 	snprintf(mid, sizeof mid, "%lld", mb.id);
 	if ((st = vm_sql(vm, "UPDATE vmailadm_vacation SET enabled = 0 WHERE mbox_id = ?", 1,
-	                 (const char *const[]){mid}, NULL, err, "turning the vacation off")) != VM_OK)
+			 (const char *const[]){mid}, NULL, err, "turning the vacation off")) != VM_OK)
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_SET, "vacation", mb.address);
 	change_field(c, "enabled", yesno(old.enabled), "no");
@@ -485,7 +481,7 @@ void vacation_rows_free(struct vacation_info **rows, size_t n)
 }
 
 enum vm_status vacation_list(struct vm *vm, const char *domain, long long after_domain_id, long long after_mbox_id,
-                             int limit, struct vacation_info **rows, size_t *n, struct vm_error *err)
+			     int limit, struct vacation_info **rows, size_t *n, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	char *sql, dname[VM_DOMAIN_MAX + 1] = "", uid[32], lim[16], day[11], ad[32], am[32];
@@ -500,7 +496,7 @@ enum vm_status vacation_list(struct vm *vm, const char *domain, long long after_
 	snprintf(ad, sizeof ad, "%lld", after_domain_id);
 	snprintf(am, sizeof am, "%lld", after_mbox_id);
 	sql = xstrdup("SELECT " VACATION_COLS "FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id "
-	              "JOIN admin_domain d ON d.id = mb.domain_id WHERE ");
+		      "JOIN admin_domain d ON d.id = mb.domain_id WHERE ");
 	if (domain) {
 		struct db_result *d = NULL;
 		long long did;
@@ -509,8 +505,8 @@ enum vm_status vacation_list(struct vm *vm, const char *domain, long long after_
 			free(sql);
 			return st;
 		}
-		if ((st = vm_sql(vm, "SELECT id FROM admin_domain WHERE name = ?", 1, (const char *const[]){dname}, &d, err,
-		                 "reading the domain")) != VM_OK) {
+		if ((st = vm_sql(vm, "SELECT id FROM admin_domain WHERE name = ?", 1, (const char *const[]){dname}, &d,
+				 err, "reading the domain")) != VM_OK) {
 			free(sql);
 			return st;
 		}
@@ -539,8 +535,8 @@ enum vm_status vacation_list(struct vm *vm, const char *domain, long long after_
 		if (!vm->actor.superuser) {
 			snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
 			str_append(&sql, " AND v.domain_id IN (SELECT oa.object_id FROM admin_objectaccess oa JOIN "
-			                 "django_content_type ct ON ct.id = oa.content_type_id WHERE ct.app_label = 'admin' "
-			                 "AND ct.model = 'domain' AND oa.user_id = ?)");
+					 "django_content_type ct ON ct.id = oa.content_type_id WHERE ct.app_label = 'admin' "
+					 "AND ct.model = 'domain' AND oa.user_id = ?)");
 			p[np++] = uid;
 		}
 		str_append(&sql, " ORDER BY v.domain_id, v.mbox_id");
@@ -577,9 +573,8 @@ enum vm_status vacation_active_flags(struct vm *vm, const long long *ids, size_t
 	today(day);
 	p = xcalloc(n + 2, sizeof *p);
 	idb = xcalloc(n, sizeof *idb);
-	sql =
-	    xstrdup("SELECT mbox_id FROM vmailadm_vacation WHERE enabled = 1 AND (from_date IS NULL OR from_date <= ?) "
-	            "AND (until_date IS NULL OR until_date >= ?) AND mbox_id IN (");
+	sql = xstrdup("SELECT mbox_id FROM vmailadm_vacation WHERE enabled = 1 AND (from_date IS NULL OR from_date <= ?) "
+		      "AND (until_date IS NULL OR until_date >= ?) AND mbox_id IN (");
 	p[0] = day;
 	p[1] = day;
 	for (size_t i = 0; i < n; i++) {
@@ -618,11 +613,10 @@ enum vm_status vacation_count_active(struct vm *vm, long long *count, struct vm_
 	if ((st = tables_have(vm, &have, err)) != VM_OK || !have)
 		return st;
 	today(day);
-	if ((st = vm_sql(
-	         vm,
-	         "SELECT COUNT(*) FROM vmailadm_vacation WHERE enabled = 1 AND (from_date IS NULL OR from_date <= ?) "
-	         "AND (until_date IS NULL OR until_date >= ?)",
-	         2, (const char *const[]){day, day}, &res, err, "counting vacations")) != VM_OK)
+	if ((st = vm_sql(vm,
+			 "SELECT COUNT(*) FROM vmailadm_vacation WHERE enabled = 1 AND (from_date IS NULL OR from_date <= ?) "
+			 "AND (until_date IS NULL OR until_date >= ?)",
+			 2, (const char *const[]){day, day}, &res, err, "counting vacations")) != VM_OK)
 		return st;
 	*count = res->nrows ? vm_ll(db_value(res, 0, 0)) : 0;
 	db_result_free(&res);
@@ -637,7 +631,7 @@ static char *filter_then(const struct filter_info *f)
 }
 
 enum vm_status filter_add(struct vm *vm, const char *address, const char *name, const struct filter_opts *o,
-                          struct vm_error *err)
+			  struct vm_error *err)
 {
 	struct mailbox mb;
 	struct filter_info *rows = NULL;
@@ -658,8 +652,7 @@ enum vm_status filter_add(struct vm *vm, const char *address, const char *name, 
 		if ((st = sieve_check_test(o->tests[i], err)) != VM_OK)
 			return st;
 	if (!o->then)
-		return vm_fail(err, VM_ERR_USAGE, "filter %s: give then=fileinto:FOLDER|redirect:ADDRESS|discard|keep",
-		               nm);
+		return vm_fail(err, VM_ERR_USAGE, "filter %s: give then=fileinto:FOLDER|redirect:ADDRESS|discard|keep", nm);
 	if ((st = sieve_check_action(o->then, &action, &argument, err)) != VM_OK)
 		return st;
 	for (size_t i = 0; i < o->ntests; i++)
@@ -685,18 +678,16 @@ enum vm_status filter_add(struct vm *vm, const char *address, const char *name, 
 		}
 	if (n >= SIEVE_FILTERS_MAX) {
 		st = vm_fail(err, VM_ERR_REFUSED, "%s has %d filters already, the most a mailbox may have", mb.address,
-		             SIEVE_FILTERS_MAX);
+			     SIEVE_FILTERS_MAX);
 		goto out;
 	}
 	snprintf(mid, sizeof mid, "%lld", mb.id);
 	snprintf(ord, sizeof ord, "%d", n ? rows[n - 1].ord + 1 : 1);
-	if ((st = vm_sql(
-	         vm,
-	         "INSERT INTO vmailadm_filter (mbox_id, name, ord, match_any, tests, action, argument, stop) "
-	         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	         8,
-	         (const char *const[]){mid, nm, ord, o->any ? "1" : "0", tests, action, argument, o->stop ? "1" : "0"},
-	         NULL, err, "adding the filter")) != VM_OK)
+	if ((st = vm_sql(vm,
+			 "INSERT INTO vmailadm_filter (mbox_id, name, ord, match_any, tests, action, argument, stop) "
+			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			 8, (const char *const[]){mid, nm, ord, o->any ? "1" : "0", tests, action, argument, o->stop ? "1" : "0"},
+			 NULL, err, "adding the filter")) != VM_OK)
 		goto out;
 	{
 		char *key = xasprintf("%s %s", mb.address, nm);
@@ -741,7 +732,7 @@ enum vm_status filter_del(struct vm *vm, const char *address, const char *name, 
 	}
 	snprintf(mid, sizeof mid, "%lld", mb.id);
 	if ((st = vm_sql(vm, "DELETE FROM vmailadm_filter WHERE mbox_id = ? AND name = ?", 2,
-	                 (const char *const[]){mid, nm}, NULL, err, "removing the filter")) != VM_OK)
+			 (const char *const[]){mid, nm}, NULL, err, "removing the filter")) != VM_OK)
 		goto out;
 	{
 		char *key = xasprintf("%s %s", mb.address, nm), *then = filter_then(&rows[i]);
@@ -797,8 +788,7 @@ enum vm_status filter_move(struct vm *vm, const char *address, const char *name,
 		snprintf(ord, sizeof ord, "%zu", at + 1);
 		snprintf(before, sizeof before, "%d", rows[k].ord);
 		if ((st = vm_sql(vm, "UPDATE vmailadm_filter SET ord = ? WHERE mbox_id = ? AND name = ?", 3,
-		                 (const char *const[]){ord, mid, rows[k].name}, NULL, err, "moving the filter")) !=
-		    VM_OK)
+				 (const char *const[]){ord, mid, rows[k].name}, NULL, err, "moving the filter")) != VM_OK)
 			goto out;
 		{
 			char *key = xasprintf("%s %s", mb.address, rows[k].name);
@@ -815,8 +805,7 @@ out:
 	return tx_done(vm, st, err);
 }
 
-enum vm_status filter_list(struct vm *vm, const char *address, struct filter_info **rows, size_t *n,
-                           struct vm_error *err)
+enum vm_status filter_list(struct vm *vm, const char *address, struct filter_info **rows, size_t *n, struct vm_error *err)
 {
 	struct mailbox mb;
 	enum vm_status st;
@@ -837,9 +826,8 @@ enum vm_status sieve_script_get(struct vm *vm, const char *address, char **id, c
 	*id = *data = NULL;
 	if ((st = target(vm, address, 0, &mb, err)) != VM_OK)
 		return st;
-	if ((st = vm_sql(
-	         vm, "SELECT script_id, script_data FROM vmailadm_sieve WHERE username = ? AND script_name = 'active'",
-	         1, (const char *const[]){mb.address}, &res, err, "reading the script")) != VM_OK)
+	if ((st = vm_sql(vm, "SELECT script_id, script_data FROM vmailadm_sieve WHERE username = ? AND script_name = 'active'",
+			 1, (const char *const[]){mb.address}, &res, err, "reading the script")) != VM_OK)
 		return st;
 	if (res->nrows) {
 		*id = dup_or_empty(db_value(res, 0, 0));
@@ -852,7 +840,7 @@ enum vm_status sieve_script_get(struct vm *vm, const char *address, char **id, c
 /* ---- following the mailbox ---- */
 
 enum vm_status sieve_mailbox_renamed(struct vm *vm, long long mbox_id, const char *old_address, const char *new_address,
-                                     struct vm_error *err)
+				     struct vm_error *err)
 {
 	char mid[32];
 	int have = 0;
@@ -863,16 +851,14 @@ enum vm_status sieve_mailbox_renamed(struct vm *vm, long long mbox_id, const cha
 	snprintf(mid, sizeof mid, "%lld", mbox_id);
 	/* a stale row under the new name (left by hand) would block the move */
 	if ((st = vm_sql(vm, "DELETE FROM vmailadm_sieve WHERE username = ?", 1, (const char *const[]){new_address},
-	                 NULL, err, "moving the Sieve script")) != VM_OK ||
+			 NULL, err, "moving the Sieve script")) != VM_OK ||
 	    (st = vm_sql(vm, "UPDATE vmailadm_sieve SET username = ? WHERE username = ?", 2,
-	                 (const char *const[]){new_address, old_address}, NULL, err, "moving the Sieve script")) !=
-	        VM_OK)
+			 (const char *const[]){new_address, old_address}, NULL, err, "moving the Sieve script")) != VM_OK)
 		return st;
-	return vm_sql(
-	    vm,
-	    "UPDATE vmailadm_vacation SET domain_id = (SELECT mb.domain_id FROM admin_mailbox mb WHERE mb.id = ?) "
-	    "WHERE mbox_id = ?",
-	    2, (const char *const[]){mid, mid}, NULL, err, "moving the vacation");
+	return vm_sql(vm,
+		      "UPDATE vmailadm_vacation SET domain_id = (SELECT mb.domain_id FROM admin_mailbox mb WHERE mb.id = ?) "
+		      "WHERE mbox_id = ?",
+		      2, (const char *const[]){mid, mid}, NULL, err, "moving the vacation");
 }
 
 enum vm_status sieve_mailbox_deleted(struct vm *vm, long long mbox_id, const char *address, struct vm_error *err)
@@ -885,12 +871,12 @@ enum vm_status sieve_mailbox_deleted(struct vm *vm, long long mbox_id, const cha
 		return st;
 	snprintf(mid, sizeof mid, "%lld", mbox_id);
 	if ((st = vm_sql(vm, "DELETE FROM vmailadm_vacation WHERE mbox_id = ?", 1, (const char *const[]){mid}, NULL,
-	                 err, "removing the vacation")) != VM_OK ||
+			 err, "removing the vacation")) != VM_OK ||
 	    (st = vm_sql(vm, "DELETE FROM vmailadm_filter WHERE mbox_id = ?", 1, (const char *const[]){mid}, NULL, err,
-	                 "removing the filters")) != VM_OK)
+			 "removing the filters")) != VM_OK)
 		return st;
 	return vm_sql(vm, "DELETE FROM vmailadm_sieve WHERE username = ?", 1, (const char *const[]){address}, NULL, err,
-	              "removing the Sieve script");
+		      "removing the Sieve script");
 }
 
 /* ---- Modoboa's autoreply messages ---- */
@@ -935,14 +921,13 @@ enum vm_status sieve_import_modoboa(struct vm *vm, FILE *out, struct vm_error *e
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = vm_sql(
-	         vm,
-	         "SELECT a.mbox_id, mb.address, d.name, a.subject, a.content, a.enabled, a.fromdate, a.untildate, "
-	         "mb.domain_id FROM postfix_autoreply_armessage a JOIN admin_mailbox mb ON mb.id = a.mbox_id "
-	         "JOIN admin_domain d ON d.id = mb.domain_id "
-	         "WHERE NOT EXISTS (SELECT 1 FROM vmailadm_vacation v WHERE v.mbox_id = a.mbox_id) "
-	         "ORDER BY d.name, mb.address",
-	         0, NULL, &res, err, "reading Modoboa's autoreply messages")) != VM_OK)
+	if ((st = vm_sql(vm,
+			 "SELECT a.mbox_id, mb.address, d.name, a.subject, a.content, a.enabled, a.fromdate, a.untildate, "
+			 "mb.domain_id FROM postfix_autoreply_armessage a JOIN admin_mailbox mb ON mb.id = a.mbox_id "
+			 "JOIN admin_domain d ON d.id = mb.domain_id "
+			 "WHERE NOT EXISTS (SELECT 1 FROM vmailadm_vacation v WHERE v.mbox_id = a.mbox_id) "
+			 "ORDER BY d.name, mb.address",
+			 0, NULL, &res, err, "reading Modoboa's autoreply messages")) != VM_OK)
 		goto out;
 	for (size_t r = 0; r < res->nrows && st == VM_OK; r++) {
 		char addr[VM_ADDRESS_MAX + 1], from[11], until[11], *text = strip_cr(db_value(res, r, 4));
@@ -963,18 +948,16 @@ enum vm_status sieve_import_modoboa(struct vm *vm, FILE *out, struct vm_error *e
 			o.until = NULL; /* Modoboa kept an old end date: the reply runs from `from` on */
 		if (check_vacation(&o, &verr) != VM_OK) {
 			if (out)
-				fprintf(out, "db upgrade: Modoboa's autoreply of %s not imported: %s\n", addr,
-				        verr.msg);
+				fprintf(out, "db upgrade: Modoboa's autoreply of %s not imported: %s\n", addr, verr.msg);
 		} else {
-			const char *p[8] = {
-			    db_value(res, r, 0), db_value(res, r, 8), subject, text, o.from, o.until, "",
-			    enabled ? "1" : "0"};
+			const char *p[8] =
+				{db_value(res, r, 0), db_value(res, r, 8), subject, text, o.from, o.until, "",
+				 enabled ? "1" : "0"};
 
-			st = vm_sql(
-			    vm,
-			    "INSERT INTO vmailadm_vacation (mbox_id, domain_id, subject, body, from_date, until_date, "
-			    "addresses, enabled, days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 7)",
-			    8, p, NULL, err, "importing an autoreply message");
+			st = vm_sql(vm,
+				    "INSERT INTO vmailadm_vacation (mbox_id, domain_id, subject, body, from_date, until_date, "
+				    "addresses, enabled, days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 7)",
+				    8, p, NULL, err, "importing an autoreply message");
 			if (st == VM_OK) {
 				struct change *c = change_begin(&vm->changes, CHANGE_ADD, "vacation", addr);
 
@@ -992,7 +975,7 @@ enum vm_status sieve_import_modoboa(struct vm *vm, FILE *out, struct vm_error *e
 	}
 	if (st == VM_OK && out && imported)
 		fprintf(out, "db upgrade: imported %zu vacation repl%s from Modoboa's postfix_autoreply_armessage\n",
-		        imported, imported == 1 ? "y" : "ies");
+			imported, imported == 1 ? "y" : "ies");
 out:
 	db_result_free(&res);
 	return tx_done(vm, st, err);

@@ -24,12 +24,11 @@ enum vm_status sieve_check_text(const char *s, const char *what, size_t max, int
 
 		if (n == 0)
 			return vm_fail(err, VM_ERR_INVALID, "%s: not valid UTF-8 text (byte %zu)", what,
-			               (size_t)(p - (const unsigned char *)s) + 1);
+				       (size_t)(p - (const unsigned char *)s) + 1);
 		if (n == 1 && (*p < 0x20 || *p == 0x7f) && !(multiline && (*p == '\n' || *p == '\t')))
-			return vm_fail(err, VM_ERR_INVALID,
-			               "%s: a control character (0x%02x at byte %zu) is not allowed%s", what, *p,
-			               (size_t)(p - (const unsigned char *)s) + 1,
-			               multiline ? "" : " (this text is one line)");
+			return vm_fail(err, VM_ERR_INVALID, "%s: a control character (0x%02x at byte %zu) is not allowed%s",
+				       what, *p, (size_t)(p - (const unsigned char *)s) + 1,
+				       multiline ? "" : " (this text is one line)");
 		p += n;
 	}
 	return VM_OK;
@@ -66,8 +65,8 @@ enum vm_status sieve_check_name(const char *s, char *out, struct vm_error *err)
 
 		if (!isalnum(c) && c != '.' && c != '_' && c != '-')
 			return vm_fail(err, VM_ERR_INVALID,
-			               "filter name: only letters, digits, '.', '_' and '-' (not byte 0x%02x at %zu)",
-			               c, i + 1);
+				       "filter name: only letters, digits, '.', '_' and '-' (not byte 0x%02x at %zu)",
+				       c, i + 1);
 		out[i] = (char)tolower(c);
 	}
 	out[n] = '\0';
@@ -113,20 +112,18 @@ enum vm_status sieve_check_test(const char *s, struct vm_error *err)
 	enum vm_status st;
 
 	if (split_test(s, &hlen, &op, &oplen, &value) < 0)
-		return vm_fail(err, VM_ERR_INVALID, "if=: '%.60s' is not HEADER:OP:VALUE (e.g. subject:contains:offer)",
-		               s);
+		return vm_fail(err, VM_ERR_INVALID, "if=: '%.60s' is not HEADER:OP:VALUE (e.g. subject:contains:offer)", s);
 	if (hlen == 0 || hlen > SIEVE_HEADER_MAX)
 		return vm_fail(err, VM_ERR_INVALID, "if=: a header name of 1 to %d characters", SIEVE_HEADER_MAX);
 	/* RFC 5322 field names: printable ASCII but ':' (and no space) */
 	for (size_t i = 0; i < hlen; i++)
 		if ((unsigned char)s[i] <= 32 || (unsigned char)s[i] >= 127)
 			return vm_fail(err, VM_ERR_INVALID,
-			               "if=: the header name may hold printable ASCII only (byte %zu)", i + 1);
+				       "if=: the header name may hold printable ASCII only (byte %zu)", i + 1);
 	if (op_index(op, oplen, &neg) < 0)
-		return vm_fail(
-		    err, VM_ERR_INVALID,
-		    "if=: unknown operator '%.*s' (is, contains, matches, regex, or not-is, not-contains, ...)",
-		    (int)(oplen > 20 ? 20 : oplen), op);
+		return vm_fail(err, VM_ERR_INVALID,
+			       "if=: unknown operator '%.*s' (is, contains, matches, regex, or not-is, not-contains, ...)",
+			       (int)(oplen > 20 ? 20 : oplen), op);
 	if ((st = sieve_check_text(value, "if= value", SIEVE_VALUE_MAX, 0, err)) != VM_OK)
 		return st;
 	return VM_OK;
@@ -161,7 +158,7 @@ enum vm_status sieve_check_action(const char *s, const char **action, const char
 		return VM_OK;
 	}
 	return vm_fail(err, VM_ERR_INVALID,
-	               "then=: give fileinto:FOLDER, redirect:ADDRESS, discard or keep (not '%.40s')", s);
+		       "then=: give fileinto:FOLDER, redirect:ADDRESS, discard or keep (not '%.40s')", s);
 }
 
 enum vm_status sieve_check_addresses(const char *s, struct vm_error *err)
@@ -177,7 +174,7 @@ enum vm_status sieve_check_addresses(const char *s, struct vm_error *err)
 
 		if (len > VM_ADDRESS_MAX)
 			return vm_fail(err, VM_ERR_INVALID, "addresses=: an address longer than %d characters",
-			               VM_ADDRESS_MAX);
+				       VM_ADDRESS_MAX);
 		memcpy(one, p, len);
 		one[len] = '\0';
 		if ((st = valid_address(one, 0, local, domain, err)) != VM_OK) {
@@ -333,8 +330,7 @@ static void render_vacation(struct buf *b, const struct sieve_vacation *v, struc
 			quoted(b, v->from);
 		}
 		if (v->until) {
-			put(b,
-			    v->from ? ", currentdate :value \"le\" \"date\" " : "currentdate :value \"le\" \"date\" ");
+			put(b, v->from ? ", currentdate :value \"le\" \"date\" " : "currentdate :value \"le\" \"date\" ");
 			quoted(b, v->until);
 		}
 		put(b, ") {\n");
@@ -397,8 +393,8 @@ char *sieve_render(const struct sieve_vacation *v, const struct sieve_rule *rule
 	if (rule_line)
 		rule_line[n + 1] = body.line;
 	put(&out, "# vmailadm: the rules an administrator set for this mailbox (vacation, filters),\n"
-	          "# rendered from vmailadm's tables: change them with vmailadm, not here.\n"
-	          "# Dovecot runs this before the user's own script.\n");
+		  "# rendered from vmailadm's tables: change them with vmailadm, not here.\n"
+		  "# Dovecot runs this before the user's own script.\n");
 	if (nd.date) {
 		req[nreq++] = "date";
 		req[nreq++] = "relational";

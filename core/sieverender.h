@@ -22,16 +22,16 @@
 
 #include "core/vm.h"
 
-#define SIEVE_SUBJECT_MAX   255   /* bytes; Modoboa's autoreply subject is varchar(255) */
-#define SIEVE_TEXT_MAX      32768 /* bytes of a vacation text */
-#define SIEVE_VALUE_MAX     1024  /* bytes of a test's value */
-#define SIEVE_FOLDER_MAX    255   /* bytes of a folder name */
-#define SIEVE_NAME_MAX      64    /* a filter's name: a-z 0-9 . _ - */
-#define SIEVE_HEADER_MAX    76    /* a header field name */
-#define SIEVE_TESTS_MAX     16    /* if= per filter */
-#define SIEVE_FILTERS_MAX   100   /* filters per mailbox */
-#define SIEVE_ADDRESSES_MAX 32    /* addresses= of a vacation */
-#define SIEVE_DAYS_MAX      365
+#define SIEVE_SUBJECT_MAX 255  /* bytes; Modoboa's autoreply subject is varchar(255) */
+#define SIEVE_TEXT_MAX 32768   /* bytes of a vacation text */
+#define SIEVE_VALUE_MAX 1024   /* bytes of a test's value */
+#define SIEVE_FOLDER_MAX 255   /* bytes of a folder name */
+#define SIEVE_NAME_MAX 64      /* a filter's name: a-z 0-9 . _ - */
+#define SIEVE_HEADER_MAX 76    /* a header field name */
+#define SIEVE_TESTS_MAX 16     /* if= per filter */
+#define SIEVE_FILTERS_MAX 100  /* filters per mailbox */
+#define SIEVE_ADDRESSES_MAX 32 /* addresses= of a vacation */
+#define SIEVE_DAYS_MAX 365
 
 /* A vacation as stored. from/until: "YYYY-MM-DD" or NULL (no bound).
  * addresses: comma-separated, "" for none. */
@@ -54,10 +54,9 @@ struct sieve_rule {
  * no control character except newline and tab when multiline. what names
  * the value in the message ("subject"). */
 enum vm_status sieve_check_text(const char *s, const char *what, size_t max, int multiline, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 /* Checks a date "YYYY-MM-DD" (a real day). */
-enum vm_status sieve_check_date(const char *s, const char *what, struct vm_error *err)
-    __attribute__((warn_unused_result));
+enum vm_status sieve_check_date(const char *s, const char *what, struct vm_error *err) __attribute__((warn_unused_result));
 /* Normalises a filter name (lowercase) into out (SIEVE_NAME_MAX + 1). */
 enum vm_status sieve_check_name(const char *s, char *out, struct vm_error *err) __attribute__((warn_unused_result));
 /* Checks one "HEADER:OP:VALUE" (OP: is, contains, matches, regex, or one
@@ -67,7 +66,7 @@ enum vm_status sieve_check_test(const char *s, struct vm_error *err) __attribute
  * action gets the action's name (static), *argument points into s (the
  * part after ':', or "" ). */
 enum vm_status sieve_check_action(const char *s, const char **action, const char **argument, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 /* Checks a comma-separated address list (addresses= of a vacation). */
 enum vm_status sieve_check_addresses(const char *s, struct vm_error *err) __attribute__((warn_unused_result));
 

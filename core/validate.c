@@ -94,8 +94,7 @@ static enum vm_status ascii_domain(const char *in, const char *typed, char *out,
 				return vm_fail(err, VM_ERR_INVALID,
 					       "domain name '%s' contains a space or control character",
 					       shown(typed, b, sizeof b));
-			return vm_fail(err, VM_ERR_INVALID, "domain name '%s' contains '%c'", shown(typed, b, sizeof b),
-				       c);
+			return vm_fail(err, VM_ERR_INVALID, "domain name '%s' contains '%c'", shown(typed, b, sizeof b), c);
 		}
 		if (c == '-' && label == 0)
 			return vm_fail(err, VM_ERR_INVALID, "domain name '%s': a label starts with '-'",
@@ -109,8 +108,7 @@ static enum vm_status ascii_domain(const char *in, const char *typed, char *out,
 	if (label == 0)
 		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' ends with '.'", shown(typed, b, sizeof b));
 	if (in[len - 1] == '-')
-		return vm_fail(err, VM_ERR_INVALID, "domain name '%s': a label ends with '-'",
-			       shown(typed, b, sizeof b));
+		return vm_fail(err, VM_ERR_INVALID, "domain name '%s': a label ends with '-'", shown(typed, b, sizeof b));
 	if (labels < 2)
 		return vm_fail(err, VM_ERR_INVALID, "domain name '%s' needs at least two labels (like example.com)",
 			       shown(typed, b, sizeof b));
@@ -168,16 +166,15 @@ enum vm_status valid_local(const char *in, char *out, struct vm_error *err)
 		if (!isalnum(c) && !strchr(special, c))
 			return vm_fail(err, VM_ERR_INVALID, "local part '%s' contains '%c'", shown(in, b, sizeof b), c);
 		if (c == '.' && (i == 0 || i == len - 1 || in[i + 1] == '.'))
-			return vm_fail(err, VM_ERR_INVALID,
-				       "local part '%s' has a leading, trailing or doubled '.'", shown(in, b, sizeof b));
+			return vm_fail(err, VM_ERR_INVALID, "local part '%s' has a leading, trailing or doubled '.'",
+				       shown(in, b, sizeof b));
 		out[i] = (char)tolower(c);
 	}
 	out[len] = '\0';
 	return VM_OK;
 }
 
-enum vm_status valid_address(const char *in, int allow_catchall, char *local, char *domain,
-			     struct vm_error *err)
+enum vm_status valid_address(const char *in, int allow_catchall, char *local, char *domain, struct vm_error *err)
 {
 	char b[128], lp[VM_LOCAL_MAX + 2];
 	const char *at = strchr(in, '@');
@@ -194,8 +191,7 @@ enum vm_status valid_address(const char *in, int allow_catchall, char *local, ch
 	llen = (size_t)(at - in);
 	if (llen == 0) {
 		if (!allow_catchall)
-			return vm_fail(err, VM_ERR_INVALID, "address '%s' has an empty local part",
-				       shown(in, b, sizeof b));
+			return vm_fail(err, VM_ERR_INVALID, "address '%s' has an empty local part", shown(in, b, sizeof b));
 		strcpy(local, "*");
 	} else {
 		if (llen > VM_LOCAL_MAX)
@@ -317,8 +313,7 @@ enum vm_status valid_name(const char *in, char *first, char *last, struct vm_err
 		goto too_long;
 	return VM_OK;
 too_long:
-	return vm_fail(err, VM_ERR_INVALID,
-		       "name '%s' is too long: first and last name are at most %d characters each",
+	return vm_fail(err, VM_ERR_INVALID, "name '%s' is too long: first and last name are at most %d characters each",
 		       shown(in, b, sizeof b), VM_NAME_MAX);
 }
 

@@ -34,16 +34,14 @@
 
 /* out gets the normalised domain, its ASCII form (out has room for
  * VM_DOMAIN_MAX + 1). */
-enum vm_status valid_domain(const char *in, char *out, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status valid_domain(const char *in, char *out, struct vm_error *err) __attribute__((warn_unused_result));
 /* Splits "local@domain" into normalised parts. allow_catchall: "@domain"
  * gives local "*". local has room for VM_LOCAL_MAX + 1, domain for
  * VM_DOMAIN_MAX + 1. */
-enum vm_status valid_address(const char *in, int allow_catchall, char *local, char *domain,
-			     struct vm_error *err) __attribute__((warn_unused_result));
-/* An external address (recipient): the domain may be any valid domain name. */
-enum vm_status valid_local(const char *in, char *out, struct vm_error *err)
+enum vm_status valid_address(const char *in, int allow_catchall, char *local, char *domain, struct vm_error *err)
 	__attribute__((warn_unused_result));
+/* An external address (recipient): the domain may be any valid domain name. */
+enum vm_status valid_local(const char *in, char *out, struct vm_error *err) __attribute__((warn_unused_result));
 /* SIZE -> MB. what names the option in messages ("quota"). */
 enum vm_status valid_size_mb(const char *in, const char *what, int *mb, struct vm_error *err)
 	__attribute__((warn_unused_result));

@@ -15,8 +15,8 @@
 const char *vm_status_name(enum vm_status st)
 {
 	switch (st) {
-#define X(e, s)                                                                 \
-	case e:                                                                 \
+#define X(e, s)                                                                                                        \
+	case e:                                                                                                        \
 		return s;
 		VM_STATUS_LIST(X)
 #undef X
@@ -30,7 +30,7 @@ const char *vm_status_name(enum vm_status st)
  * is left alone), so a message that quotes another is not escaped twice. */
 static void msg_make_safe(char *msg, size_t size)
 {
-	char tmp[sizeof ((struct vm_error *)0)->msg];
+	char tmp[sizeof((struct vm_error *)0)->msg];
 	const unsigned char *p = (const unsigned char *)msg;
 	size_t o = 0;
 
@@ -112,8 +112,7 @@ int vm_exit_status(enum vm_status st)
 	}
 }
 
-enum vm_status vm_open(struct vm *vm, struct conf *cfg, const char *url, int read_only,
-		       struct vm_error *err)
+enum vm_status vm_open(struct vm *vm, struct conf *cfg, const char *url, int read_only, struct vm_error *err)
 {
 	struct db_error dberr = {0};
 
@@ -243,8 +242,7 @@ enum vm_status vm_tx_rejoin(struct vm *vm, int left, struct vm_error *err)
 	return left && vm->tx_depth == 0 ? vm_tx_begin(vm, 0, err) : VM_OK;
 }
 
-enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *domain_name,
-			       struct vm_error *err)
+enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *domain_name, struct vm_error *err)
 {
 	struct db_result *res = NULL;
 	char uid[32], did[32];
@@ -269,8 +267,8 @@ enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *d
 	return VM_OK;
 }
 
-enum vm_status vm_sql(struct vm *vm, const char *sql, int n, const char *const *params,
-		      struct db_result **res, struct vm_error *err, const char *what)
+enum vm_status vm_sql(struct vm *vm, const char *sql, int n, const char *const *params, struct db_result **res,
+		      struct vm_error *err, const char *what)
 {
 	struct db_error dberr = {0};
 
@@ -279,8 +277,8 @@ enum vm_status vm_sql(struct vm *vm, const char *sql, int n, const char *const *
 	return VM_OK;
 }
 
-enum vm_status vm_sql_insert(struct vm *vm, const char *sql, int n, const char *const *params,
-			     long long *id, struct vm_error *err, const char *what)
+enum vm_status vm_sql_insert(struct vm *vm, const char *sql, int n, const char *const *params, long long *id,
+			     struct vm_error *err, const char *what)
 {
 	struct db_error dberr = {0};
 
@@ -305,8 +303,8 @@ enum vm_status vm_new_dates(struct vm *vm, long long *id, struct vm_error *err)
 	const char *now = vm_now();
 	const char *p[2] = {now, now};
 
-	return vm_sql_insert(vm, "INSERT INTO admin_objectdates (creation, last_modification) VALUES (?, ?)", 2, p,
-			     id, err, "recording dates");
+	return vm_sql_insert(vm, "INSERT INTO admin_objectdates (creation, last_modification) VALUES (?, ?)", 2, p, id,
+			     err, "recording dates");
 }
 
 enum vm_status vm_touch_dates(struct vm *vm, long long dates_id, struct vm_error *err)

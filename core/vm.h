@@ -19,18 +19,18 @@
 #include "core/conf.h"
 #include "db/db.h"
 
-#define VM_STATUS_LIST(X)                                                       \
-	X(VM_OK, "ok")                                                          \
-	X(VM_ERR_INVALID, "invalid value")                                      \
-	X(VM_ERR_USAGE, "usage error")                                          \
-	X(VM_ERR_NOT_FOUND, "not found")                                        \
-	X(VM_ERR_EXISTS, "already exists")                                      \
-	X(VM_ERR_QUOTA, "quota rule")                                           \
-	X(VM_ERR_REFUSED, "refused")                                            \
-	X(VM_ERR_DENIED, "permission denied")                                   \
-	X(VM_ERR_READ_ONLY, "read-only session")                                \
-	X(VM_ERR_CONFLICT, "changed by someone else")                           \
-	X(VM_ERR_DB, "database error")                                          \
+#define VM_STATUS_LIST(X)                                                                                              \
+	X(VM_OK, "ok")                                                                                                 \
+	X(VM_ERR_INVALID, "invalid value")                                                                             \
+	X(VM_ERR_USAGE, "usage error")                                                                                 \
+	X(VM_ERR_NOT_FOUND, "not found")                                                                               \
+	X(VM_ERR_EXISTS, "already exists")                                                                             \
+	X(VM_ERR_QUOTA, "quota rule")                                                                                  \
+	X(VM_ERR_REFUSED, "refused")                                                                                   \
+	X(VM_ERR_DENIED, "permission denied")                                                                          \
+	X(VM_ERR_READ_ONLY, "read-only session")                                                                       \
+	X(VM_ERR_CONFLICT, "changed by someone else")                                                                  \
+	X(VM_ERR_DB, "database error")                                                                                 \
 	X(VM_ERR_CONNECTION, "database unreachable")
 
 enum vm_status {
@@ -71,37 +71,36 @@ struct vm {
 	struct db *db;
 	struct conf *cfg; /* owned by the caller */
 	struct vm_actor actor;
-	int read_only;      /* refuse every write (also enforced by the db session) */
-	int dry_run;        /* the outermost transaction ends in rollback */
+	int read_only; /* refuse every write (also enforced by the db session) */
+	int dry_run;   /* the outermost transaction ends in rollback */
 	int tx_depth;
 	struct change_list changes; /* changes made in the open transaction */
 	enum vm_format format;
-	FILE *out;          /* where statements print (stdout) */
+	FILE *out;                    /* where statements print (stdout) */
 	long long simple_users_group; /* auth_group id cache, 0 = not read yet */
-	void *hook_ctx;     /* for front ends */
-	char *url;          /* the URL opened (owned; holds a password: never print it);
+	void *hook_ctx;               /* for front ends */
+	char *url;                    /* the URL opened (owned; holds a password: never print it);
 	                     * map and Dovecot config generation read its parameters */
-	size_t audit_done;  /* changes[0..audit_done) are in the audit log (or rolled back) */
-	int audit_state;    /* core/audit.c: 0 not looked yet, 1 table present, -1 missing */
-	int search_state;   /* core/search.c: 0 not looked yet, 1 the substring search index is whole, -1 not */
-	int usage_state;    /* core/domain.c: 0 not looked yet, 1 vmailadm_domain_usage present (with its aliases column), -1 not */
-	int sieve_state;    /* core/sieve.c: 1 once its tables were seen (a miss is looked again) */
+	size_t audit_done;            /* changes[0..audit_done) are in the audit log (or rolled back) */
+	int audit_state;              /* core/audit.c: 0 not looked yet, 1 table present, -1 missing */
+	int search_state; /* core/search.c: 0 not looked yet, 1 the substring search index is whole, -1 not */
+	int usage_state; /* core/domain.c: 0 not looked yet, 1 vmailadm_domain_usage present (with its aliases column), -1 not */
+	int sieve_state; /* core/sieve.c: 1 once its tables were seen (a miss is looked again) */
 	int services_state; /* core/services.c: 0 not looked yet, 1 vmailadm_sender and the services tables present, -1 not */
 	struct vm_usage_bump {
 		long long domain_id, mailboxes, aliases;
-	} *bumps;           /* core/domain.c: rollup counts to change at commit */
+	} * bumps; /* core/domain.c: rollup counts to change at commit */
 	size_t nbumps, capbumps;
 };
 
 /* Opens the database named in cfg/url and fills vm. read_only makes the
  * session read-only in the database itself. */
-enum vm_status vm_open(struct vm *vm, struct conf *cfg, const char *url, int read_only,
-		       struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status vm_open(struct vm *vm, struct conf *cfg, const char *url, int read_only, struct vm_error *err)
+	__attribute__((warn_unused_result));
 void vm_close(struct vm *vm);
 
 /* Transactions. vm_tx_begin refuses in a read-only session when write is set. */
-enum vm_status vm_tx_begin(struct vm *vm, int write, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status vm_tx_begin(struct vm *vm, int write, struct vm_error *err) __attribute__((warn_unused_result));
 /* ok = 1: commit (or roll back in dry-run) when this is the outermost level;
  * ok = 0: roll back. Returns a commit failure in err. The change list is
  * left for the caller to print; vm_changes_clear() empties it. */
@@ -122,29 +121,23 @@ enum vm_status vm_tx_leave(struct vm *vm, const char *what, int *left, struct vm
 enum vm_status vm_tx_rejoin(struct vm *vm, int left, struct vm_error *err);
 
 /* Checks the actor may see/change the domain (by id). Superadmins may do all. */
-enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *domain_name,
-			       struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *domain_name, struct vm_error *err)
+	__attribute__((warn_unused_result));
 
 /* Convenience: run SQL with ? placeholders and the parameters as a list of
  * strings; NULL-terminated is not used: n gives the count. */
-enum vm_status vm_sql(struct vm *vm, const char *sql, int n, const char *const *params,
-		      struct db_result **res, struct vm_error *err, const char *what)
-	__attribute__((warn_unused_result));
-enum vm_status vm_sql_insert(struct vm *vm, const char *sql, int n, const char *const *params,
-			     long long *id, struct vm_error *err, const char *what)
-	__attribute__((warn_unused_result));
+enum vm_status vm_sql(struct vm *vm, const char *sql, int n, const char *const *params, struct db_result **res,
+		      struct vm_error *err, const char *what) __attribute__((warn_unused_result));
+enum vm_status vm_sql_insert(struct vm *vm, const char *sql, int n, const char *const *params, long long *id,
+			     struct vm_error *err, const char *what) __attribute__((warn_unused_result));
 
 /* "2026-11-25 14:00:00" UTC, for the timestamp columns. Static buffer. */
 const char *vm_now(void);
 
-
-
 /* Inserts an admin_objectdates row (creation = last_modification = now). */
-enum vm_status vm_new_dates(struct vm *vm, long long *id, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status vm_new_dates(struct vm *vm, long long *id, struct vm_error *err) __attribute__((warn_unused_result));
 /* Sets last_modification = now on an admin_objectdates row. */
-enum vm_status vm_touch_dates(struct vm *vm, long long dates_id, struct vm_error *err)
-	__attribute__((warn_unused_result));
+enum vm_status vm_touch_dates(struct vm *vm, long long dates_id, struct vm_error *err) __attribute__((warn_unused_result));
 /* Parses a decimal id/count from a result cell (NULL -> 0). */
 long long vm_ll(const char *s);
 #endif

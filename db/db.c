@@ -14,8 +14,8 @@
 const char *db_status_name(enum db_status st)
 {
 	switch (st) {
-#define X(e, s)                                                                 \
-	case e:                                                                 \
+#define X(e, s)                                                                                                        \
+	case e:                                                                                                        \
 		return s;
 		DB_STATUS_LIST(X)
 #undef X
@@ -141,9 +141,8 @@ const struct db_ops *db_ops_for_url(const char *url, struct db_error *err)
 		return NULL;
 	}
 	if (!ops)
-		db_error_set(err, DB_ERR_NOT_BUILT,
-			     "%s support is not built in (vmailadm was configured --without-%s)", engine,
-			     strcmp(engine, "postgresql") == 0 ? "pgsql" : engine);
+		db_error_set(err, DB_ERR_NOT_BUILT, "%s support is not built in (vmailadm was configured --without-%s)",
+			     engine, strcmp(engine, "postgresql") == 0 ? "pgsql" : engine);
 	return ops;
 }
 
@@ -176,14 +175,14 @@ void db_close(struct db **dbp)
 	*dbp = NULL;
 }
 
-enum db_status db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
-		       struct db_result **res, struct db_error *err)
+enum db_status db_exec(struct db *db, const char *sql, int nparams, const char *const *params, struct db_result **res,
+		       struct db_error *err)
 {
 	return db->ops->exec(db->conn, sql, nparams, params, res, err);
 }
 
-enum db_status db_insert(struct db *db, const char *sql, int nparams, const char *const *params,
-			 long long *id, struct db_error *err)
+enum db_status db_insert(struct db *db, const char *sql, int nparams, const char *const *params, long long *id,
+			 struct db_error *err)
 {
 	return db->ops->insert(db->conn, sql, nparams, params, id, err);
 }

@@ -21,15 +21,15 @@
 #include <stddef.h>
 
 /* X-macro: the error kinds and their one-line meaning. */
-#define DB_STATUS_LIST(X)                                                       \
-	X(DB_OK, "ok")                                                          \
-	X(DB_ERR_DUPLICATE, "duplicate")                                        \
-	X(DB_ERR_NOT_FOUND, "not found")                                        \
-	X(DB_ERR_CONNECTION, "connection lost or refused")                      \
-	X(DB_ERR_PERMISSION, "permission denied")                               \
-	X(DB_ERR_READ_ONLY, "read-only session")                                \
-	X(DB_ERR_URL, "bad database URL")                                       \
-	X(DB_ERR_NOT_BUILT, "engine not built in")                              \
+#define DB_STATUS_LIST(X)                                                                                              \
+	X(DB_OK, "ok")                                                                                                 \
+	X(DB_ERR_DUPLICATE, "duplicate")                                                                               \
+	X(DB_ERR_NOT_FOUND, "not found")                                                                               \
+	X(DB_ERR_CONNECTION, "connection lost or refused")                                                             \
+	X(DB_ERR_PERMISSION, "permission denied")                                                                      \
+	X(DB_ERR_READ_ONLY, "read-only session")                                                                       \
+	X(DB_ERR_URL, "bad database URL")                                                                              \
+	X(DB_ERR_NOT_BUILT, "engine not built in")                                                                     \
 	X(DB_ERR_OTHER, "database error")
 
 enum db_status {
@@ -54,9 +54,9 @@ enum db_engine { DB_ENGINE_PGSQL, DB_ENGINE_MYSQL, DB_ENGINE_SQLITE };
 /* A materialised result: rows x columns of text (NULL allowed). */
 struct db_result {
 	size_t nrows, ncols;
-	char **colnames; /* ncols names */
-	char **cells;    /* nrows * ncols, row-major; NULL for SQL NULL */
-	long long affected; /* rows changed by INSERT/UPDATE/DELETE, else 0 */
+	char **colnames;     /* ncols names */
+	char **cells;        /* nrows * ncols, row-major; NULL for SQL NULL */
+	long long affected;  /* rows changed by INSERT/UPDATE/DELETE, else 0 */
 	long long insert_id; /* id of the row inserted by db_insert(), else 0 */
 };
 
@@ -84,29 +84,24 @@ struct db_ops {
 	const char *scheme; /* "postgresql", "mysql", "sqlite" */
 	enum db_engine engine;
 	/* url: the whole URL as given. read_only: make the session itself read-only. */
-	enum db_status (*connect)(const char *url, int read_only, struct db_conn **out,
-				  struct db_error *err);
+	enum db_status (*connect)(const char *url, int read_only, struct db_conn **out, struct db_error *err);
 	void (*close)(struct db_conn *conn);
 	/* Runs one statement with bound parameters. res may be NULL when no rows
 	 * are wanted; otherwise *res is set (caller frees with db_result_free). */
-	enum db_status (*exec)(struct db_conn *conn, const char *sql, int nparams,
-			       const char *const *params, struct db_result **res,
-			       struct db_error *err);
+	enum db_status (*exec)(struct db_conn *conn, const char *sql, int nparams, const char *const *params,
+			       struct db_result **res, struct db_error *err);
 	/* Runs one INSERT into a table whose key column is `id` and returns the new
 	 * id (PostgreSQL appends RETURNING id). */
-	enum db_status (*insert)(struct db_conn *conn, const char *sql, int nparams,
-				 const char *const *params, long long *id,
-				 struct db_error *err);
+	enum db_status (*insert)(struct db_conn *conn, const char *sql, int nparams, const char *const *params,
+				 long long *id, struct db_error *err);
 	/* Runs a script of several statements without parameters (schema files). */
-	enum db_status (*exec_script)(struct db_conn *conn, const char *sql,
-				      struct db_error *err);
+	enum db_status (*exec_script)(struct db_conn *conn, const char *sql, struct db_error *err);
 	enum db_status (*begin)(struct db_conn *conn, struct db_error *err);
 	enum db_status (*commit)(struct db_conn *conn, struct db_error *err);
 	enum db_status (*rollback)(struct db_conn *conn, struct db_error *err);
 	/* table NULL for DB_INTROSPECT_TABLES. */
-	enum db_status (*introspect)(struct db_conn *conn, enum db_introspect what,
-				     const char *table, struct db_result **res,
-				     struct db_error *err);
+	enum db_status (*introspect)(struct db_conn *conn, enum db_introspect what, const char *table,
+				     struct db_result **res, struct db_error *err);
 	/* A human description for status lines and messages: engine, host or
 	 * path, database, user. Never the password. Valid while conn is open. */
 	const char *(*describe)(struct db_conn *conn);
@@ -131,12 +126,10 @@ void db_close(struct db **db);
 const struct db_ops *db_ops_for_url(const char *url, struct db_error *err);
 
 /* Thin wrappers over the ops, tracking the transaction state. */
-enum db_status db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
-		       struct db_result **res, struct db_error *err)
-	__attribute__((warn_unused_result));
-enum db_status db_insert(struct db *db, const char *sql, int nparams, const char *const *params,
-			 long long *id, struct db_error *err)
-	__attribute__((warn_unused_result));
+enum db_status db_exec(struct db *db, const char *sql, int nparams, const char *const *params, struct db_result **res,
+		       struct db_error *err) __attribute__((warn_unused_result));
+enum db_status db_insert(struct db *db, const char *sql, int nparams, const char *const *params, long long *id,
+			 struct db_error *err) __attribute__((warn_unused_result));
 enum db_status db_begin(struct db *db, struct db_error *err) __attribute__((warn_unused_result));
 enum db_status db_commit(struct db *db, struct db_error *err) __attribute__((warn_unused_result));
 /* Rolls back if a transaction is open; errors are ignored (used on failure paths). */

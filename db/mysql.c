@@ -159,7 +159,8 @@ static enum db_status url_parse(const char *url, struct my_url *u, struct db_err
 	u->db = pct_decode(slash + 1, (size_t)(end - slash - 1));
 	if (!u->db || !*u->db || strchr(u->db, '/')) {
 		url_free(u);
-		return db_error_set(err, DB_ERR_URL, "mysql: bad or missing database name in URL (mysql://user:password@host/DATABASE)");
+		return db_error_set(err, DB_ERR_URL,
+				    "mysql: bad or missing database name in URL (mysql://user:password@host/DATABASE)");
 	}
 	while (q && *q) {
 		const char *key = q + 1, *amp = strchr(key, '&'), *eq;
@@ -171,13 +172,15 @@ static enum db_status url_parse(const char *url, struct my_url *u, struct db_err
 			u->socket = pct_decode(eq + 1, (size_t)(kend - eq - 1));
 			if (!u->socket || !*u->socket) {
 				url_free(u);
-				return db_error_set(err, DB_ERR_URL, "mysql: bad socket path in URL (?socket=/path/to/mysqld.sock)");
+				return db_error_set(err, DB_ERR_URL,
+						    "mysql: bad socket path in URL (?socket=/path/to/mysqld.sock)");
 			}
 		} else if (kend > key) {
 			int klen = (int)((eq ? eq : kend) - key);
 
 			url_free(u);
-			return db_error_set(err, DB_ERR_URL, "mysql: unknown URL parameter '%.*s' (only socket=PATH is known)",
+			return db_error_set(err, DB_ERR_URL,
+					    "mysql: unknown URL parameter '%.*s' (only socket=PATH is known)",
 					    klen > 40 ? 40 : klen, key);
 		}
 		q = amp;
@@ -266,8 +269,7 @@ static enum db_status query(struct db_conn *c, const char *sql, struct db_error 
 	return DB_OK;
 }
 
-static enum db_status my_connect(const char *url, int read_only, struct db_conn **out,
-				 struct db_error *err)
+static enum db_status my_connect(const char *url, int read_only, struct db_conn **out, struct db_error *err)
 {
 	/* READ COMMITTED, as PostgreSQL runs: under REPEATABLE READ an UPDATE
 	 * that finds no row (the mailbox triggers' update of a quota row not
@@ -303,8 +305,7 @@ static enum db_status my_connect(const char *url, int read_only, struct db_conn 
 	mysql_options(c->my, MYSQL_OPT_LOCAL_INFILE, &no_infile);
 	/* CLIENT_FOUND_ROWS: an UPDATE reports the rows it matched, as PostgreSQL
 	 * and SQLite do, so "0 affected" means "no such row" everywhere */
-	if (!mysql_real_connect(c->my, u.host, u.user, u.password, u.db, u.port, u.socket,
-				CLIENT_FOUND_ROWS)) {
+	if (!mysql_real_connect(c->my, u.host, u.user, u.password, u.db, u.port, u.socket, CLIENT_FOUND_ROWS)) {
 		unsigned e = mysql_errno(c->my);
 
 		st = status_of_errno(e);
@@ -316,7 +317,7 @@ static enum db_status my_connect(const char *url, int read_only, struct db_conn 
 	c->mariadb = strstr(mysql_get_server_info(c->my), "MariaDB") != NULL;
 	{
 		const char *iso = c->mariadb && mysql_get_server_version(c->my) < 110100 ? "tx_isolation"
-											  : "transaction_isolation";
+											 : "transaction_isolation";
 
 		snprintf(session, sizeof session, session_sql, iso, iso);
 	}
@@ -377,8 +378,8 @@ static struct db_result *text_result(MYSQL_RES *r)
 	return res;
 }
 
-static enum db_status run_text(struct db_conn *c, const char *sql, struct db_result **resp,
-			       long long *insert_id, struct db_error *err)
+static enum db_status run_text(struct db_conn *c, const char *sql, struct db_result **resp, long long *insert_id,
+			       struct db_error *err)
 {
 	MYSQL_RES *r;
 	struct db_result *res;
@@ -405,8 +406,8 @@ static enum db_status run_text(struct db_conn *c, const char *sql, struct db_res
 }
 
 /* Fetches every row of an executed statement with result metadata meta. */
-static enum db_status fetch_rows(struct db_conn *c, MYSQL_STMT *s, MYSQL_RES *meta,
-				 struct db_result *res, struct db_error *err)
+static enum db_status fetch_rows(struct db_conn *c, MYSQL_STMT *s, MYSQL_RES *meta, struct db_result *res,
+				 struct db_error *err)
 {
 	unsigned ncols = mysql_num_fields(meta), i;
 	MYSQL_BIND *b = xcalloc(ncols + 1, sizeof *b);
@@ -485,9 +486,8 @@ out:
 	return st;
 }
 
-static enum db_status run(struct db_conn *c, const char *sql, int nparams,
-			  const char *const *params, struct db_result **resp, long long *insert_id,
-			  struct db_error *err)
+static enum db_status run(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+			  struct db_result **resp, long long *insert_id, struct db_error *err)
 {
 	MYSQL_STMT *s;
 	MYSQL_BIND *b = NULL;
@@ -562,14 +562,14 @@ out:
 	return st;
 }
 
-static enum db_status my_exec(struct db_conn *c, const char *sql, int nparams,
-			      const char *const *params, struct db_result **res, struct db_error *err)
+static enum db_status my_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+			      struct db_result **res, struct db_error *err)
 {
 	return run(c, sql, nparams, params, res, NULL, err);
 }
 
-static enum db_status my_insert(struct db_conn *c, const char *sql, int nparams,
-				const char *const *params, long long *id, struct db_error *err)
+static enum db_status my_insert(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+				long long *id, struct db_error *err)
 {
 	long long got = 0;
 	struct db_result *res = NULL;
@@ -606,8 +606,7 @@ static const char *nth_statement(const char *sql, unsigned n, int *line)
 			}
 			if (*s)
 				s++;
-		} else if ((s[0] == '-' && s[1] == '-' && (s[2] == ' ' || s[2] == '\t' || s[2] == '\n')) ||
-			   s[0] == '#') {
+		} else if ((s[0] == '-' && s[1] == '-' && (s[2] == ' ' || s[2] == '\t' || s[2] == '\n')) || s[0] == '#') {
 			while (*s && *s != '\n')
 				s++;
 		} else if (s[0] == '/' && s[1] == '*') {
@@ -653,8 +652,8 @@ static enum db_status script_fail(struct db_conn *c, const char *sql, unsigned n
 	if (err && st != DB_ERR_CONNECTION) {
 		size_t l = strlen(err->message);
 
-		snprintf(err->message + l, sizeof err->message - l, " (script statement %u, line %d: %.*s%s)", n,
-			 line, len > 60 ? 60 : len, stmt, len > 60 ? "..." : "");
+		snprintf(err->message + l, sizeof err->message - l, " (script statement %u, line %d: %.*s%s)", n, line,
+			 len > 60 ? 60 : len, stmt, len > 60 ? "..." : "");
 	}
 	return st;
 }

@@ -44,8 +44,7 @@ static void scrub(char *msg, size_t size, const char *secret)
 }
 
 /* Copies a libpq message into err, on one line, without trailing newlines. */
-static void set_message(struct db_error *err, const char *prefix, const char *msg,
-			const char *password)
+static void set_message(struct db_error *err, const char *prefix, const char *msg, const char *password)
 {
 	size_t i, j, len;
 
@@ -116,8 +115,8 @@ static enum db_status result_error(struct db_conn *c, PGresult *r, struct db_err
 
 static int is_ident_char(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       ch == '_' || (unsigned char)ch >= 0x80;
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+	       (unsigned char)ch >= 0x80;
 }
 
 /* Length of the dollar-quote tag ($tag$ or $$) starting at s, or 0. */
@@ -233,8 +232,8 @@ static char *describe_conn(PGconn *pg)
 		host = "localhost";
 	if (host[0] == '/')
 		return xasprintf("postgresql %s@localhost(socket %s)/%s", user ? user : "", host, db ? db : "");
-	return xasprintf("postgresql %s@%s%s%s/%s", user ? user : "", host, port && *port ? ":" : "",
-			 port ? port : "", db ? db : "");
+	return xasprintf("postgresql %s@%s%s%s/%s", user ? user : "", host, port && *port ? ":" : "", port ? port : "",
+			 db ? db : "");
 }
 
 /* A password written in a URL that libpq could not parse, to scrub it from
@@ -277,13 +276,12 @@ static int is_login_refusal(PGconn *pg, const char *msg)
 	       strstr(msg, "is not permitted to log in");
 }
 
-static enum db_status pg_connect(const char *url, int read_only, struct db_conn **out,
-				 struct db_error *err)
+static enum db_status pg_connect(const char *url, int read_only, struct db_conn **out, struct db_error *err)
 {
 	/* the expanded URL overrides what comes before it, what comes after
 	 * overrides the URL: a default connect timeout, a forced encoding */
-	static const char *const keys[] = {"connect_timeout", "dbname", "client_encoding",
-					   "fallback_application_name", NULL};
+	static const char *const keys[] = {"connect_timeout", "dbname", "client_encoding", "fallback_application_name",
+					   NULL};
 	const char *vals[] = {"10", url, "UTF8", "vmailadm", NULL};
 	PQconninfoOption *opts, *o;
 	char *perr = NULL;
@@ -405,8 +403,8 @@ static struct db_result *materialise(PGresult *r)
 	return res;
 }
 
-static enum db_status run(struct db_conn *c, const char *sql, int nparams,
-			  const char *const *params, struct db_result **resp, struct db_error *err)
+static enum db_status run(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+			  struct db_result **resp, struct db_error *err)
 {
 	int count;
 	char *text = renumber(sql, &count);
@@ -435,22 +433,22 @@ static enum db_status run(struct db_conn *c, const char *sql, int nparams,
 	return st;
 }
 
-static enum db_status pg_exec(struct db_conn *c, const char *sql, int nparams,
-			      const char *const *params, struct db_result **res, struct db_error *err)
+static enum db_status pg_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+			      struct db_result **res, struct db_error *err)
 {
 	return run(c, sql, nparams, params, res, err);
 }
 
-static enum db_status pg_insert(struct db_conn *c, const char *sql, int nparams,
-				const char *const *params, long long *id, struct db_error *err)
+static enum db_status pg_insert(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+				long long *id, struct db_error *err)
 {
 	size_t len = strlen(sql);
 	struct db_result *res = NULL;
 	enum db_status st;
 	char *text;
 
-	while (len > 0 && (sql[len - 1] == ';' || sql[len - 1] == ' ' || sql[len - 1] == '\n' ||
-			   sql[len - 1] == '\t' || sql[len - 1] == '\r'))
+	while (len > 0 && (sql[len - 1] == ';' || sql[len - 1] == ' ' || sql[len - 1] == '\n' || sql[len - 1] == '\t' ||
+			   sql[len - 1] == '\r'))
 		len--;
 	text = xasprintf("%.*s RETURNING id", (int)len, sql);
 	st = run(c, text, nparams, params, &res, err);
@@ -492,8 +490,7 @@ static enum db_status pg_exec_script(struct db_conn *c, const char *sql, struct 
 		if (pos && err) {
 			size_t l = strlen(err->message);
 
-			snprintf(err->message + l, sizeof err->message - l, " (script line %d)",
-				 line_of(sql, atol(pos)));
+			snprintf(err->message + l, sizeof err->message - l, " (script line %d)", line_of(sql, atol(pos)));
 		}
 	}
 	PQclear(r);
@@ -525,8 +522,7 @@ static enum db_status pg_commit(struct db_conn *c, struct db_error *err)
 		st = result_error(c, r, err);
 	else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
 		/* COMMIT of a transaction that a failed statement aborted */
-		st = db_error_set(err, DB_ERR_OTHER,
-				  "postgresql: transaction rolled back: a statement in it had failed");
+		st = db_error_set(err, DB_ERR_OTHER, "postgresql: transaction rolled back: a statement in it had failed");
 	PQclear(r);
 	if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		simple(c, "ROLLBACK", NULL);
@@ -599,11 +595,10 @@ static char *norm_default(const char *d, const char *type)
 static enum db_status pg_introspect(struct db_conn *c, enum db_introspect what, const char *table,
 				    struct db_result **resp, struct db_error *err)
 {
-	static const char tables_sql[] =
-		"SELECT c.relname FROM pg_catalog.pg_class c"
-		" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-		" WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()"
-		" ORDER BY c.relname";
+	static const char tables_sql[] = "SELECT c.relname FROM pg_catalog.pg_class c"
+					 " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+					 " WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()"
+					 " ORDER BY c.relname";
 	static const char columns_sql[] =
 		"SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,"
 		" pg_catalog.pg_get_expr(d.adbin, d.adrelid)"

@@ -26,9 +26,8 @@ static enum db_status map_error(sqlite3 *h, int rc, struct db_error *err, const 
 
 	switch (rc & 0xff) {
 	case SQLITE_CONSTRAINT:
-		st = (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-			     ? DB_ERR_DUPLICATE
-			     : DB_ERR_OTHER;
+		st = (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) ? DB_ERR_DUPLICATE
+											      : DB_ERR_OTHER;
 		break;
 	case SQLITE_READONLY:
 		st = DB_ERR_READ_ONLY;
@@ -59,8 +58,7 @@ static const char *path_of(const char *url)
 	return p;
 }
 
-static enum db_status sq_connect(const char *url, int read_only, struct db_conn **out,
-				 struct db_error *err)
+static enum db_status sq_connect(const char *url, int read_only, struct db_conn **out, struct db_error *err)
 {
 	const char *path = path_of(url);
 	struct db_conn *c;
@@ -85,8 +83,7 @@ static enum db_status sq_connect(const char *url, int read_only, struct db_conn 
 	sqlite3_busy_timeout(c->handle, 10000);
 	sqlite3_extended_result_codes(c->handle, 1);
 	/* A file that is not a database shows on the first read, not at open. */
-	rc = sqlite3_exec(c->handle, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master",
-			  NULL, NULL, NULL);
+	rc = sqlite3_exec(c->handle, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
 	if (rc == SQLITE_OK && read_only)
 		rc = sqlite3_exec(c->handle, "PRAGMA query_only = ON", NULL, NULL, NULL);
 	if (rc == SQLITE_OK && !read_only)
@@ -94,8 +91,7 @@ static enum db_status sq_connect(const char *url, int read_only, struct db_conn 
 		 * setting is kept in the file, so this is a no-op after the first time */
 		rc = sqlite3_exec(c->handle, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		db_error_set(err, DB_ERR_CONNECTION, "sqlite: cannot use %s: %s", path,
-			     sqlite3_errmsg(c->handle));
+		db_error_set(err, DB_ERR_CONNECTION, "sqlite: cannot use %s: %s", path, sqlite3_errmsg(c->handle));
 		sqlite3_close(c->handle);
 		free(c->path);
 		free(c);
@@ -116,8 +112,8 @@ static void sq_close(struct db_conn *c)
 	free(c);
 }
 
-static enum db_status run(struct db_conn *c, const char *sql, int nparams,
-			  const char *const *params, struct db_result **resp, struct db_error *err)
+static enum db_status run(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+			  struct db_result **resp, struct db_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	struct db_result *res = NULL;
@@ -135,8 +131,7 @@ static enum db_status run(struct db_conn *c, const char *sql, int nparams,
 		int want = sqlite3_bind_parameter_count(stmt);
 
 		sqlite3_finalize(stmt);
-		return db_error_set(err, DB_ERR_OTHER, "sqlite: statement has %d parameters, %d given", want,
-				    nparams);
+		return db_error_set(err, DB_ERR_OTHER, "sqlite: statement has %d parameters, %d given", want, nparams);
 	}
 	for (i = 0; i < nparams; i++) {
 		rc = params[i] ? sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC)
@@ -182,14 +177,14 @@ out:
 	return st;
 }
 
-static enum db_status sq_exec(struct db_conn *c, const char *sql, int nparams,
-			      const char *const *params, struct db_result **res, struct db_error *err)
+static enum db_status sq_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+			      struct db_result **res, struct db_error *err)
 {
 	return run(c, sql, nparams, params, res, err);
 }
 
-static enum db_status sq_insert(struct db_conn *c, const char *sql, int nparams,
-				const char *const *params, long long *id, struct db_error *err)
+static enum db_status sq_insert(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+				long long *id, struct db_error *err)
 {
 	struct db_result *res = NULL;
 	enum db_status st = run(c, sql, nparams, params, &res, err);
@@ -278,8 +273,8 @@ static enum db_status sq_introspect(struct db_conn *c, enum db_introspect what, 
 		return run(c, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
 			   0, NULL, resp, err);
 	case DB_INTROSPECT_COLUMNS:
-		st = run(c, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid",
-			 1, p1, &raw, err);
+		st = run(c, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid", 1,
+			 p1, &raw, err);
 		if (st != DB_OK)
 			return st;
 		res = db_result_new(4);
@@ -355,10 +350,12 @@ static enum db_status sq_introspect(struct db_conn *c, enum db_introspect what, 
 		res = db_result_new(3);
 		for (r = 0; r < raw->nrows; r++) {
 			const char *sql = db_value(raw, r, 1) ? db_value(raw, r, 1) : "";
-			const char *timing = strcasestr(sql, " BEFORE ") ? "BEFORE" :
-					     strcasestr(sql, " INSTEAD OF ") ? "INSTEAD OF" : "AFTER";
-			const char *event = strcasestr(sql, " INSERT ") ? "INSERT" :
-					    strcasestr(sql, " DELETE ") ? "DELETE" : "UPDATE";
+			const char *timing = strcasestr(sql, " BEFORE ")       ? "BEFORE"
+					     : strcasestr(sql, " INSTEAD OF ") ? "INSTEAD OF"
+									       : "AFTER";
+			const char *event = strcasestr(sql, " INSERT ")   ? "INSERT"
+					    : strcasestr(sql, " DELETE ") ? "DELETE"
+									  : "UPDATE";
 			char *te = xasprintf("%s %s", timing, event);
 			const char *v[3] = {db_value(raw, r, 0), te, sql};
 

@@ -21,7 +21,7 @@ struct entry {
 
 static const struct entry entries[] = {
 #define X(e, o, v, mn, mx, w, opts, fn, usage, help) {o, v, usage, help},
-    ACTION_LIST(X)
+	ACTION_LIST(X)
 #undef X
 };
 #define NENTRIES (sizeof entries / sizeof entries[0])

@@ -34,8 +34,8 @@ static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, in
 	return st;
 }
 
-static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after,
-				   size_t len, int *count, struct vm_error *err)
+static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after, size_t len,
+				   int *count, struct vm_error *err)
 {
 	struct aliases *a = l->ctx;
 	struct page_filter f = {0};
@@ -147,7 +147,8 @@ static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
 		char **full = xcalloc(n ? n : 1, sizeof *full);
 
 		for (size_t i = 0; i < n; i++)
-			full[i] = strcmp(t[i], "*") == 0 ? xasprintf("@%s", a->domain) : xasprintf("%s@%s", t[i], a->domain);
+			full[i] = strcmp(t[i], "*") == 0 ? xasprintf("@%s", a->domain)
+							 : xasprintf("%s@%s", t[i], a->domain);
 		if (n && edit_bulk(ui, "alias", r, (const char *const *)full, n)) {
 			if (r == REQ_DELETE)
 				list_unmark_all(&a->list);

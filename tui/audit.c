@@ -79,7 +79,7 @@ static enum vm_status read_page(struct ui *ui, struct list *l, long long bound, 
 	*items = xcalloc(*got ? *got : 1, sizeof **items);
 	for (size_t i = 0; i < *got; i++) {
 		(*items)[i].r = r[i];
-		snprintf((*items)[i].key, sizeof (*items)[i].key, "%lld", r[i].id);
+		snprintf((*items)[i].key, sizeof(*items)[i].key, "%lld", r[i].id);
 	}
 	free(r); /* the strings moved into the items */
 	return VM_OK;
@@ -112,8 +112,8 @@ static void free_row(void *row)
 
 /* The n rows just before `before` (NULL: the oldest) are the n newer ids
  * nearest to it; the forward read starts after the one past them. */
-static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after,
-				   size_t len, int *count, struct vm_error *err)
+static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after, size_t len,
+				   int *count, struct vm_error *err)
 {
 	struct audit_item *items = NULL;
 	size_t got = 0;
@@ -180,8 +180,7 @@ static const char *header(struct list *l, int w, char *buf, size_t len)
 
 	(void)l;
 	widths(w, &tw, &kw);
-	snprintf(buf, len, "  %-*s %-10s %-6s %-11s %-*s %s", tw, "AT (UTC)", "ADMIN", "OP", "OBJECT", kw, "KEY",
-		 "VALUES");
+	snprintf(buf, len, "  %-*s %-10s %-6s %-11s %-*s %s", tw, "AT (UTC)", "ADMIN", "OP", "OBJECT", kw, "KEY", "VALUES");
 	return buf;
 }
 

@@ -25,8 +25,8 @@ static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, in
 	return st;
 }
 
-static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after,
-				   size_t len, int *count, struct vm_error *err)
+static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after, size_t len,
+				   int *count, struct vm_error *err)
 {
 	struct domainaliases *d = l->ctx;
 	struct page_filter f = {0};

@@ -49,8 +49,8 @@ static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, in
 	return st;
 }
 
-static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after,
-				   size_t len, int *count, struct vm_error *err)
+static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after, size_t len,
+				   int *count, struct vm_error *err)
 {
 	struct page_filter f = {0};
 	char buf[VM_DOMAIN_SHOWN];
@@ -78,7 +78,8 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 	(void)l;
 	draw_cell(ui, y, x, idn_shown(d->d.name, u, sizeof u), nw, attr, 0);
 	x += nw + 1;
-	draw_cell(ui, y, x, d->d.enabled ? "yes" : "no", 4, d->d.enabled || attr == ui->attrs[UIC_CURSOR] ? attr : ui->attrs[UIC_DISABLED], 0);
+	draw_cell(ui, y, x, d->d.enabled ? "yes" : "no", 4,
+		  d->d.enabled || attr == ui->attrs[UIC_CURSOR] ? attr : ui->attrs[UIC_DISABLED], 0);
 	x += 5;
 	draw_cell(ui, y, x, fmt_mb(d->d.quota_mb, 1, q, sizeof q), 10, attr, 1);
 	x += 11;

@@ -246,7 +246,8 @@ static enum vm_status mailbox_submit(struct ui *ui, struct form_spec *f, void *v
 			st = vm_fail(err, VM_ERR_CONFLICT,
 				     "changed by someone else since it was shown (now: quota %s, enabled %s, name '%s %s'): "
 				     "review and press Enter again to save yours",
-				     fmt_mb(now.quota_mb, 1, q, sizeof q), now.enabled ? "yes" : "no", now.first, now.last);
+				     fmt_mb(now.quota_mb, 1, q, sizeof q), now.enabled ? "yes" : "no", now.first,
+				     now.last);
 			fmt_mb(now.quota_mb, 0, c->shown_quota, sizeof c->shown_quota);
 			snprintf(c->shown_name, sizeof c->shown_name, "%s%s%s", now.first,
 				 now.first[0] && now.last[0] ? " " : "", now.last);
@@ -336,8 +337,8 @@ int edit_mailbox(struct ui *ui, const char *domain, const char *address)
 			char text[900];
 
 			snprintf(text, sizeof text,
-				 "The password of %s is:\n\n    %s\n\nWrite it down: it is not shown again.\n(any key)", addr,
-				 f.generated);
+				 "The password of %s is:\n\n    %s\n\nWrite it down: it is not shown again.\n(any key)",
+				 addr, f.generated);
 			dialog_ask(ui, "Generated password", text, "");
 			memset(text, 0, sizeof text);
 			memset(f.generated, 0, sizeof f.generated);
@@ -367,8 +368,7 @@ static enum vm_status alias_submit(struct ui *ui, struct form_spec *f, void *vct
 	enum vm_status st;
 
 	if (c->is_new)
-		snprintf(address, sizeof address, "%.64s@%s",
-			 strcmp(fl[0].value, "*") == 0 ? "" : fl[0].value, c->domain);
+		snprintf(address, sizeof address, "%.64s@%s", strcmp(fl[0].value, "*") == 0 ? "" : fl[0].value, c->domain);
 	else
 		snprintf(address, sizeof address, "%s", c->address);
 	if (!fl[1].value[0]) {
@@ -553,8 +553,8 @@ int edit_domainalias(struct ui *ui, const char *target, const char *name)
 
 /* ---- bulk actions ---- */
 
-static void delete_text(struct ui *ui, const char *object, const char *const *keys, size_t n, char *text,
-			size_t len, int *files)
+static void delete_text(struct ui *ui, const char *object, const char *const *keys, size_t n, char *text, size_t len,
+			int *files)
 {
 	struct vm_error err = {0};
 	struct impact im;
@@ -613,8 +613,9 @@ int edit_bulk(struct ui *ui, const char *object, enum req r, const char *const *
 		break;
 	case REQ_ENABLE:
 	case REQ_DISABLE:
-		snprintf(text, sizeof text, "%s %zu %s%s%s%s?\n\ny: yes   n: cancel", r == REQ_ENABLE ? "Enable" : "Disable",
-			 n, object, n > 1 ? "(s)" : "", n == 1 ? " " : "", n == 1 ? keys[0] : "");
+		snprintf(text, sizeof text, "%s %zu %s%s%s%s?\n\ny: yes   n: cancel",
+			 r == REQ_ENABLE ? "Enable" : "Disable", n, object, n > 1 ? "(s)" : "", n == 1 ? " " : "",
+			 n == 1 ? keys[0] : "");
 		answer = dialog_ask(ui, r == REQ_ENABLE ? "Enable" : "Disable", text, "y");
 		snprintf(verb, sizeof verb, "%s", r == REQ_ENABLE ? "enabled" : "disabled");
 		break;
@@ -706,8 +707,8 @@ void edit_run_tool(struct ui *ui, enum req r)
 	if (st != VM_OK)
 		ui_message(ui, 1, "%s %s failed: %s", names[idx][0], names[idx][1], err.msg);
 	else
-		ui_message(ui, 0, "%s %s: done. %.*s", names[idx][0], names[idx][1],
-			   buf ? (int)strcspn(buf, "\n") : 0, buf ? buf : "");
+		ui_message(ui, 0, "%s %s: done. %.*s", names[idx][0], names[idx][1], buf ? (int)strcspn(buf, "\n") : 0,
+			   buf ? buf : "");
 	free(buf);
 	ui_refresh_all(ui);
 }
@@ -731,8 +732,7 @@ int edit_rename(struct ui *ui, const char *object, const char *old)
 		ui_message(ui, 0, "cancelled: nothing was changed");
 		return 0;
 	}
-	snprintf(text, sizeof text,
-		 "Rename %s %s to %s?\n%s\n\ny: rename   n: cancel", object, old, newname,
+	snprintf(text, sizeof text, "Rename %s %s to %s?\n%s\n\ny: rename   n: cancel", object, old, newname,
 		 strcmp(object, "mailbox") == 0
 			 ? "Its files are moved to the new home when the pending operations run\n(until then mail to it is deferred, not lost)."
 			 : "Its mailboxes' files are moved when the pending operations run.");

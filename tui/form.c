@@ -11,7 +11,7 @@
 #include "lib/xalloc.h"
 #include "tui/ui.h"
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 
 static void trim_right(char *s)
 {
@@ -178,7 +178,8 @@ int form_run(struct ui *ui, struct form_spec *f)
 					set_field_buffer(fields[f->gen_field], 0, f->generated);
 					if (f->gen_field2 >= 0)
 						set_field_buffer(fields[f->gen_field2], 0, f->generated);
-					snprintf(bottom, sizeof bottom, "a password was generated: it is shown once, after saving");
+					snprintf(bottom, sizeof bottom,
+						 "a password was generated: it is shown once, after saving");
 				}
 				break;
 			case '\n':

@@ -29,8 +29,8 @@ static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
 			break;
 		keys_for((enum req)r, keys, sizeof keys);
 		if (act >= 0)
-			snprintf(what, sizeof what, "%s  [%s %s]", req_help((enum req)r), action_get((enum action)act)->object,
-				 action_get((enum action)act)->verb);
+			snprintf(what, sizeof what, "%s  [%s %s]", req_help((enum req)r),
+				 action_get((enum action)act)->object, action_get((enum action)act)->verb);
 		else
 			snprintf(what, sizeof what, "%s%s", req_help((enum req)r),
 				 ui->vm->read_only && req_writes((enum req)r) ? "  (read-only: off)" : "");

@@ -24,7 +24,7 @@ const char *req_help(enum req r)
 	return r >= 0 && r < REQ_COUNT ? reqs[r].help : "";
 }
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 
 /* Default bindings: tig/mutt habits (j/k, PgUp/PgDn, / to search, space to
  * mark). A key not listed here does nothing. */

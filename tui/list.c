@@ -431,7 +431,9 @@ void list_draw(struct ui *ui, struct list *l, int y0, int h, int w)
 		{
 			void *row = list_row(l, idx);
 			int marked = list_marked(l, l->ops->key(row));
-			int attr = idx == l->cur ? ui->attrs[UIC_CURSOR] : marked ? ui->attrs[UIC_MARKED] : ui->attrs[UIC_NORMAL];
+			int attr = idx == l->cur ? ui->attrs[UIC_CURSOR]
+				   : marked      ? ui->attrs[UIC_MARKED]
+						 : ui->attrs[UIC_NORMAL];
 
 			/* visible without colour too: '>' the cursor, '*' a mark */
 			draw_cell(ui, y, 0, idx == l->cur ? (marked ? ">*" : "> ") : (marked ? " *" : " "), 2, attr, 0);

@@ -109,7 +109,10 @@ static int draw_sieve(struct ui *ui, struct detail *d, int y, int w)
 	if (!d->has_vac)
 		snprintf(buf, sizeof buf, "none");
 	else
-		snprintf(buf, sizeof buf, "%s%s%s%s%s: %s", !d->vac.enabled ? "off" : d->vac.active ? "on" : "waiting",
+		snprintf(buf, sizeof buf, "%s%s%s%s%s: %s",
+			 !d->vac.enabled ? "off"
+			 : d->vac.active ? "on"
+					 : "waiting",
 			 d->vac.from[0] ? " from " : "", d->vac.from, d->vac.until[0] ? " until " : "", d->vac.until,
 			 d->vac.subject);
 	line(ui, y++, "Vacation", buf, w);
@@ -134,7 +137,8 @@ static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
 	if (!d->loaded)
 		load(ui, d);
 	if (d->missing) {
-		draw_text(ui, y, 2, "this mailbox no longer exists (deleted by someone else?)", w - 4, ui->attrs[UIC_ERROR]);
+		draw_text(ui, y, 2, "this mailbox no longer exists (deleted by someone else?)", w - 4,
+			  ui->attrs[UIC_ERROR]);
 		return;
 	}
 	line(ui, y++, "Address", idn_shown_address(mb->address, buf, sizeof buf), w);

@@ -83,8 +83,8 @@ static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, in
 	return st == VM_OK ? vacation_flags(ui, r, *nrows, err) : st;
 }
 
-static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after,
-				   size_t len, int *count, struct vm_error *err)
+static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after, size_t len,
+				   int *count, struct vm_error *err)
 {
 	struct mailboxes *m = l->ctx;
 	struct page_filter f = {0};
@@ -129,14 +129,18 @@ static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int 
 	if (nw < 1)
 		nw = 1;
 	/* a pending operation matters more than a vacation */
-	draw_cell(ui, y, x, mb->pending_ops ? "!" : mb->vacation ? "V" : " ", 1,
-		  mb->pending_ops ? ui->attrs[UIC_PENDING] : attr, 0);
+	draw_cell(ui, y, x,
+		  mb->pending_ops ? "!"
+		  : mb->vacation  ? "V"
+				  : " ",
+		  1, mb->pending_ops ? ui->attrs[UIC_PENDING] : attr, 0);
 	x += 1;
 	draw_cell(ui, y, x, idn_shown_address(mb->address, u, sizeof u), aw, attr, 0);
 	x += aw + 1;
 	/* disabled services after the name: "[no pop3]", "[send-only]" */
 	snprintf(name, sizeof name, "%s%s%s%s%s%s", mb->first, mb->first[0] && mb->last[0] ? " " : "", mb->last,
-		 mb->services[0] ? (mb->first[0] || mb->last[0] ? " [" : "[") : "", mb->services, mb->services[0] ? "]" : "");
+		 mb->services[0] ? (mb->first[0] || mb->last[0] ? " [" : "[") : "", mb->services,
+		 mb->services[0] ? "]" : "");
 	draw_cell(ui, y, x, name, nw, attr, 0);
 	x += nw + 1;
 	draw_cell(ui, y, x, mb->enabled ? "yes" : "no", 4,

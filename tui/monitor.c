@@ -18,9 +18,9 @@
 #include "lib/xalloc.h"
 #include "tui/ui.h"
 
-#define MON_MAX_ROWS 200    /* mailboxes read per refresh: at most a tall screen */
-#define MON_DOMAIN_ROWS 8   /* per-domain totals shown */
-#define MON_CHANGES 500     /* changed rows read per refresh to highlight */
+#define MON_MAX_ROWS 200  /* mailboxes read per refresh: at most a tall screen */
+#define MON_DOMAIN_ROWS 8 /* per-domain totals shown */
+#define MON_CHANGES 500   /* changed rows read per refresh to highlight */
 
 enum mon_sort { SORT_PERCENT, SORT_CHANGED, SORT_COUNT };
 static const char *const sort_names[SORT_COUNT] = {"fullest first", "recently changed"};
@@ -50,7 +50,7 @@ struct mon {
 	char when[16];
 	struct store_last store; /* the last whole-store check (storecheck.h) */
 	int have_store;
-	time_t store_read;       /* when it was read: once a minute is enough */
+	time_t store_read; /* when it was read: once a minute is enough */
 };
 
 static volatile sig_atomic_t mon_signal;
@@ -147,8 +147,7 @@ static void mon_refresh(struct mon *m, int want)
 		free(m->doms);
 		m->doms = NULL;
 		m->ndoms = 0;
-		st = quota_domains(m->vm, MON_DOMAIN_ROWS, &m->doms, &m->ndoms, m->refreshed, sizeof m->refreshed,
-				   &err);
+		st = quota_domains(m->vm, MON_DOMAIN_ROWS, &m->doms, &m->ndoms, m->refreshed, sizeof m->refreshed, &err);
 	}
 	if (st == VM_OK)
 		st = quota_pending_ops(m->vm, &m->pending, &err);
@@ -171,7 +170,9 @@ static void mon_refresh(struct mon *m, int want)
 
 static int level_attr(const struct mon *m, enum quota_level l)
 {
-	return m->ui.attrs[l == QUOTA_LEVEL_CRIT ? UIC_QUOTA_CRIT : l == QUOTA_LEVEL_WARN ? UIC_QUOTA_WARN : UIC_NORMAL];
+	return m->ui.attrs[l == QUOTA_LEVEL_CRIT   ? UIC_QUOTA_CRIT
+			   : l == QUOTA_LEVEL_WARN ? UIC_QUOTA_WARN
+						   : UIC_NORMAL];
 }
 
 /* A bar of w columns for percent (the thresholds of the config colour it). */
@@ -236,12 +237,13 @@ static void mon_draw(struct mon *m)
 	char line[1024], b1[32], b2[32], pct[32], flags[128];
 	int w = COLS, y, list_h, dom_h;
 	erase();
-	snprintf(line, sizeof line, " vmailadm monitor  %s  every %ds%s  %s  refresh %.1f ms, %lld rows",
-		 m->ui.dbdesc, m->interval, m->paused ? " (PAUSED)" : "", m->when, m->refresh_ms, m->rows);
+	snprintf(line, sizeof line, " vmailadm monitor  %s  every %ds%s  %s  refresh %.1f ms, %lld rows", m->ui.dbdesc,
+		 m->interval, m->paused ? " (PAUSED)" : "", m->when, m->refresh_ms, m->rows);
 	draw_cell(&m->ui, 0, 0, line, w, m->ui.attrs[UIC_STATUS], 0);
 	snprintf(vbuf, sizeof vbuf, "   vacations: %lld", m->vacations);
-	snprintf(line, sizeof line, "pending operations: %lld   changed since last refresh: %zu%s   warn %d%%  critical %d%%"
-				    "   sort: %s%s%s%s%s",
+	snprintf(line, sizeof line,
+		 "pending operations: %lld   changed since last refresh: %zu%s   warn %d%%  critical %d%%"
+		 "   sort: %s%s%s%s%s",
 		 m->pending, m->nchanged, m->changed_more ? "+" : "", m->vm->cfg->monitor_warn,
 		 m->vm->cfg->monitor_critical, sort_names[m->sort], m->domain_id ? "   domain: " : "",
 		 m->domain_id ? m->domain : "", store_text(m, stbuf, sizeof stbuf), m->vacations >= 0 ? vbuf : "");
@@ -256,8 +258,8 @@ static void mon_draw(struct mon *m)
 		dom_h = 0;
 		list_h = LINES - 4;
 	}
-	snprintf(line, sizeof line, "%-40s %10s %10s %7s  %-22s %9s  %s", "MAILBOX", "USED", "LIMIT", "%", "", "MESSAGES",
-		 "FLAGS");
+	snprintf(line, sizeof line, "%-40s %10s %10s %7s  %-22s %9s  %s", "MAILBOX", "USED", "LIMIT", "%", "",
+		 "MESSAGES", "FLAGS");
 	draw_cell(&m->ui, 2, 0, line, w, m->ui.attrs[UIC_HEADER], 0);
 	y = 3;
 	for (size_t i = 0; i < m->ntop && (int)i < list_h; i++, y++) {
@@ -292,10 +294,11 @@ static void mon_draw(struct mon *m)
 	if (dom_h) {
 		y = LINES - 1 - dom_h;
 		snprintf(line, sizeof line, "per-domain totals %s%s%s", m->refreshed[0] ? "as of " : "(never computed",
-			 m->refreshed[0] ? m->refreshed : "", m->refreshed[0] ? " UTC (vmailadm quota rollup)" : ": run vmailadm quota rollup)");
+			 m->refreshed[0] ? m->refreshed : "",
+			 m->refreshed[0] ? " UTC (vmailadm quota rollup)" : ": run vmailadm quota rollup)");
 		draw_cell(&m->ui, y++, 0, line, w, m->ui.attrs[UIC_TITLE], 0);
-		snprintf(line, sizeof line, "%-40s %10s %10s %12s %10s %10s", "DOMAIN", "MAILBOXES", "USED", "ALLOCATED",
-			 "UNLIMITED", "ANOMALIES");
+		snprintf(line, sizeof line, "%-40s %10s %10s %12s %10s %10s", "DOMAIN", "MAILBOXES", "USED",
+			 "ALLOCATED", "UNLIMITED", "ANOMALIES");
 		draw_cell(&m->ui, y++, 0, line, w, m->ui.attrs[UIC_HEADER], 0);
 		for (size_t i = 0; i < m->ndoms; i++, y++) {
 			const struct quota_domain *d = &m->doms[i];
@@ -303,8 +306,8 @@ static void mon_draw(struct mon *m)
 			fmt_bytes(d->bytes, b1, sizeof b1);
 			fmt_bytes(d->allocated_mb * 1048576, b2, sizeof b2);
 			draw_cell(&m->ui, y, 0, d->name, 40, d->anomalies ? m->ui.attrs[UIC_QUOTA_CRIT] : (int)A_NORMAL, 0);
-			snprintf(line, sizeof line, " %10lld %10s %12s %10lld %10lld", d->mailboxes, b1, b2, d->unlimited,
-				 d->anomalies);
+			snprintf(line, sizeof line, " %10lld %10s %12s %10lld %10lld", d->mailboxes, b1, b2,
+				 d->unlimited, d->anomalies);
 			draw_text(&m->ui, y, 40, line, w - 40, d->anomalies ? m->ui.attrs[UIC_QUOTA_CRIT] : (int)A_NORMAL);
 		}
 	}
@@ -312,8 +315,8 @@ out:
 	if (m->error[0])
 		draw_cell(&m->ui, LINES - 1, 0, m->error, w, m->ui.attrs[UIC_ERROR], 0);
 	else
-		draw_cell(&m->ui, LINES - 1, 0, " q quit  s sort  f domain  +/- interval  p pause  r refresh  ? help", w,
-			  m->ui.attrs[UIC_STATUS], 0);
+		draw_cell(&m->ui, LINES - 1, 0, " q quit  s sort  f domain  +/- interval  p pause  r refresh  ? help",
+			  w, m->ui.attrs[UIC_STATUS], 0);
 	/* one update of the terminal per draw: no flicker */
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -367,18 +370,21 @@ static void mon_filter(struct mon *m)
 static void print_once(struct mon *m)
 {
 	static const char *const cols[] = {"address", "used_bytes", "messages", "quota", "percent", "status", "flags"};
-	static const char *const dcols[] = {"domain", "mailboxes", "used_bytes", "allocated_mb", "unlimited", "anomalies"};
+	static const char *const dcols[] = {"domain",       "mailboxes", "used_bytes",
+					    "allocated_mb", "unlimited", "anomalies"};
 	int json = m->vm->format == VM_FORMAT_JSON;
 	FILE *out = m->vm->out;
 	struct out_table t;
 
 	if (json)
-		fprintf(out, "{\"warn\":%d,\"critical\":%d,\"pending_ops\":%lld,\"refresh_ms\":%.3f,\"rows\":%lld,"
-			     "\"domains_refreshed\":",
+		fprintf(out,
+			"{\"warn\":%d,\"critical\":%d,\"pending_ops\":%lld,\"refresh_ms\":%.3f,\"rows\":%lld,"
+			"\"domains_refreshed\":",
 			m->vm->cfg->monitor_warn, m->vm->cfg->monitor_critical, m->pending, m->refresh_ms, m->rows);
 	else
-		fprintf(out, "# vmailadm monitor: warn %d%%, critical %d%%; pending operations: %lld; refresh %.1f ms, %lld rows\n"
-			     "# per-domain totals as of %s\n",
+		fprintf(out,
+			"# vmailadm monitor: warn %d%%, critical %d%%; pending operations: %lld; refresh %.1f ms, %lld rows\n"
+			"# per-domain totals as of %s\n",
 			m->vm->cfg->monitor_warn, m->vm->cfg->monitor_critical, m->pending, m->refresh_ms, m->rows,
 			m->refreshed[0] ? m->refreshed : "(never: run vmailadm quota rollup)");
 	if (!json && m->have_store)
@@ -420,10 +426,10 @@ static void print_once(struct mon *m)
 			snprintf(pct, sizeof pct, "-");
 		quota_flags_text(u->flags, flags, sizeof flags);
 		out_table_row(&t, (const char *const[]){u->address, used, msgs, q, pct,
-						       u->level == QUOTA_LEVEL_CRIT ? "critical"
-						       : u->level == QUOTA_LEVEL_WARN ? "warn"
-										      : "ok",
-						       flags});
+							u->level == QUOTA_LEVEL_CRIT   ? "critical"
+							: u->level == QUOTA_LEVEL_WARN ? "warn"
+										       : "ok",
+							flags});
 	}
 	out_table_end(&t);
 	if (json)

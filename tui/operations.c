@@ -40,8 +40,8 @@ static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, in
 	return VM_OK;
 }
 
-static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after,
-				   size_t len, int *count, struct vm_error *err)
+static enum vm_status start_before(struct ui *ui, struct list *l, const char *before, int n, char *after, size_t len,
+				   int *count, struct vm_error *err)
 {
 	long long id = 0;
 	enum vm_status st;

@@ -55,12 +55,12 @@ static enum vm_status vacation_submit(struct ui *ui, struct form_spec *f, void *
 int edit_vacation(struct ui *ui, const char *address)
 {
 	struct form_field fields[VF_COUNT] = {
-	    [VF_SUBJECT] = {.label = "Subject (empty: off)", .key = "subject"},
-	    [VF_TEXT] = {.label = "Text", .key = "text"},
-	    [VF_FROM] = {.label = "From (YYYY-MM-DD)", .key = "from", .width = 10},
-	    [VF_UNTIL] = {.label = "Until (YYYY-MM-DD)", .key = "until", .width = 10},
-	    [VF_DAYS] = {.label = "Days between replies", .key = "days", .width = 4},
-	    [VF_ADDRESSES] = {.label = "Also for (a,b)", .key = "addresses"},
+		[VF_SUBJECT] = {.label = "Subject (empty: off)", .key = "subject"},
+		[VF_TEXT] = {.label = "Text", .key = "text"},
+		[VF_FROM] = {.label = "From (YYYY-MM-DD)", .key = "from", .width = 10},
+		[VF_UNTIL] = {.label = "Until (YYYY-MM-DD)", .key = "until", .width = 10},
+		[VF_DAYS] = {.label = "Days between replies", .key = "days", .width = 4},
+		[VF_ADDRESSES] = {.label = "Also for (a,b)", .key = "addresses"},
 	};
 	struct vacation_ctx c = {{0}};
 	struct vacation_info v = {0};

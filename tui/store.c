@@ -77,8 +77,8 @@ static void run_check(struct ui *ui, struct store_screen *st)
 		return;
 	}
 	snprintf(st->summary, sizeof st->summary, "%lld finding(s); %lld home(s) on disk, %lld mailbox(es)%s",
-	         sum.findings, sum.homes, sum.mailboxes,
-	         st->total > (long long)st->n ? " (the first ones shown: `vmailadm store check` lists all)" : "");
+		 sum.findings, sum.homes, sum.mailboxes,
+		 st->total > (long long)st->n ? " (the first ones shown: `vmailadm store check` lists all)" : "");
 	if (store_summary_save(ui->vm, &sum, &err) != VM_OK)
 		ui_error(ui, "keeping the summary", &err);
 	ui->dirty = 1;
@@ -125,7 +125,7 @@ static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
 		draw_cell(ui, y0 + h - 1, 0, line, w, ui->attrs[UIC_INFO], 0);
 	} else {
 		draw_cell(ui, y0 + 2, 2, st->ran ? "the store agrees with the database" : "", w - 2,
-		          ui->attrs[UIC_NORMAL], 0);
+			  ui->attrs[UIC_NORMAL], 0);
 	}
 }
 
@@ -229,12 +229,12 @@ static int action_for(enum req r)
 }
 
 static const struct screen_ops store_ops = {
-    .name = "Store",
-    .view = REQ_VIEW_STORE,
-    .draw = draw,
-    .key = key_fn,
-    .close = close_fn,
-    .action_for = action_for,
+	.name = "Store",
+	.view = REQ_VIEW_STORE,
+	.draw = draw,
+	.key = key_fn,
+	.close = close_fn,
+	.action_for = action_for,
 };
 
 struct screen *screen_store_new(struct ui *ui)

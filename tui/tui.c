@@ -156,10 +156,10 @@ int ui_getch(struct ui *ui)
 /* ---- drawing ---- */
 
 static const enum req tabs[] = {REQ_VIEW_DOMAINS, REQ_VIEW_MAILBOXES, REQ_VIEW_ALIASES, REQ_VIEW_DOMAINALIASES,
-				REQ_VIEW_OPS, REQ_VIEW_AUDIT, REQ_HELP};
+				REQ_VIEW_OPS,     REQ_VIEW_AUDIT,     REQ_HELP};
 /* short enough for the whole bar to fit in 80 columns */
 static const char *const tab_names[] = {"1 Domains", "2 Mailboxes", "3 Aliases", "4 Dom.aliases",
-					"5 Ops", "6 Audit", "? Help"};
+					"5 Ops",     "6 Audit",     "? Help"};
 
 static void draw_tabs(struct ui *ui)
 {
@@ -192,10 +192,10 @@ static void draw_status(struct ui *ui)
 	/* the order the list is read in (o reverses it) */
 	if (l && n > 0 && (size_t)n < sizeof st)
 		n += snprintf(st + n, sizeof st - (size_t)n, " | sort: %s",
-			      l->order_name                        ? l->order_name
+			      l->order_name                          ? l->order_name
 			      : ui->top->ops->view == REQ_VIEW_AUDIT ? (l->reverse ? "oldest first" : "newest first")
-			      : l->reverse                         ? "descending"
-								   : "ascending");
+			      : l->reverse                           ? "descending"
+								     : "ascending");
 	if (l && l->filter[0] && n > 0 && (size_t)n < sizeof st)
 		n += snprintf(st + n, sizeof st - (size_t)n, " | search: %s", l->filter);
 	if (n > 0 && (size_t)n < sizeof st)
@@ -280,12 +280,12 @@ static void next_tab(struct ui *ui)
 {
 	enum req v = ui->top ? ui->top->ops->view : REQ_NONE;
 
-	open_view(ui, v == REQ_VIEW_MAILBOXES ? REQ_VIEW_ALIASES
-		      : v == REQ_VIEW_ALIASES ? REQ_VIEW_DOMAINALIASES
+	open_view(ui, v == REQ_VIEW_MAILBOXES       ? REQ_VIEW_ALIASES
+		      : v == REQ_VIEW_ALIASES       ? REQ_VIEW_DOMAINALIASES
 		      : v == REQ_VIEW_DOMAINALIASES ? REQ_VIEW_OPS
-		      : v == REQ_VIEW_OPS ? REQ_VIEW_AUDIT
-		      : v == REQ_VIEW_AUDIT ? REQ_VIEW_DOMAINS
-						: REQ_VIEW_MAILBOXES);
+		      : v == REQ_VIEW_OPS           ? REQ_VIEW_AUDIT
+		      : v == REQ_VIEW_AUDIT         ? REQ_VIEW_DOMAINS
+						    : REQ_VIEW_MAILBOXES);
 }
 
 static void quit_or_back(struct ui *ui)

@@ -6,10 +6,10 @@
 #include "core/vm.h"
 
 struct tui_opts {
-	int monitor;        /* --monitor */
-	int once;           /* --monitor --once: print the dashboard and exit */
-	int interval;       /* seconds */
-	const char *user;   /* --user LOGIN */
+	int monitor;      /* --monitor */
+	int once;         /* --monitor --once: print the dashboard and exit */
+	int interval;     /* seconds */
+	const char *user; /* --user LOGIN */
 	const char *password_file;
 };
 

@@ -23,49 +23,49 @@
 /* Console requests: X(ENUM, name, help). Screens give the generic ones
  * (ADD, EDIT, DELETE, ...) their meaning: on the mailboxes screen ADD is the
  * statement `mailbox add`, which the help screen shows next to the key. */
-#define REQ_LIST(X)                                                                     \
-	X(NONE, "none", "")                                                             \
-	X(QUIT, "quit", "go back; on the top screen, quit")                             \
-	X(BACK, "back", "go back (cancel a search or a form)")                          \
-	X(ENTER, "enter", "open the selected row")                                      \
-	X(UP, "up", "move up")                                                          \
-	X(DOWN, "down", "move down")                                                    \
-	X(PGUP, "page-up", "previous page")                                             \
-	X(PGDN, "page-down", "next page")                                               \
-	X(HOME, "home", "first row")                                                    \
-	X(END, "end", "last row")                                                       \
-	X(NEXT_TAB, "next-tab", "next list of this domain (mailboxes, aliases, domain aliases)") \
-	X(VIEW_DOMAINS, "view-domains", "the domains")                                  \
-	X(VIEW_MAILBOXES, "view-mailboxes", "the mailboxes of the selected domain")     \
-	X(VIEW_ALIASES, "view-aliases", "the aliases of the selected domain")           \
-	X(VIEW_DOMAINALIASES, "view-domainaliases", "the domain aliases of the selected domain") \
-	X(VIEW_OPS, "view-ops", "the pending operations")                               \
-	X(VIEW_AUDIT, "view-audit", "the audit log (/ sets filters: object= admin= since= until=)") \
-	X(VIEW_STORE, "view-store", "the store check (Enter repairs the selected finding, after a confirmation)") \
-	X(HELP, "help", "this help")                                                    \
-	X(SEARCH, "search", "search by prefix; * and ? make a pattern (*text*)")       \
-	X(SORT, "sort", "reverse the order; mailboxes: address, fullest, largest quota (/ goes back to address)") \
-	X(MARK, "mark", "mark or unmark the row")                                       \
-	X(MARK_PATTERN, "mark-pattern", "mark the rows matching a pattern (a* or *x?)") \
-	X(UNMARK_ALL, "unmark-all", "clear the marks")                                  \
-	X(ADD, "add", "create")                                                         \
-	X(EDIT, "edit", "edit the selected row")                                        \
-	X(DELETE, "delete", "delete the selected row, or the marked rows")              \
-	X(RENAME, "rename", "rename the selected row")                                  \
-	X(ENABLE, "enable", "enable the marked rows (or the selected one)")             \
-	X(DISABLE, "disable", "disable the marked rows (or the selected one)")          \
-	X(SET_QUOTA, "set-quota", "set the quota of the marked rows (or the selected one)") \
-	X(MAPS_GENERATE, "maps-generate", "regenerate the Postfix maps")                \
-	X(OPS_RUN, "ops-run", "run the pending operations")                             \
-	X(QUOTA_RECALC, "quota-recalc", "ask Dovecot to recount the quota")             \
-	X(REFRESH, "refresh", "re-read the rows from the database")                     \
+#define REQ_LIST(X)                                                                                                    \
+	X(NONE, "none", "")                                                                                            \
+	X(QUIT, "quit", "go back; on the top screen, quit")                                                            \
+	X(BACK, "back", "go back (cancel a search or a form)")                                                         \
+	X(ENTER, "enter", "open the selected row")                                                                     \
+	X(UP, "up", "move up")                                                                                         \
+	X(DOWN, "down", "move down")                                                                                   \
+	X(PGUP, "page-up", "previous page")                                                                            \
+	X(PGDN, "page-down", "next page")                                                                              \
+	X(HOME, "home", "first row")                                                                                   \
+	X(END, "end", "last row")                                                                                      \
+	X(NEXT_TAB, "next-tab", "next list of this domain (mailboxes, aliases, domain aliases)")                       \
+	X(VIEW_DOMAINS, "view-domains", "the domains")                                                                 \
+	X(VIEW_MAILBOXES, "view-mailboxes", "the mailboxes of the selected domain")                                    \
+	X(VIEW_ALIASES, "view-aliases", "the aliases of the selected domain")                                          \
+	X(VIEW_DOMAINALIASES, "view-domainaliases", "the domain aliases of the selected domain")                       \
+	X(VIEW_OPS, "view-ops", "the pending operations")                                                              \
+	X(VIEW_AUDIT, "view-audit", "the audit log (/ sets filters: object= admin= since= until=)")                    \
+	X(VIEW_STORE, "view-store", "the store check (Enter repairs the selected finding, after a confirmation)")      \
+	X(HELP, "help", "this help")                                                                                   \
+	X(SEARCH, "search", "search by prefix; * and ? make a pattern (*text*)")                                       \
+	X(SORT, "sort", "reverse the order; mailboxes: address, fullest, largest quota (/ goes back to address)")      \
+	X(MARK, "mark", "mark or unmark the row")                                                                      \
+	X(MARK_PATTERN, "mark-pattern", "mark the rows matching a pattern (a* or *x?)")                                \
+	X(UNMARK_ALL, "unmark-all", "clear the marks")                                                                 \
+	X(ADD, "add", "create")                                                                                        \
+	X(EDIT, "edit", "edit the selected row")                                                                       \
+	X(DELETE, "delete", "delete the selected row, or the marked rows")                                             \
+	X(RENAME, "rename", "rename the selected row")                                                                 \
+	X(ENABLE, "enable", "enable the marked rows (or the selected one)")                                            \
+	X(DISABLE, "disable", "disable the marked rows (or the selected one)")                                         \
+	X(SET_QUOTA, "set-quota", "set the quota of the marked rows (or the selected one)")                            \
+	X(MAPS_GENERATE, "maps-generate", "regenerate the Postfix maps")                                               \
+	X(OPS_RUN, "ops-run", "run the pending operations")                                                            \
+	X(QUOTA_RECALC, "quota-recalc", "ask Dovecot to recount the quota")                                            \
+	X(REFRESH, "refresh", "re-read the rows from the database")                                                    \
 	X(REDRAW, "redraw", "redraw the screen")
 
 enum req {
 #define X(e, n, h) REQ_##e,
 	REQ_LIST(X)
 #undef X
-	REQ_COUNT
+		REQ_COUNT
 };
 
 const char *req_name(enum req r);
@@ -78,30 +78,30 @@ const char *keys_for(enum req r, char *buf, size_t len);
 int req_writes(enum req r);
 
 /* Colour roles; each theme maps them to a pair and attributes. */
-#define UIC_LIST(X)                                                                     \
-	X(UIC_NORMAL)                                                                   \
-	X(UIC_TITLE)                                                                    \
-	X(UIC_TAB)                                                                      \
-	X(UIC_TAB_ACTIVE)                                                               \
-	X(UIC_HEADER)                                                                   \
-	X(UIC_CURSOR)                                                                   \
-	X(UIC_MARKED)                                                                   \
-	X(UIC_DISABLED)                                                                 \
-	X(UIC_QUOTA_OK)                                                                 \
-	X(UIC_QUOTA_WARN)                                                               \
-	X(UIC_QUOTA_CRIT)                                                               \
-	X(UIC_PENDING)                                                                  \
-	X(UIC_STATUS)                                                                   \
-	X(UIC_ERROR)                                                                    \
-	X(UIC_INFO)                                                                     \
-	X(UIC_FIELD)                                                                    \
+#define UIC_LIST(X)                                                                                                    \
+	X(UIC_NORMAL)                                                                                                  \
+	X(UIC_TITLE)                                                                                                   \
+	X(UIC_TAB)                                                                                                     \
+	X(UIC_TAB_ACTIVE)                                                                                              \
+	X(UIC_HEADER)                                                                                                  \
+	X(UIC_CURSOR)                                                                                                  \
+	X(UIC_MARKED)                                                                                                  \
+	X(UIC_DISABLED)                                                                                                \
+	X(UIC_QUOTA_OK)                                                                                                \
+	X(UIC_QUOTA_WARN)                                                                                              \
+	X(UIC_QUOTA_CRIT)                                                                                              \
+	X(UIC_PENDING)                                                                                                 \
+	X(UIC_STATUS)                                                                                                  \
+	X(UIC_ERROR)                                                                                                   \
+	X(UIC_INFO)                                                                                                    \
+	X(UIC_FIELD)                                                                                                   \
 	X(UIC_ESCAPED)
 
 enum uic {
 #define X(e) e,
 	UIC_LIST(X)
 #undef X
-	UIC_COUNT
+		UIC_COUNT
 };
 
 struct ui;
@@ -130,18 +130,18 @@ struct screen {
 	char title[300];      /* "mailboxes of example.com" */
 	char domain[256];     /* the domain a screen is about, "" if none */
 	long long domain_id;
-	struct list *list;    /* the screen's list, if it is one (marks, filter on the status line) */
+	struct list *list; /* the screen's list, if it is one (marks, filter on the status line) */
 };
 
 struct ui {
 	struct vm *vm;
 	const struct tui_opts *opts;
 	struct screen *top;
-	int dirty;          /* redraw everything */
+	int dirty; /* redraw everything */
 	int quit;
-	int color;          /* colours in use (else monochrome) */
+	int color; /* colours in use (else monochrome) */
 	int attrs[UIC_COUNT];
-	char msg[1024];     /* the message line */
+	char msg[1024]; /* the message line */
 	int msg_error;
 	int need_reconnect; /* the connection was lost: reopen before the next action */
 	char dbdesc[512];
@@ -173,7 +173,7 @@ int ui_getch(struct ui *ui);
  * then in ns) and "key NAME MS" per key (ms from its read to the next wait
  * for a key: its queries and refreshes). Unset, they do nothing. */
 void ui_trace_start(const char *what);
-void ui_trace_idle(void); /* about to wait for a key */
+void ui_trace_idle(void);  /* about to wait for a key */
 void ui_trace_key(int ch); /* a key (or ERR) was read */
 /* Refresh every screen of the stack (after a write). */
 void ui_refresh_all(struct ui *ui);
@@ -204,12 +204,12 @@ int dialog_prompt(struct ui *ui, const char *label, char *buf, size_t len,
 /* form.c: libform forms */
 struct form_field {
 	const char *label;
-	const char *key;      /* the statement option (quota, name, ...) or "" for a positional word */
-	char value[1024];     /* initial value in, typed value out */
-	int hidden;           /* password: shown as * */
+	const char *key;  /* the statement option (quota, name, ...) or "" for a positional word */
+	char value[1024]; /* initial value in, typed value out */
+	int hidden;       /* password: shown as * */
 	int readonly;
 	int width;
-	char error[256];      /* shown next to the field */
+	char error[256]; /* shown next to the field */
 	/* Checks the value as the core would; NULL = no check here. */
 	enum vm_status (*check)(const char *value, struct vm_error *err);
 };
@@ -238,8 +238,8 @@ struct list;
 struct list_ops {
 	size_t row_size;
 	/* Up to n rows after key `after` ("" = from the start), in key order. */
-	enum vm_status (*fetch)(struct ui *ui, struct list *l, const char *after, int n, void **rows,
-				size_t *nrows, struct vm_error *err);
+	enum vm_status (*fetch)(struct ui *ui, struct list *l, const char *after, int n, void **rows, size_t *nrows,
+				struct vm_error *err);
 	/* The key to fetch after to get the n rows before `before` (NULL = the end). */
 	enum vm_status (*start_before)(struct ui *ui, struct list *l, const char *before, int n, char *after,
 				       size_t len, int *count, struct vm_error *err);
@@ -251,17 +251,17 @@ struct list_ops {
 };
 struct list {
 	const struct list_ops *ops;
-	void *ctx;           /* the screen's data */
-	char *rows;          /* n rows of ops->row_size */
+	void *ctx;  /* the screen's data */
+	char *rows; /* n rows of ops->row_size */
 	size_t n;
-	int top, cur;        /* indexes into rows */
+	int top, cur; /* indexes into rows */
 	int at_start, at_end;
-	int height;          /* rows on screen, from the last draw */
-	int reverse;         /* sorted descending (the SORT request) */
+	int height;             /* rows on screen, from the last draw */
+	int reverse;            /* sorted descending (the SORT request) */
 	const char *order_name; /* the status line's order when the screen sorts by another column (NULL: none) */
-	char filter[256];    /* prefix search */
-	char glob[256];      /* set while marking by pattern */
-	char **marks;        /* marked keys, sorted */
+	char filter[256];       /* prefix search */
+	char glob[256];         /* set while marking by pattern */
+	char **marks;           /* marked keys, sorted */
 	size_t nmarks;
 	int loaded;
 };
@@ -298,7 +298,7 @@ const char *ui_current_domain(struct ui *ui, long long *domain_id);
 
 /* edit.c: the forms and confirmations of domains, mailboxes, aliases, domain
  * aliases; return 1 when something changed. */
-int edit_domain(struct ui *ui, const char *name);         /* NULL = new */
+int edit_domain(struct ui *ui, const char *name);                         /* NULL = new */
 int edit_mailbox(struct ui *ui, const char *domain, const char *address); /* NULL address = new */
 int edit_alias(struct ui *ui, const char *domain, const char *address);
 int edit_domainalias(struct ui *ui, const char *target, const char *name);

@@ -13,8 +13,7 @@
 #include "core/validate.h"
 #include "lib/xalloc.h"
 
-static void where_of(const struct script *sc, const struct stmt *s, const struct batch_opts *o, char *buf,
-		     size_t len)
+static void where_of(const struct script *sc, const struct stmt *s, const struct batch_opts *o, char *buf, size_t len)
 {
 	if (o->one_shot)
 		snprintf(buf, len, "vmailadm");

@@ -16,8 +16,8 @@
 
 struct batch_opts {
 	int keep_going;
-	int quiet;     /* do not print the changes */
-	int one_shot;  /* a single command-line statement: messages say "vmailadm:" */
+	int quiet;    /* do not print the changes */
+	int one_shot; /* a single command-line statement: messages say "vmailadm:" */
 };
 
 int batch_run(struct vm *vm, const struct script *sc, const struct batch_opts *o);

@@ -33,7 +33,7 @@ enum vm_status cmd_vacation_set(struct vm *vm, struct args *a, struct vm_error *
 
 		if (!*days || *end || d < 1 || d > SIEVE_DAYS_MAX)
 			return vm_fail(err, VM_ERR_INVALID, "days: a whole number of days, 1 to %d (not '%.20s')",
-			               SIEVE_DAYS_MAX, days);
+				       SIEVE_DAYS_MAX, days);
 		o.has_days = 1;
 		o.days = (int)d;
 	}
@@ -52,20 +52,20 @@ static void vacation_row(struct out_table *t, const struct vacation_info *v, int
 	snprintf(days, sizeof days, "%d", v->days);
 	if (full) {
 		const char *vals[9] = {v->address,
-		                       v->enabled ? "yes" : "no",
-		                       v->active ? "yes" : "no",
-		                       v->from,
-		                       v->until,
-		                       days,
-		                       v->addresses,
-		                       v->subject,
-		                       v->text};
+				       v->enabled ? "yes" : "no",
+				       v->active ? "yes" : "no",
+				       v->from,
+				       v->until,
+				       days,
+				       v->addresses,
+				       v->subject,
+				       v->text};
 
 		out_table_row(t, vals);
 	} else {
-		const char *vals[7] = {
-		    v->address, v->enabled ? "yes" : "no", v->active ? "yes" : "no", v->from, v->until, days,
-		    v->subject};
+		const char *vals[7] =
+			{v->address, v->enabled ? "yes" : "no", v->active ? "yes" : "no", v->from, v->until, days,
+			 v->subject};
 
 		out_table_row(t, vals);
 	}
@@ -74,7 +74,7 @@ static void vacation_row(struct out_table *t, const struct vacation_info *v, int
 enum vm_status cmd_vacation_show(struct vm *vm, struct args *a, struct vm_error *err)
 {
 	static const char *const cols[] = {"address", "enabled",   "active",  "from", "until",
-	                                   "days",    "addresses", "subject", "text"};
+					   "days",    "addresses", "subject", "text"};
 	struct vacation_info v;
 	struct out_table t;
 	enum vm_status st = vacation_get(vm, a->pos[0], &v, err);
@@ -127,7 +127,7 @@ enum vm_status cmd_filter_add(struct vm *vm, struct args *a, struct vm_error *er
 	if (a->npos != 2) {
 		free(tests);
 		return vm_fail(err, VM_ERR_USAGE, "unexpected word '%s' (only any and stop may follow NAME)",
-		               a->pos[a->npos - 1]);
+			       a->pos[a->npos - 1]);
 	}
 	o.ntests = args_opt_all(a, "if", tests);
 	o.tests = tests;
@@ -171,11 +171,10 @@ enum vm_status cmd_filter_list(struct vm *vm, struct args *a, struct vm_error *e
 			} else {
 				*w++ = *p;
 			}
-		then =
-		    *rows[i].argument ? xasprintf("%s:%s", rows[i].action, rows[i].argument) : xstrdup(rows[i].action);
+		then = *rows[i].argument ? xasprintf("%s:%s", rows[i].action, rows[i].argument) : xstrdup(rows[i].action);
 		snprintf(pos, sizeof pos, "%zu", i + 1);
 		out_table_row(&t, (const char *const[]){pos, rows[i].name, rows[i].any ? "any" : "all", tests, then,
-		                                        rows[i].stop ? "yes" : "no"});
+							rows[i].stop ? "yes" : "no"});
 		free(tests);
 		free(then);
 	}
@@ -210,7 +209,7 @@ static void print_script(FILE *out, const char *s)
 /* The user's own scripts, through doveadm: name and active flag per line.
  * *names and *active malloc'd (free each name and both arrays). */
 static enum vm_status user_scripts(struct vm *vm, const char *address, char ***names, int **active, size_t *n,
-                                   struct vm_error *err)
+				   struct vm_error *err)
 {
 	const char *args[] = {"sieve", "list", "-u", address, NULL};
 	char *out = NULL, msg[512];
@@ -221,7 +220,7 @@ static enum vm_status user_scripts(struct vm *vm, const char *address, char ***n
 	*n = 0;
 	if (sieveprog_doveadm(doveadm, args, &out, msg, sizeof msg) < 0)
 		return vm_fail(err, VM_ERR_REFUSED, "reading %s's own scripts with '%s sieve list': %s", address,
-		               doveadm, msg);
+			       doveadm, msg);
 	for (char *save = NULL, *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *sp = strrchr(l, ' ');
 		int act = sp && strcmp(sp + 1, "ACTIVE") == 0;
@@ -260,8 +259,7 @@ enum vm_status cmd_sieve_show(struct vm *vm, struct args *a, struct vm_error *er
 		return st;
 	if ((st = mailbox_get(vm, a->pos[0], &mb, err)) != VM_OK)
 		goto out;
-	if (vm->cfg && vm->cfg->sieve_user_scripts &&
-	    (st = user_scripts(vm, mb.address, &names, &active, &n, err)) != VM_OK)
+	if (vm->cfg && vm->cfg->sieve_user_scripts && (st = user_scripts(vm, mb.address, &names, &active, &n, err)) != VM_OK)
 		goto out;
 	if (json) {
 		fputs("[{\"name\":\"active\",\"kind\":\"vmailadm\",\"id\":", vm->out);
@@ -294,7 +292,7 @@ enum vm_status cmd_sieve_show(struct vm *vm, struct args *a, struct vm_error *er
 
 		if (sieveprog_doveadm(doveadm, args, &text, msg, sizeof msg) < 0) {
 			st = vm_fail(err, VM_ERR_REFUSED, "reading the user's script %s with '%s sieve get': %s",
-			             names[i], doveadm, msg);
+				     names[i], doveadm, msg);
 			break;
 		}
 		if (json) {
@@ -334,8 +332,7 @@ enum vm_status cmd_sieve_list(struct vm *vm, struct args *a, struct vm_error *er
 		return st;
 	if ((st = mailbox_get(vm, a->pos[0], &mb, err)) != VM_OK)
 		goto out;
-	if (vm->cfg && vm->cfg->sieve_user_scripts &&
-	    (st = user_scripts(vm, mb.address, &names, &active, &n, err)) != VM_OK)
+	if (vm->cfg && vm->cfg->sieve_user_scripts && (st = user_scripts(vm, mb.address, &names, &active, &n, err)) != VM_OK)
 		goto out;
 	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 4, cols);
 	if (id)

@@ -27,7 +27,7 @@ enum vm_status cmd_store_check(struct vm *vm, struct args *a, struct vm_error *e
 	o.usage = args_flag(a, "usage");
 	if (a->npos > 1)
 		return vm_fail(err, VM_ERR_USAGE, "unexpected word '%s' (usage: store check [DOMAIN|ADDRESS] [usage])",
-		               a->pos[1]);
+			       a->pos[1]);
 	o.scope = a->npos ? a->pos[0] : NULL;
 	o.emit = print_finding;
 	o.ctx = &t;
@@ -38,8 +38,8 @@ enum vm_status cmd_store_check(struct vm *vm, struct args *a, struct vm_error *e
 	if (st != VM_OK)
 		return st;
 	fprintf(stderr, "store check: %lld finding(s); %lld home(s) on disk, %lld mailbox(es) checked%s%s\n",
-	        sum.findings, sum.homes, sum.mailboxes, sum.usage ? ", usage sized" : "",
-	        sum.ops_untimed ? " (operations are not timed: run vmailadm db upgrade)" : "");
+		sum.findings, sum.homes, sum.mailboxes, sum.usage ? ", usage sized" : "",
+		sum.ops_untimed ? " (operations are not timed: run vmailadm db upgrade)" : "");
 	return store_summary_save(vm, &sum, err);
 }
 

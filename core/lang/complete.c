@@ -147,13 +147,13 @@ static struct db_result *names(struct comp *c, int aliases, const char *prefix, 
 	if (match_has_wildcard(prefix) || !comp_db_open(c))
 		return NULL;
 	sql = xstrdup(aliases ? "SELECT d.id, d.name FROM admin_domainalias d WHERE d.name > ''"
-	                      : "SELECT d.id, d.name FROM admin_domain d WHERE d.name > ''");
+			      : "SELECT d.id, d.name FROM admin_domain d WHERE d.name > ''");
 	if (!vm->actor.superuser) {
 		snprintf(uid, sizeof uid, "%lld", vm->actor.user_id);
 		str_append(&sql, aliases ? " AND d.target_id IN (" : " AND d.id IN (");
 		str_append(&sql, "SELECT oa.object_id FROM admin_objectaccess oa JOIN django_content_type ct "
-		                 "ON ct.id = oa.content_type_id WHERE ct.app_label = 'admin' AND ct.model = 'domain' "
-		                 "AND oa.user_id = ?)");
+				 "ON ct.id = oa.content_type_id WHERE ct.app_label = 'admin' AND ct.model = 'domain' "
+				 "AND oa.user_id = ?)");
 		p[np++] = uid;
 	}
 	if (*prefix)
@@ -182,18 +182,17 @@ static void offer_domains(struct comp *c, const char *head, const char *prefix, 
 
 /* The mailboxes (or aliases) of one domain whose local part starts with
  * local, as full addresses. */
-static void offer_local(struct comp *c, int alias, const char *domain_id, const char *domain, const char *local,
-                        int limit)
+static void offer_local(struct comp *c, int alias, const char *domain_id, const char *domain, const char *local, int limit)
 {
 	struct db_result *res = NULL;
 	struct vm_error err = {0};
 	char head[512];
 
 	if (match_domain_page(&c->vm,
-	                      alias ? "SELECT al.address FROM admin_alias al WHERE al.domain_id = ?"
-	                            : "SELECT mb.address FROM admin_mailbox mb WHERE mb.domain_id = ?",
-	                      alias ? "al.address" : "mb.address", vm_ll(domain_id), "", local, NULL, limit, &res, &err,
-	                      "completing") != VM_OK)
+			      alias ? "SELECT al.address FROM admin_alias al WHERE al.domain_id = ?"
+				    : "SELECT mb.address FROM admin_mailbox mb WHERE mb.domain_id = ?",
+			      alias ? "al.address" : "mb.address", vm_ll(domain_id), "", local, NULL, limit, &res, &err,
+			      "completing") != VM_OK)
 		return;
 	for (size_t r = 0; r < res->nrows; r++) {
 		const char *l = db_value(res, r, 0);
@@ -224,7 +223,7 @@ static void offer_addresses(struct comp *c, enum kind k)
 	if (k != K_NEW_ADDRESS && res->nrows <= COMPLETE_SCAN_DOMAINS) {
 		for (size_t r = 0; r < res->nrows && c->printed < COMPLETE_MAX; r++)
 			offer_local(c, k == K_ALIAS, db_value(res, r, 0), db_value(res, r, 1), local,
-			            COMPLETE_MAX - c->printed);
+				    COMPLETE_MAX - c->printed);
 	} else if (at) {
 		if (k != K_NEW_ADDRESS) { /* the first page was only big enough to count */
 			db_result_free(&res);
@@ -255,7 +254,7 @@ static enum kind kind_of(const char *object, const char *verb, const char *ph)
 	if (strcmp(ph, "NAME") == 0 && !add)
 		return strcmp(object, "domain") == 0        ? K_DOMAIN
 		       : strcmp(object, "domainalias") == 0 ? K_DOMAINALIAS
-		                                            : K_NONE;
+							    : K_NONE;
 	if (strcmp(ph, "OLD") == 0)
 		return strcmp(object, "domain") == 0 ? K_DOMAIN : strcmp(object, "alias") == 0 ? K_ALIAS : K_MAILBOX;
 	if (strcmp(ph, "NEW") == 0)
@@ -535,8 +534,7 @@ static void complete_statement(struct comp *c, const char *const *sw, int n)
 			int seen = 0;
 
 			for (int j = 0; j < i && !seen; j++)
-				seen =
-				    strcmp(action_get((enum action)j)->object, action_get((enum action)i)->object) == 0;
+				seen = strcmp(action_get((enum action)j)->object, action_get((enum action)i)->object) == 0;
 			if (!seen)
 				offer(c, action_get((enum action)i)->object);
 		}

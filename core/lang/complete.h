@@ -38,7 +38,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#define COMPLETE_MAX          100
+#define COMPLETE_MAX 100
 #define COMPLETE_SCAN_DOMAINS 20
 
 /* Prints the candidates for words[nwords - 1] (see above). opts is the

@@ -85,8 +85,7 @@ static int parse_line(const char *line, size_t len, char sep, struct csv_row *ro
 	}
 }
 
-int csv_parse(const char *name, const char *buf, size_t len, char sep, struct csv_doc *out, char *errbuf,
-	      size_t errlen)
+int csv_parse(const char *name, const char *buf, size_t len, char sep, struct csv_doc *out, char *errbuf, size_t errlen)
 {
 	size_t pos = 0;
 	int lineno = 0;

@@ -22,9 +22,9 @@
 #define CSV_LINE_MAX 65536
 
 struct csv_row {
-	int line;        /* 1-based line of the file */
+	int line; /* 1-based line of the file */
 	size_t nfields;
-	char **fields;   /* owned, NUL-terminated */
+	char **fields; /* owned, NUL-terminated */
 };
 
 struct csv_doc {
@@ -35,8 +35,7 @@ struct csv_doc {
 /* Parses buf (len bytes, need not be NUL-terminated) with separator sep.
  * Returns 0, or -1 with "NAME:LINE:COLUMN: reason" in errbuf and out
  * empty. Caller frees out with csv_doc_free. */
-int csv_parse(const char *name, const char *buf, size_t len, char sep, struct csv_doc *out, char *errbuf,
-	      size_t errlen);
+int csv_parse(const char *name, const char *buf, size_t len, char sep, struct csv_doc *out, char *errbuf, size_t errlen);
 /* Reads path ("-" = standard input) and parses it. */
 int csv_load(const char *path, char sep, struct csv_doc *out, char *errbuf, size_t errlen);
 void csv_doc_free(struct csv_doc *d);

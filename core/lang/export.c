@@ -219,8 +219,9 @@ static void mailbox_row(struct exporter *x, const struct db_result *res, size_t 
 	const char *first = v(res, r, 6), *last = v(res, r, 7);
 
 	if (x->csv) {
-		const char *f[9] = {"account", addr, v(res, r, 5), first, last, yn(v(res, r, 8), 1), "SimpleUsers", addr,
-				    follows ? "" : v(res, r, 3)};
+		const char *f[9] = {"account",     addr, v(res, r, 5),
+				    first,         last, yn(v(res, r, 8), 1),
+				    "SimpleUsers", addr, follows ? "" : v(res, r, 3)};
 
 		csv_write_row(x->out, x->sep, f, 9);
 		services_out(x, res, r, addr);

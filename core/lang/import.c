@@ -86,15 +86,14 @@ static enum vm_status check_shapes(const char *name, const struct csv_doc *doc, 
 				       "services, domainservices, sender)",
 				       name, r->line, r->fields[0]);
 		if (r->nfields < kinds[k].min)
-			return vm_fail(err, VM_ERR_INVALID, "%s:%d: %s row has %zu fields, at least %zu expected (%s)", name,
-				       r->line, kinds[k].kind, r->nfields, kinds[k].min, kinds[k].form);
+			return vm_fail(err, VM_ERR_INVALID, "%s:%d: %s row has %zu fields, at least %zu expected (%s)",
+				       name, r->line, kinds[k].kind, r->nfields, kinds[k].min, kinds[k].form);
 	}
 	return VM_OK;
 }
 
 /* Fills a bulk item from an account row; NULL name buffer is owned by caller. */
-static enum vm_status account_item(const struct csv_row *r, struct bulk_mailbox *b, char **name,
-				   struct vm_error *err)
+static enum vm_status account_item(const struct csv_row *r, struct bulk_mailbox *b, char **name, struct vm_error *err)
 {
 	const char *user = field(r, 1), *pw = field(r, 2), *first = field(r, 3), *last = field(r, 4);
 	const char *email = field(r, 7), *quota = field(r, 8);
@@ -138,7 +137,8 @@ static enum vm_status import_accounts(struct vm *vm, const char *fname, const st
 		const char *group = field(r, 6);
 
 		if (*group && strcasecmp(group, "SimpleUsers") != 0) {
-			fprintf(stderr, "%s:%d: note: administrator %s (%s) skipped: manage administrators with admin statements\n",
+			fprintf(stderr,
+				"%s:%d: note: administrator %s (%s) skipped: manage administrators with admin statements\n",
 				fname, r->line, field(r, 1), group);
 			continue;
 		}
@@ -241,8 +241,7 @@ static long alias_row_of(const struct al_key *keys, size_t n, const char *addr)
 	return hit ? (long)hit->idx : -1;
 }
 
-static enum vm_status alias_fail(const char *fname, const struct csv_row *r, enum vm_status st,
-				 struct vm_error *err)
+static enum vm_status alias_fail(const char *fname, const struct csv_row *r, enum vm_status st, struct vm_error *err)
 {
 	char msg[sizeof err->msg];
 
@@ -254,8 +253,7 @@ static enum vm_status alias_fail(const char *fname, const struct csv_row *r, enu
  * everything else. An alias may list aliases of later rows, or form a cycle
  * with them (export csv writes them so): each is first added with its other
  * recipients, then completed with alias_set once every alias exists. */
-static enum vm_status import_aliases(struct vm *vm, const char *fname, const struct csv_doc *doc,
-				     struct vm_error *err)
+static enum vm_status import_aliases(struct vm *vm, const char *fname, const struct csv_doc *doc, struct vm_error *err)
 {
 	struct al_key *keys = xcalloc(doc->n + 1, sizeof *keys);
 	unsigned char *state = xcalloc(doc->n + 1, 1); /* 0 not alias, 1 to add, 2 added, 3 added partly */
@@ -291,7 +289,8 @@ static enum vm_status import_aliases(struct vm *vm, const char *fname, const str
 				continue;
 			}
 			if ((st = csv_bool(field(r, 2), "enabled", &en, err)) == VM_OK)
-				st = alias_add(vm, field(r, 1), (const char *const *)(r->fields + 3), r->nfields - 3, 1, en, err);
+				st = alias_add(vm, field(r, 1), (const char *const *)(r->fields + 3), r->nfields - 3, 1,
+					       en, err);
 			if (st != VM_OK)
 				st = alias_fail(fname, r, st, err);
 			state[i] = 2;
@@ -341,8 +340,8 @@ static enum vm_status import_aliases(struct vm *vm, const char *fname, const str
 		if (state[i] == 3) {
 			const struct csv_row *r = &doc->rows[i];
 
-			if ((st = alias_set(vm, field(r, 1), (const char *const *)(r->fields + 3), r->nfields - 3, 0, 0, err)) !=
-			    VM_OK)
+			if ((st = alias_set(vm, field(r, 1), (const char *const *)(r->fields + 3), r->nfields - 3, 0, 0,
+					    err)) != VM_OK)
 				st = alias_fail(fname, r, st, err);
 		}
 	free(keys);

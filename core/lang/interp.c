@@ -151,8 +151,8 @@ enum vm_status interp_exec(struct vm *vm, const struct stmt *s, const char *wher
 			a.keys[a.nopt] = k;
 			a.vals[a.nopt++] = eq + 1;
 		} else if (eq && eq > w && ai->max_pos >= 0 && !strchr(w, '@')) {
-			st = vm_fail(err, VM_ERR_USAGE, "%s: %s %s: unknown option '%.*s' (usage: %s)", where, ai->object,
-				     ai->verb, (int)(eq - w), w, ai->usage);
+			st = vm_fail(err, VM_ERR_USAGE, "%s: %s %s: unknown option '%.*s' (usage: %s)", where,
+				     ai->object, ai->verb, (int)(eq - w), w, ai->usage);
 			goto out;
 		} else {
 			a.pos[a.npos++] = w;
@@ -286,8 +286,7 @@ static const char *shown_domain(const struct vm *vm, const char *ascii, char *bu
 
 static const char *shown_address(const struct vm *vm, const char *ascii, char *buf, size_t len)
 {
-	return vm->format == VM_FORMAT_JSON ? idn_address_to_unicode(ascii, buf, len)
-					    : idn_shown_address(ascii, buf, len);
+	return vm->format == VM_FORMAT_JSON ? idn_address_to_unicode(ascii, buf, len) : idn_shown_address(ascii, buf, len);
 }
 
 /* Drops the _ascii columns (at the indexes in ascii[], ending with -1) of a
@@ -319,10 +318,10 @@ static void table_begin(struct vm *vm, struct out_table *t, int ncols, const cha
 
 enum vm_status cmd_domain_list(struct vm *vm, struct args *a, struct vm_error *err)
 {
-	static const char *const cols[] = {"name", "name_ascii", "enabled", "quota", "mailboxes", "aliases",
-					   "domain_aliases", "used_bytes", "allocated_mb", "as_of"};
-	static const char *const tcols[] = {"name", "enabled", "quota", "mailboxes", "aliases", "domain_aliases",
-					    "used_bytes", "allocated_mb", "as_of"};
+	static const char *const cols[] = {"name",    "name_ascii",     "enabled",    "quota",        "mailboxes",
+					   "aliases", "domain_aliases", "used_bytes", "allocated_mb", "as_of"};
+	static const char *const tcols[] = {"name",           "enabled",    "quota",        "mailboxes", "aliases",
+					    "domain_aliases", "used_bytes", "allocated_mb", "as_of"};
 	static const int ascii[] = {1, -1};
 	struct out_table t;
 	char after[VM_DOMAIN_MAX + 1] = "";
@@ -337,12 +336,16 @@ enum vm_status cmd_domain_list(struct vm *vm, struct args *a, struct vm_error *e
 			break;
 		for (size_t i = 0; i < n; i++) {
 			char q[32], mbx[32], al[32], da[32], used[32], alloc[32], u[VM_DOMAIN_SHOWN];
-			const char *v[10] = {shown_domain(vm, rows[i].d.name, u, sizeof u), rows[i].d.name,
-					    rows[i].d.enabled ? "yes" : "no",
-					    fmt_mb(rows[i].d.quota_mb, 1, q, sizeof q), fmt_ll(rows[i].mailboxes, mbx, sizeof mbx),
-					    fmt_ll(rows[i].aliases, al, sizeof al), fmt_ll(rows[i].domain_aliases, da, sizeof da),
-					    fmt_ll(rows[i].used_bytes, used, sizeof used),
-					    fmt_ll(rows[i].allocated_mb, alloc, sizeof alloc), rows[i].as_of};
+			const char *v[10] = {shown_domain(vm, rows[i].d.name, u, sizeof u),
+					     rows[i].d.name,
+					     rows[i].d.enabled ? "yes" : "no",
+					     fmt_mb(rows[i].d.quota_mb, 1, q, sizeof q),
+					     fmt_ll(rows[i].mailboxes, mbx, sizeof mbx),
+					     fmt_ll(rows[i].aliases, al, sizeof al),
+					     fmt_ll(rows[i].domain_aliases, da, sizeof da),
+					     fmt_ll(rows[i].used_bytes, used, sizeof used),
+					     fmt_ll(rows[i].allocated_mb, alloc, sizeof alloc),
+					     rows[i].as_of};
 
 			row_out(&t, v, ascii);
 		}
@@ -570,7 +573,7 @@ static enum vm_status list_domain_mailboxes(struct vm *vm, const struct domain *
 				row_out(ctx->t, v, ascii);
 			} else {
 				const char *v[9] = {shown, m->address, name, m->enabled ? "yes" : "no", qb, used,
-						    msgs, pct, pend};
+						    msgs,  pct,        pend};
 
 				row_out(ctx->t, v, ascii);
 			}
@@ -586,10 +589,10 @@ static enum vm_status list_domain_mailboxes(struct vm *vm, const struct domain *
 
 static enum vm_status list_mailboxes(struct vm *vm, const char *pattern, int usage_only, struct vm_error *err)
 {
-	static const char *const cols[] = {"address", "address_ascii", "name", "enabled", "quota", "used_bytes",
-					   "messages", "percent", "pending_ops"};
-	static const char *const tcols[] = {"address", "name", "enabled", "quota", "used_bytes", "messages",
-					    "percent", "pending_ops"};
+	static const char *const cols[] = {"address",    "address_ascii", "name",    "enabled",    "quota",
+					   "used_bytes", "messages",      "percent", "pending_ops"};
+	static const char *const tcols[] = {"address",    "name",     "enabled", "quota",
+					    "used_bytes", "messages", "percent", "pending_ops"};
 	static const char *const qcols[] = {"address", "address_ascii", "used_bytes", "messages", "quota", "percent"};
 	static const char *const tqcols[] = {"address", "used_bytes", "messages", "quota", "percent"};
 	struct out_table t;
@@ -679,8 +682,12 @@ static enum vm_status list_domain_aliases(struct vm *vm, const struct domain *d,
 			const char *r = rows[i].recipients ? rows[i].recipients : "";
 			/* JSON always, text under a UTF-8 locale: recipients in Unicode too */
 			char *ru = vm->format == VM_FORMAT_JSON || idn_locale_utf8() ? idn_list_to_unicode(r) : NULL;
-			const char *v[6] = {shown_address(vm, rows[i].address, u, sizeof u), rows[i].address,
-					    rows[i].kind, rows[i].enabled ? "yes" : "no", ru ? ru : r, r};
+			const char *v[6] = {shown_address(vm, rows[i].address, u, sizeof u),
+					    rows[i].address,
+					    rows[i].kind,
+					    rows[i].enabled ? "yes" : "no",
+					    ru ? ru : r,
+					    r};
 
 			row_out(ctx->t, v, ascii);
 			free(ru);
@@ -695,8 +702,8 @@ static enum vm_status list_domain_aliases(struct vm *vm, const struct domain *d,
 
 enum vm_status cmd_alias_list(struct vm *vm, struct args *a, struct vm_error *err)
 {
-	static const char *const cols[] = {"address", "address_ascii", "kind", "enabled", "recipients",
-					   "recipients_ascii"};
+	static const char *const cols[] = {"address", "address_ascii", "kind",
+					   "enabled", "recipients",    "recipients_ascii"};
 	static const char *const tcols[] = {"address", "kind", "enabled", "recipients"};
 	struct out_table t;
 	char *dom = NULL, *local = NULL;

@@ -21,8 +21,7 @@ static void add_word(struct stmt *s, const char *w, size_t wl, int col)
 	s->nwords++;
 }
 
-int stmt_parse_line(const char *line, size_t len, int lineno, struct stmt *out, int *errcol, char *errbuf,
-		    size_t errlen)
+int stmt_parse_line(const char *line, size_t len, int lineno, struct stmt *out, int *errcol, char *errbuf, size_t errlen)
 {
 	char *word = xmalloc(len + 1);
 	size_t wl = 0, i = 0;

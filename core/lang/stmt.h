@@ -16,14 +16,14 @@
 #define STMT_LINE_MAX 65536
 
 struct stmt {
-	int line;      /* 1-based; 0 for a statement from the command line */
+	int line; /* 1-based; 0 for a statement from the command line */
 	int nwords;
-	char **words;  /* owned */
-	int *cols;     /* 1-based column of each word */
+	char **words; /* owned */
+	int *cols;    /* 1-based column of each word */
 };
 
 struct script {
-	char *name;    /* file name as given, "-" shown as "<stdin>" */
+	char *name; /* file name as given, "-" shown as "<stdin>" */
 	struct stmt *stmts;
 	size_t n;
 };
@@ -31,8 +31,7 @@ struct script {
 /* Parses one line (without its newline). On error returns -1 and writes
  * "COLUMN: reason" parts: *errcol and errbuf. An empty or comment-only line
  * gives nwords = 0. */
-int stmt_parse_line(const char *line, size_t len, int lineno, struct stmt *out, int *errcol, char *errbuf,
-		    size_t errlen);
+int stmt_parse_line(const char *line, size_t len, int lineno, struct stmt *out, int *errcol, char *errbuf, size_t errlen);
 /* A statement from argv words (already split by the shell). */
 void stmt_from_argv(struct stmt *out, int argc, const char *const *argv);
 void stmt_free(struct stmt *s);

@@ -293,7 +293,9 @@ char *db_params_describe(const struct db_params *p)
 {
 	if (p->engine == DB_ENGINE_SQLITE)
 		return xasprintf("sqlite database %s", p->path);
-	return xasprintf("%s database %s on %s%s%s", p->engine == DB_ENGINE_PGSQL ? "postgresql" : "mysql",
-			 p->dbname, p->socket ? p->socket : p->host ? p->host : "localhost", p->port ? ":" : "",
-			 p->port ? p->port : "");
+	return xasprintf("%s database %s on %s%s%s", p->engine == DB_ENGINE_PGSQL ? "postgresql" : "mysql", p->dbname,
+			 p->socket ? p->socket
+			 : p->host ? p->host
+				   : "localhost",
+			 p->port ? ":" : "", p->port ? p->port : "");
 }

@@ -15,11 +15,11 @@
 
 struct db_params {
 	enum db_engine engine;
-	char *host;     /* NULL: the engine's default (local socket) */
-	char *port;     /* NULL: the default port */
-	char *socket;   /* PostgreSQL: the socket directory; MySQL: the socket file */
+	char *host;   /* NULL: the engine's default (local socket) */
+	char *port;   /* NULL: the default port */
+	char *socket; /* PostgreSQL: the socket directory; MySQL: the socket file */
 	char *user, *password, *dbname;
-	char *path;     /* SQLite: the database file, absolute */
+	char *path; /* SQLite: the database file, absolute */
 };
 
 /* Fills p from url (every field owned by p; free with db_params_free). */

@@ -127,7 +127,8 @@ static char *sql_file(const struct db_params *p, const char *conn, const char *r
 			       "user_query = SELECT '%s/%%d/%%n' AS home, %u AS uid, %u AS gid, %s AS quota_rule %s\n"
 			       "iterate_query = %s\n",
 			       db_params_driver(p), conn, pw, root, uid, gid,
-			       p->engine == DB_ENGINE_MYSQL ? "CONCAT('*:bytes=', mb.quota, 'M')" : "'*:bytes=' || mb.quota || 'M'",
+			       p->engine == DB_ENGINE_MYSQL ? "CONCAT('*:bytes=', mb.quota, 'M')"
+							    : "'*:bytes=' || mb.quota || 'M'",
 			       uq_tail, it);
 
 	free(pw);
@@ -174,46 +175,46 @@ static char *wiring_file(const struct wiring *w)
 	char *pm = w->postmaster ? xasprintf("postmaster_address = %s\n", w->postmaster)
 				 : xstrdup("# postmaster_address: Dovecot's default (postmaster@ the recipient's domain);\n"
 					   "# set [dovecot] postmaster to choose one\n");
-	char *text = xasprintf(
-		"# !include this file from dovecot.conf (first, or before the host's own lines): it\n"
-		"# wires the SQL passdb/userdb, the mail location, the inbox namespace, the quota and\n"
-		"# the Sieve dictionaries (files beside it), Sieve at delivery and ManageSieve.\n"
-		"# Listen addresses, ports, ssl and paths belong to dovecot.conf.\n"
-		"passdb {\n  driver = sql\n  args = %1$s/dovecot-sql.conf.ext\n}\n"
-		"userdb {\n  driver = sql\n  args = %1$s/dovecot-sql.conf.ext\n}\n"
-		"# the homes are <[mail] root>/<domain>/<local part>, from the user_query\n"
-		"mail_location = maildir:~/.maildir\n"
-		"namespace inbox {\n  inbox = yes\n"
-		"  mailbox Drafts {\n    auto = create\n    special_use = \\Drafts\n  }\n"
-		"  mailbox Junk {\n    auto = create\n    special_use = \\Junk\n  }\n"
-		"  mailbox Sent {\n    auto = create\n    special_use = \\Sent\n  }\n"
-		"  mailbox Trash {\n    auto = create\n    special_use = \\Trash\n  }\n"
-		"}\n"
-		"%5$s"
-		"mail_plugins = $mail_plugins quota\n"
-		"protocol imap {\n  mail_plugins = $mail_plugins imap_quota\n}\n"
-		"protocol lda {\n  mail_plugins = $mail_plugins sieve\n}\n"
-		"protocol lmtp {\n  mail_plugins = $mail_plugins sieve\n}\n"
-		"protocols = $protocols sieve\n"
-		"service managesieve-login {\n  # its inet_listener sieve (port 4190) belongs to dovecot.conf\n}\n"
-		"service managesieve {\n}\n"
-		"protocol sieve {\n}\n"
-		"dict {\n  quota = %2$s:%1$s/dovecot-dict-sql.conf.ext\n"
-		"  " DOVECOT_SIEVE_DICT " = %2$s:%1$s/dovecot-dict-sieve.conf.ext\n}\n"
-		"plugin {\n  quota = dict:User quota::proxy::quota\n"
-		"  # the users' own scripts (ManageSieve), the guide's layout\n"
-		"  sieve = file:~/sieve;active=~/.dovecot.sieve\n"
-		"  # the administrator's script from " DOVECOT_SIEVE_TABLE ", run before the user's\n"
-		"  sieve_before = dict:proxy::" DOVECOT_SIEVE_DICT ";name=" DOVECOT_SIEVE_NAME
-		";bindir=~/.sieve-before-bin\n}\n"
-		"# deliveries, IMAP and ManageSieve run as the mail owner: its uid and group may\n"
-		"# open the dict socket (quota updates and sieve_before go through it)\n"
-		"service dict {\n  unix_listener dict {\n    mode = 0660\n    user = %3$s\n    group = %4$s\n  }\n}\n"
-		"# Postfix's submission service (master.cf.vmailadm) logs users in through this\n"
-		"# socket ([postfix] sasl_socket, main.cf.vmailadm's smtpd_sasl_path), as the\n"
-		"# service smtp\n"
-		"service auth {\n  unix_listener %6$s {\n    mode = 0660\n    user = postfix\n    group = %7$s\n  }\n}\n",
-		w->dir, w->driver, w->owner, w->group, pm, w->sasl, w->postfix_group);
+	char *text =
+		xasprintf("# !include this file from dovecot.conf (first, or before the host's own lines): it\n"
+			  "# wires the SQL passdb/userdb, the mail location, the inbox namespace, the quota and\n"
+			  "# the Sieve dictionaries (files beside it), Sieve at delivery and ManageSieve.\n"
+			  "# Listen addresses, ports, ssl and paths belong to dovecot.conf.\n"
+			  "passdb {\n  driver = sql\n  args = %1$s/dovecot-sql.conf.ext\n}\n"
+			  "userdb {\n  driver = sql\n  args = %1$s/dovecot-sql.conf.ext\n}\n"
+			  "# the homes are <[mail] root>/<domain>/<local part>, from the user_query\n"
+			  "mail_location = maildir:~/.maildir\n"
+			  "namespace inbox {\n  inbox = yes\n"
+			  "  mailbox Drafts {\n    auto = create\n    special_use = \\Drafts\n  }\n"
+			  "  mailbox Junk {\n    auto = create\n    special_use = \\Junk\n  }\n"
+			  "  mailbox Sent {\n    auto = create\n    special_use = \\Sent\n  }\n"
+			  "  mailbox Trash {\n    auto = create\n    special_use = \\Trash\n  }\n"
+			  "}\n"
+			  "%5$s"
+			  "mail_plugins = $mail_plugins quota\n"
+			  "protocol imap {\n  mail_plugins = $mail_plugins imap_quota\n}\n"
+			  "protocol lda {\n  mail_plugins = $mail_plugins sieve\n}\n"
+			  "protocol lmtp {\n  mail_plugins = $mail_plugins sieve\n}\n"
+			  "protocols = $protocols sieve\n"
+			  "service managesieve-login {\n  # its inet_listener sieve (port 4190) belongs to dovecot.conf\n}\n"
+			  "service managesieve {\n}\n"
+			  "protocol sieve {\n}\n"
+			  "dict {\n  quota = %2$s:%1$s/dovecot-dict-sql.conf.ext\n"
+			  "  " DOVECOT_SIEVE_DICT " = %2$s:%1$s/dovecot-dict-sieve.conf.ext\n}\n"
+			  "plugin {\n  quota = dict:User quota::proxy::quota\n"
+			  "  # the users' own scripts (ManageSieve), the guide's layout\n"
+			  "  sieve = file:~/sieve;active=~/.dovecot.sieve\n"
+			  "  # the administrator's script from " DOVECOT_SIEVE_TABLE ", run before the user's\n"
+			  "  sieve_before = dict:proxy::" DOVECOT_SIEVE_DICT ";name=" DOVECOT_SIEVE_NAME
+			  ";bindir=~/.sieve-before-bin\n}\n"
+			  "# deliveries, IMAP and ManageSieve run as the mail owner: its uid and group may\n"
+			  "# open the dict socket (quota updates and sieve_before go through it)\n"
+			  "service dict {\n  unix_listener dict {\n    mode = 0660\n    user = %3$s\n    group = %4$s\n  }\n}\n"
+			  "# Postfix's submission service (master.cf.vmailadm) logs users in through this\n"
+			  "# socket ([postfix] sasl_socket, main.cf.vmailadm's smtpd_sasl_path), as the\n"
+			  "# service smtp\n"
+			  "service auth {\n  unix_listener %6$s {\n    mode = 0660\n    user = postfix\n    group = %7$s\n  }\n}\n",
+			  w->dir, w->driver, w->owner, w->group, pm, w->sasl, w->postfix_group);
 
 	free(pm);
 	return text;
@@ -235,12 +236,12 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 	if (!dir || !*dir)
 		return vm_fail(err, VM_ERR_USAGE, "no directory given and no [dovecot] dir configured");
 	if (strpbrk(dir, " \t\r\n\"#"))
-		return vm_fail(err, VM_ERR_INVALID, "directory %s: a blank, quote or '#' in it would break Dovecot's settings",
-			       dir);
+		return vm_fail(err, VM_ERR_INVALID,
+			       "directory %s: a blank, quote or '#' in it would break Dovecot's settings", dir);
 	/* the home is written inside an SQL string and expanded by Dovecot */
 	if (root[0] != '/' || strpbrk(root, "'%\\\r\n"))
-		return vm_fail(err, VM_ERR_INVALID, "[mail] root %s: must be absolute, without quote, '%%' or backslash",
-			       root);
+		return vm_fail(err, VM_ERR_INVALID,
+			       "[mail] root %s: must be absolute, without quote, '%%' or backslash", root);
 	if (postmaster) {
 		char local[VM_LOCAL_MAX + 1], domain[VM_DOMAIN_MAX + 1];
 
@@ -248,8 +249,8 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 			char why[sizeof err->msg];
 
 			snprintf(why, sizeof why, "%s", err->msg);
-			return vm_fail(err, VM_ERR_INVALID, "[dovecot] postmaster '%s': not an address (%s)", postmaster,
-				       why);
+			return vm_fail(err, VM_ERR_INVALID, "[dovecot] postmaster '%s': not an address (%s)",
+				       postmaster, why);
 		}
 	}
 	if (strpbrk(owner, " \t\r\n\"#{}"))
@@ -316,7 +317,8 @@ enum vm_status cmd_dovecot_generate(struct vm *vm, struct args *a, struct vm_err
 	enum vm_status st;
 
 	if (a->npos > 1)
-		return vm_fail(err, VM_ERR_USAGE, "unexpected word '%s' (usage: dovecot generate [DIR] [force])", a->pos[1]);
+		return vm_fail(err, VM_ERR_USAGE, "unexpected word '%s' (usage: dovecot generate [DIR] [force])",
+			       a->pos[1]);
 	if (!dir || !*dir)
 		return vm_fail(err, VM_ERR_USAGE, "no directory given and no [dovecot] dir configured");
 	abs = realpath(dir, NULL); /* the files name each other by absolute path */

@@ -94,8 +94,8 @@ static enum vm_status check_dir(const char *dir, struct vm_error *err)
 }
 
 /* Writes text to a new temporary file beside path; sets *tmp. */
-static enum vm_status write_tmp(const char *dir, const char *name, const char *text, mode_t mode, gid_t gid,
-				char **tmp, struct vm_error *err)
+static enum vm_status write_tmp(const char *dir, const char *name, const char *text, mode_t mode, gid_t gid, char **tmp,
+				struct vm_error *err)
 {
 	size_t len = strlen(text), off = 0;
 	int fd;
@@ -120,7 +120,8 @@ static enum vm_status write_tmp(const char *dir, const char *name, const char *t
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			vm_fail(err, VM_ERR_DENIED, "writing %s/%s: %s", dir, name, w < 0 ? strerror(errno) : "short write");
+			vm_fail(err, VM_ERR_DENIED, "writing %s/%s: %s", dir, name,
+				w < 0 ? strerror(errno) : "short write");
 			goto fail;
 		}
 		off += (size_t)w;
@@ -165,8 +166,7 @@ static const char *state_name(enum gen_state s, int force)
 }
 
 enum vm_status genfile_write_set(struct vm *vm, const char *dir, const char *what, const char *source,
-				 const struct gen_file *files, size_t n, const char *group, int force,
-				 struct vm_error *err)
+				 const struct gen_file *files, size_t n, const char *group, int force, struct vm_error *err)
 {
 	static const char *const cols[] = {"file", "status"};
 	struct gen_plan *plan;
@@ -237,8 +237,7 @@ enum vm_status genfile_write_set(struct vm *vm, const char *dir, const char *wha
 	for (i = 0; i < n; i++) {
 		if (plan[i].state == GEN_UNCHANGED)
 			continue;
-		if ((st = write_tmp(dir, files[i].name, plan[i].text, file_mode(&files[i]), gid, &plan[i].tmp, err)) !=
-		    VM_OK)
+		if ((st = write_tmp(dir, files[i].name, plan[i].text, file_mode(&files[i]), gid, &plan[i].tmp, err)) != VM_OK)
 			goto out;
 	}
 	/* phase 2: into place */
@@ -267,7 +266,8 @@ enum vm_status genfile_write_set(struct vm *vm, const char *dir, const char *wha
 		if (plan[i].state != GEN_UNCHANGED)
 			continue;
 		if ((plan[i].st.st_mode & 07777) != want && chmod(plan[i].path, want) != 0) {
-			st = vm_fail(err, VM_ERR_DENIED, "%s: chmod %04o: %s", plan[i].path, (unsigned)want, strerror(errno));
+			st = vm_fail(err, VM_ERR_DENIED, "%s: chmod %04o: %s", plan[i].path, (unsigned)want,
+				     strerror(errno));
 			goto out;
 		}
 		if (plan[i].st.st_gid != gid && chown(plan[i].path, (uid_t)-1, gid) != 0 && getegid() != gid) {

@@ -22,7 +22,7 @@
 #define OUTPUT_MAX (8u << 20) /* doveconf -n of a big host is some KiB: a bound, not a limit */
 
 static void add(struct mailcheck_report *rep, const char *server, const char *setting, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 
 static void add(struct mailcheck_report *rep, const char *server, const char *setting, const char *fmt, ...)
 {
@@ -447,7 +447,7 @@ static char *pc_get(const char *text, const char *key)
 }
 
 static void pc_want_map(const struct mailcheck_expect *x, const char *text, const char *key, const char *file,
-                        struct mailcheck_report *rep)
+			struct mailcheck_report *rep)
 {
 	char *v = pc_get(text, key), *map = xasprintf("%s:%s/%s", x->driver, x->maps_dir, file);
 
@@ -467,15 +467,14 @@ static void pc_want(const char *text, const char *key, const char *want, const c
 }
 
 void mailcheck_postfix(const struct mailcheck_expect *x, const char *postconf_n, const char *postconf_m,
-                       struct mailcheck_report *rep)
+		       struct mailcheck_report *rep)
 {
 	char buf[64], *v, *m1, *m2;
 	const char *l;
 
 	v = pc_get(postconf_n, "virtual_transport");
 	if (!v || strcmp(v, "dovecot") != 0)
-		add(rep, "postfix", "virtual_transport", "missing transport: is %s, not dovecot (the LDA pipe)",
-		    shown(v));
+		add(rep, "postfix", "virtual_transport", "missing transport: is %s, not dovecot (the LDA pipe)", shown(v));
 	free(v);
 	pc_want(postconf_n, "dovecot_destination_recipient_limit", "1", " (the LDA takes one recipient)", rep);
 	snprintf(buf, sizeof buf, "static:%u", x->uid);
@@ -675,10 +674,10 @@ static char *run_for(struct mailcheck_report *rep, const char *server, const cha
 		add(rep, server, shown_cmd, "%s%s%s", rc < 0 ? "" : "failed",
 		    rc < 0    ? ""
 		    : *errout ? ": "
-		              : "",
+			      : "",
 		    *errout  ? errout
 		    : rc > 0 ? ""
-		             : "could not run");
+			     : "could not run");
 		free(out);
 		out = NULL;
 	}
@@ -687,10 +686,9 @@ static char *run_for(struct mailcheck_report *rep, const char *server, const cha
 }
 
 enum vm_status mailcheck_run(struct vm *vm, const struct mailcheck_opts *o, struct mailcheck_report *rep,
-                             struct vm_error *err)
+			     struct vm_error *err)
 {
-	static const char *const dn[] = {"-n", NULL}, *const pn[] = {"-n", NULL},
-	                         *const pm[] = {"-M", "dovecot/unix", NULL};
+	static const char *const dn[] = {"-n", NULL}, *const pn[] = {"-n", NULL}, *const pm[] = {"-M", "dovecot/unix", NULL};
 	const struct conf *cfg = vm->cfg;
 	struct mailcheck_expect x = {0};
 	struct db_params p;
@@ -703,8 +701,8 @@ enum vm_status mailcheck_run(struct vm *vm, const struct mailcheck_opts *o, stru
 
 	if (!vm->actor.superuser)
 		return vm_fail(err, VM_ERR_DENIED,
-		               "mailserver check: only a superadministrator may read the mail servers' "
-		               "configuration");
+			       "mailserver check: only a superadministrator may read the mail servers' "
+			       "configuration");
 	x.owner = cfg && cfg->mail_owner ? cfg->mail_owner : "vmail";
 	x.root = cfg && cfg->mail_root ? cfg->mail_root : "/var/vmail";
 	x.lda = cfg && cfg->dovecot_lda ? cfg->dovecot_lda : "/usr/lib/dovecot/deliver";
@@ -725,21 +723,21 @@ enum vm_status mailcheck_run(struct vm *vm, const struct mailcheck_opts *o, stru
 	x.driver = db_params_driver(&p);
 	/* the generated files name each other by absolute path */
 	dc_dir = realpath(o->dovecot_dir            ? o->dovecot_dir
-	                  : cfg && cfg->dovecot_dir ? cfg->dovecot_dir
-	                                            : "/etc/dovecot",
-	                  NULL);
+			  : cfg && cfg->dovecot_dir ? cfg->dovecot_dir
+						    : "/etc/dovecot",
+			  NULL);
 	pf_dir = realpath(o->maps_dir                ? o->maps_dir
-	                  : cfg && cfg->postfix_maps ? cfg->postfix_maps
-	                                             : "/etc/postfix/sql",
-	                  NULL);
+			  : cfg && cfg->postfix_maps ? cfg->postfix_maps
+						     : "/etc/postfix/sql",
+			  NULL);
 	x.dovecot_dir = dc_dir                    ? dc_dir
-	                : o->dovecot_dir          ? o->dovecot_dir
-	                : cfg && cfg->dovecot_dir ? cfg->dovecot_dir
-	                                          : "/etc/dovecot";
+			: o->dovecot_dir          ? o->dovecot_dir
+			: cfg && cfg->dovecot_dir ? cfg->dovecot_dir
+						  : "/etc/dovecot";
 	x.maps_dir = pf_dir                     ? pf_dir
-	             : o->maps_dir              ? o->maps_dir
-	             : cfg && cfg->postfix_maps ? cfg->postfix_maps
-	                                        : "/etc/postfix/sql";
+		     : o->maps_dir              ? o->maps_dir
+		     : cfg && cfg->postfix_maps ? cfg->postfix_maps
+						: "/etc/postfix/sql";
 
 	text = run_for(rep, "dovecot", cfg && cfg->doveconf ? cfg->doveconf : "doveconf", dn);
 	if (text)

@@ -39,7 +39,7 @@ struct mailcheck_report {
  * unreadable, not a superadministrator); a command that fails is a finding.
  * The caller frees rep with mailcheck_report_free, also after a failure. */
 enum vm_status mailcheck_run(struct vm *vm, const struct mailcheck_opts *o, struct mailcheck_report *rep,
-                             struct vm_error *err) __attribute__((warn_unused_result));
+			     struct vm_error *err) __attribute__((warn_unused_result));
 
 /* The Dovecot part alone, on the text of `doveconf -n` (for tests and for
  * callers that have the text already). */
@@ -53,7 +53,7 @@ struct mailcheck_expect {
 };
 void mailcheck_dovecot(const struct mailcheck_expect *x, const char *doveconf_n, struct mailcheck_report *rep);
 void mailcheck_postfix(const struct mailcheck_expect *x, const char *postconf_n, const char *postconf_m,
-                       struct mailcheck_report *rep);
+		       struct mailcheck_report *rep);
 
 void mailcheck_report_free(struct mailcheck_report *rep);
 

@@ -31,7 +31,7 @@ struct mailroot_home {
  * exist yet (ENOENT): then m->fd is -1 and the paths are kept. Close with
  * mailroot_close. */
 enum vm_status mailroot_open(struct vm *vm, struct mailroot *m, int *missing, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 void mailroot_close(struct mailroot *m);
 
 /* Splits path into <root>/<dir>/<name> (either spelling of the root). On

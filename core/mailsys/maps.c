@@ -19,15 +19,15 @@ char *maps_sql_for(enum db_engine engine, const char *tmpl)
 	char *out = xmalloc(cap);
 	const char *p = tmpl;
 
-#define PUT(s, n)                                                                                  \
-	do {                                                                                       \
-		size_t n_ = (n);                                                                   \
-		if (len + n_ + 1 > cap) {                                                          \
-			cap = (len + n_ + 1) * 2;                                                  \
-			out = xrealloc(out, cap);                                                  \
-		}                                                                                  \
-		memcpy(out + len, (s), n_);                                                        \
-		len += n_;                                                                         \
+#define PUT(s, n)                                                                                                      \
+	do {                                                                                                           \
+		size_t n_ = (n);                                                                                       \
+		if (len + n_ + 1 > cap) {                                                                              \
+			cap = (len + n_ + 1) * 2;                                                                      \
+			out = xrealloc(out, cap);                                                                      \
+		}                                                                                                      \
+		memcpy(out + len, (s), n_);                                                                            \
+		len += n_;                                                                                             \
 	} while (0)
 	while (*p) {
 		if (p[0] == '$' && p[1] == 'T') {
@@ -64,21 +64,21 @@ char *maps_sql_for(enum db_engine engine, const char *tmpl)
 /* The recipients of the enabled alias(es) selected by `cond` (on al, of
  * domain dom), from enabled domains: local mailboxes whose account is
  * active, local aliases that are enabled, and the external addresses. */
-#define ALIAS_RECIPIENTS(cond)                                                                           \
-	"SELECT ADDR(mb.address,mdom.name) FROM admin_alias al "                                        \
-	"INNER JOIN admin_domain dom ON al.domain_id=dom.id "                                          \
-	"INNER JOIN admin_alias_mboxes am ON am.alias_id=al.id "                                       \
-	"INNER JOIN admin_mailbox mb ON mb.id=am.mailbox_id "                                          \
-	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id "                                        \
-	"INNER JOIN admin_user u ON u.id=mb.user_id "                                                  \
-	"WHERE " cond " AND al.enabled$T AND dom.enabled$T AND mdom.enabled$T AND u.is_active$T "      \
-	"UNION SELECT ADDR(al2.address,dom2.name) FROM admin_alias al "                                 \
-	"INNER JOIN admin_domain dom ON al.domain_id=dom.id "                                          \
-	"INNER JOIN admin_alias_aliases aa ON aa.from_alias_id=al.id "                                 \
-	"INNER JOIN admin_alias al2 ON al2.id=aa.to_alias_id "                                         \
-	"INNER JOIN admin_domain dom2 ON dom2.id=al2.domain_id "                                       \
-	"WHERE " cond " AND al.enabled$T AND dom.enabled$T AND al2.enabled$T AND dom2.enabled$T "      \
-	"UNION SELECT al.extmboxes FROM admin_alias al INNER JOIN admin_domain dom ON al.domain_id=dom.id " \
+#define ALIAS_RECIPIENTS(cond)                                                                                         \
+	"SELECT ADDR(mb.address,mdom.name) FROM admin_alias al "                                                       \
+	"INNER JOIN admin_domain dom ON al.domain_id=dom.id "                                                          \
+	"INNER JOIN admin_alias_mboxes am ON am.alias_id=al.id "                                                       \
+	"INNER JOIN admin_mailbox mb ON mb.id=am.mailbox_id "                                                          \
+	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id "                                                        \
+	"INNER JOIN admin_user u ON u.id=mb.user_id "                                                                  \
+	"WHERE " cond " AND al.enabled$T AND dom.enabled$T AND mdom.enabled$T AND u.is_active$T "                      \
+	"UNION SELECT ADDR(al2.address,dom2.name) FROM admin_alias al "                                                \
+	"INNER JOIN admin_domain dom ON al.domain_id=dom.id "                                                          \
+	"INNER JOIN admin_alias_aliases aa ON aa.from_alias_id=al.id "                                                 \
+	"INNER JOIN admin_alias al2 ON al2.id=aa.to_alias_id "                                                         \
+	"INNER JOIN admin_domain dom2 ON dom2.id=al2.domain_id "                                                       \
+	"WHERE " cond " AND al.enabled$T AND dom.enabled$T AND al2.enabled$T AND dom2.enabled$T "                      \
+	"UNION SELECT al.extmboxes FROM admin_alias al INNER JOIN admin_domain dom ON al.domain_id=dom.id "            \
 	"WHERE " cond " AND al.enabled$T AND dom.enabled$T AND al.extmboxes<>''"
 
 /* The domain of the key and, when the key's domain is an enabled domain alias
@@ -86,8 +86,8 @@ char *maps_sql_for(enum db_engine engine, const char *tmpl)
  * "x@target". A two-value IN on a unique key is an index lookup on every
  * engine (a UNION of the alias case would double the branches, and their
  * planning). */
-#define SENDER_DOMAINS                                                                                   \
-	"('%d',(SELECT t.name FROM admin_domainalias da INNER JOIN admin_domain t ON t.id=da.target_id "  \
+#define SENDER_DOMAINS                                                                                                 \
+	"('%d',(SELECT t.name FROM admin_domainalias da INNER JOIN admin_domain t ON t.id=da.target_id "               \
 	"WHERE da.name='%d' AND da.enabled$T AND t.enabled$T))"
 
 /* The owners of a sender address: the enabled mailbox of that address, the
@@ -96,17 +96,17 @@ char *maps_sql_for(enum db_engine engine, const char *tmpl)
  * enabled mailboxes granted the address or its whole domain
  * (vmailadm_sender, local_part ''), a grant's domain being also one of no
  * local domain. */
-#define SENDER_LOGIN_QUERY                                                                                \
-	"SELECT u.email FROM admin_domain dom INNER JOIN admin_mailbox mb ON mb.domain_id=dom.id "        \
-	"INNER JOIN admin_user u ON u.id=mb.user_id "                                                  \
-	"WHERE dom.name IN " SENDER_DOMAINS " AND mb.address='%u' AND dom.enabled$T AND u.is_active$T " \
-	"UNION SELECT u.email FROM admin_domain dom INNER JOIN admin_alias al ON al.domain_id=dom.id "  \
-	"INNER JOIN admin_alias_mboxes am ON am.alias_id=al.id INNER JOIN admin_mailbox mb ON mb.id=am.mailbox_id " \
-	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id INNER JOIN admin_user u ON u.id=mb.user_id " \
-	"WHERE dom.name IN " SENDER_DOMAINS " AND al.address='%u' AND al.address<>'*' AND al.enabled$T " \
-	"AND dom.enabled$T AND mdom.enabled$T AND u.is_active$T "                                      \
-	"UNION SELECT u.email FROM vmailadm_sender s INNER JOIN admin_mailbox mb ON mb.id=s.mailbox_id " \
-	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id INNER JOIN admin_user u ON u.id=mb.user_id " \
+#define SENDER_LOGIN_QUERY                                                                                             \
+	"SELECT u.email FROM admin_domain dom INNER JOIN admin_mailbox mb ON mb.domain_id=dom.id "                     \
+	"INNER JOIN admin_user u ON u.id=mb.user_id "                                                                  \
+	"WHERE dom.name IN " SENDER_DOMAINS " AND mb.address='%u' AND dom.enabled$T AND u.is_active$T "                \
+	"UNION SELECT u.email FROM admin_domain dom INNER JOIN admin_alias al ON al.domain_id=dom.id "                 \
+	"INNER JOIN admin_alias_mboxes am ON am.alias_id=al.id INNER JOIN admin_mailbox mb ON mb.id=am.mailbox_id "    \
+	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id INNER JOIN admin_user u ON u.id=mb.user_id "             \
+	"WHERE dom.name IN " SENDER_DOMAINS " AND al.address='%u' AND al.address<>'*' AND al.enabled$T "               \
+	"AND dom.enabled$T AND mdom.enabled$T AND u.is_active$T "                                                      \
+	"UNION SELECT u.email FROM vmailadm_sender s INNER JOIN admin_mailbox mb ON mb.id=s.mailbox_id "               \
+	"INNER JOIN admin_domain mdom ON mdom.id=mb.domain_id INNER JOIN admin_user u ON u.id=mb.user_id "             \
 	"WHERE s.domain IN " SENDER_DOMAINS " AND s.local_part IN ('%u','') AND mdom.enabled$T AND u.is_active$T"
 
 static const struct {
@@ -146,11 +146,10 @@ static const struct {
 	 ALIAS_RECIPIENTS("al.address='*' AND dom.name='%d' "
 			  "AND NOT EXISTS (SELECT 1 FROM admin_mailbox xmb WHERE xmb.domain_id=dom.id AND xmb.address='%u') "
 			  "AND NOT EXISTS (SELECT 1 FROM admin_alias xal WHERE xal.domain_id=dom.id AND xal.address='%u')")},
-	{"sql-maintain.cf",
-	 "SELECT '450 Requested mail action not taken: mailbox unavailable' FROM admin_mailbox mb "
-	 "INNER JOIN admin_domain dom ON mb.domain_id=dom.id "
-	 "INNER JOIN admin_mailboxoperation mbop ON mbop.mailbox_id=mb.id "
-	 "WHERE dom.name='%d' AND mb.address='%u' LIMIT 1"},
+	{"sql-maintain.cf", "SELECT '450 Requested mail action not taken: mailbox unavailable' FROM admin_mailbox mb "
+			    "INNER JOIN admin_domain dom ON mb.domain_id=dom.id "
+			    "INNER JOIN admin_mailboxoperation mbop ON mbop.mailbox_id=mb.id "
+			    "WHERE dom.name='%d' AND mb.address='%u' LIMIT 1"},
 	/* smtpd_sender_login_maps: every login that owns the sender address, in
 	 * one query (Postfix stops at the first map that answers, and joins the
 	 * rows of one answer with commas). An address of a domain alias is
@@ -250,36 +249,35 @@ struct mail_host {
 
 static char *main_cf_snippet(const char *driver, const char *dir, const struct mail_host *h)
 {
-	return xasprintf(
-		"# How to use the maps in this directory: put these lines in /etc/postfix/main.cf\n"
-		"# and the `dovecot` service of master.cf.vmailadm (beside this file) at the end of\n"
-		"# /etc/postfix/master.cf. The self map sql-email2email.cf must stay before the\n"
-		"# catch-all map. Deliveries go through Dovecot's LDA, one recipient at a time, as\n"
-		"# the mail owner.\n"
-		"virtual_transport = dovecot\n"
-		"dovecot_destination_recipient_limit = 1\n"
-		"virtual_minimum_uid = %3$u\n"
-		"virtual_uid_maps = static:%3$u\n"
-		"virtual_gid_maps = static:%4$u\n"
-		"virtual_mailbox_base = %5$s\n"
-		"virtual_mailbox_domains = %1$s:%2$s/sql-domains.cf\n"
-		"virtual_alias_domains = %1$s:%2$s/sql-domain-aliases.cf\n"
-		"virtual_mailbox_maps = %1$s:%2$s/sql-mailboxes.cf\n"
-		"virtual_alias_maps = %1$s:%2$s/sql-aliases.cf,\n"
-		"        %1$s:%2$s/sql-domain-aliases-mailboxes.cf,\n"
-		"        %1$s:%2$s/sql-email2email.cf,\n"
-		"        %1$s:%2$s/sql-catchall-aliases.cf\n"
-		"smtpd_recipient_restrictions =\n"
-		"        check_recipient_access %1$s:%2$s/sql-maintain.cf,\n"
-		"        permit_mynetworks,\n"
-		"        reject_unauth_destination\n"
-		"# submission (master.cf.vmailadm): logins go through Dovecot's auth socket (the one\n"
-		"# `dovecot generate` declares, [postfix] sasl_socket), and an authenticated user may\n"
-		"# send only as the addresses sql-sender-login.cf names him an owner of\n"
-		"smtpd_sender_login_maps = %1$s:%2$s/sql-sender-login.cf\n"
-		"smtpd_sasl_type = dovecot\n"
-		"smtpd_sasl_path = %6$s\n",
-		driver, dir, h->uid, h->gid, h->root, h->sasl);
+	return xasprintf("# How to use the maps in this directory: put these lines in /etc/postfix/main.cf\n"
+			 "# and the `dovecot` service of master.cf.vmailadm (beside this file) at the end of\n"
+			 "# /etc/postfix/master.cf. The self map sql-email2email.cf must stay before the\n"
+			 "# catch-all map. Deliveries go through Dovecot's LDA, one recipient at a time, as\n"
+			 "# the mail owner.\n"
+			 "virtual_transport = dovecot\n"
+			 "dovecot_destination_recipient_limit = 1\n"
+			 "virtual_minimum_uid = %3$u\n"
+			 "virtual_uid_maps = static:%3$u\n"
+			 "virtual_gid_maps = static:%4$u\n"
+			 "virtual_mailbox_base = %5$s\n"
+			 "virtual_mailbox_domains = %1$s:%2$s/sql-domains.cf\n"
+			 "virtual_alias_domains = %1$s:%2$s/sql-domain-aliases.cf\n"
+			 "virtual_mailbox_maps = %1$s:%2$s/sql-mailboxes.cf\n"
+			 "virtual_alias_maps = %1$s:%2$s/sql-aliases.cf,\n"
+			 "        %1$s:%2$s/sql-domain-aliases-mailboxes.cf,\n"
+			 "        %1$s:%2$s/sql-email2email.cf,\n"
+			 "        %1$s:%2$s/sql-catchall-aliases.cf\n"
+			 "smtpd_recipient_restrictions =\n"
+			 "        check_recipient_access %1$s:%2$s/sql-maintain.cf,\n"
+			 "        permit_mynetworks,\n"
+			 "        reject_unauth_destination\n"
+			 "# submission (master.cf.vmailadm): logins go through Dovecot's auth socket (the one\n"
+			 "# `dovecot generate` declares, [postfix] sasl_socket), and an authenticated user may\n"
+			 "# send only as the addresses sql-sender-login.cf names him an owner of\n"
+			 "smtpd_sender_login_maps = %1$s:%2$s/sql-sender-login.cf\n"
+			 "smtpd_sasl_type = dovecot\n"
+			 "smtpd_sasl_path = %6$s\n",
+			 driver, dir, h->uid, h->gid, h->root, h->sasl);
 }
 
 /* The guide's pipe transport: Dovecot's LDA as the mail owner. D adds
@@ -376,8 +374,8 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 		return st;
 	if (strpbrk(dir, "\r\n,\t ")) {
 		db_params_free(&p);
-		return vm_fail(err, VM_ERR_INVALID, "directory %s: Postfix cannot name files under it (a blank, comma or line break)",
-			       dir);
+		return vm_fail(err, VM_ERR_INVALID,
+			       "directory %s: Postfix cannot name files under it (a blank, comma or line break)", dir);
 	}
 	conn = connection_lines(&p, err);
 	if (!conn) {
@@ -396,8 +394,8 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 	files[NMAPS + 1].name = "master.cf.vmailadm";
 	files[NMAPS + 1].body = master_cf_snippet(&host);
 	source = db_params_describe(&p);
-	st = genfile_write_set(vm, dir, "maps generate", source, files, NMAPS + 2, vm->cfg ? vm->cfg->postfix_group : "postfix",
-			       force, err);
+	st = genfile_write_set(vm, dir, "maps generate", source, files, NMAPS + 2,
+			       vm->cfg ? vm->cfg->postfix_group : "postfix", force, err);
 	for (i = 0; i < NMAPS + 2; i++) {
 		memset(files[i].body, 0, strlen(files[i].body));
 		free(files[i].body);

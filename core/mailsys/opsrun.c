@@ -27,7 +27,7 @@
 struct runner {
 	struct vm *vm;
 	FILE *log;
-	struct mailroot root; /* [mail] root, walked from its fd (mailroot.h) */
+	struct mailroot root;    /* [mail] root, walked from its fd (mailroot.h) */
 	const char *pause_after; /* test hook */
 	char **kept_renames;     /* sources of renames that failed in this run */
 	size_t nkept;
@@ -378,8 +378,9 @@ static enum vm_status check_user(struct vm *vm, const struct opsrun_opts *o, str
 	me = getpwuid(geteuid());
 	snprintf(mename, sizeof mename, "%s", me ? me->pw_name : "?");
 	if (!(pw = getpwnam(owner)))
-		return vm_fail(err, VM_ERR_REFUSED, "[mail] owner %s is not a user of this system (give as-any-user to run as %s)",
-			       owner, mename);
+		return vm_fail(err, VM_ERR_REFUSED,
+			       "[mail] owner %s is not a user of this system (give as-any-user to run as %s)", owner,
+			       mename);
 	if (pw->pw_uid != geteuid())
 		return vm_fail(err, VM_ERR_REFUSED,
 			       "the runner runs as [mail] owner %s, not as %s (run it from %s's crontab, or give as-any-user)",
@@ -396,8 +397,9 @@ enum vm_status ops_run(struct vm *vm, const struct opsrun_opts *o, struct opsrun
 
 	stats->done = stats->failed = 0;
 	if (vm->tx_depth > 0)
-		return vm_fail(err, VM_ERR_USAGE, "ops run commits each operation on its own: run it alone, "
-						  "not inside a script's transaction (or use --keep-going)");
+		return vm_fail(err, VM_ERR_USAGE,
+			       "ops run commits each operation on its own: run it alone, "
+			       "not inside a script's transaction (or use --keep-going)");
 	if ((st = check_user(vm, o, err)) != VM_OK)
 		return st;
 	r.vm = vm;
@@ -433,7 +435,8 @@ enum vm_status ops_run(struct vm *vm, const struct opsrun_opts *o, struct opsrun
 			after = op->id;
 			if (strcmp(op->type, "rename") == 0) {
 				if (!(ok = do_rename(&r, op))) {
-					r.kept_renames = xreallocarray(r.kept_renames, r.nkept + 1, sizeof *r.kept_renames);
+					r.kept_renames =
+						xreallocarray(r.kept_renames, r.nkept + 1, sizeof *r.kept_renames);
 					r.kept_renames[r.nkept++] = xstrdup(op->argument);
 				}
 			} else if (strcmp(op->type, "delete") == 0) {

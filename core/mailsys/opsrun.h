@@ -50,7 +50,7 @@ struct opsrun_stats {
 
 /* Runs every pending operation. VM_ERR_REFUSED when one or more failed
  * (stats says how many; they are kept) or when refused as a whole. */
-enum vm_status ops_run(struct vm *vm, const struct opsrun_opts *o, struct opsrun_stats *stats,
-		       struct vm_error *err) __attribute__((warn_unused_result));
+enum vm_status ops_run(struct vm *vm, const struct opsrun_opts *o, struct opsrun_stats *stats, struct vm_error *err)
+	__attribute__((warn_unused_result));
 
 #endif

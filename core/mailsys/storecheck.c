@@ -38,12 +38,12 @@ int store_findings_seen(void)
 
 static const char *const kind_names[] = {
 #define X(e, name, help) name,
-    STORE_KIND_LIST(X)
+	STORE_KIND_LIST(X)
 #undef X
 };
 static const char *const kind_helps[] = {
 #define X(e, name, help) help,
-    STORE_KIND_LIST(X)
+	STORE_KIND_LIST(X)
 #undef X
 };
 
@@ -374,13 +374,12 @@ static void size_maildir(int fd, int depth, int mail, long long *bytes, long lon
 			sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub >= 0)
 				size_maildir(sub, depth + 1,
-				             strcmp(de->d_name, "cur") == 0 || strcmp(de->d_name, "new") == 0, bytes,
-				             msgs);
+					     strcmp(de->d_name, "cur") == 0 || strcmp(de->d_name, "new") == 0, bytes,
+					     msgs);
 		} else if (mail && t == DT_REG) {
 			long long sz = size_from_name(de->d_name);
 
-			if (sz < 0 && fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISREG(sb.st_mode))
+			if (sz < 0 && fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
 				sz = (long long)sb.st_size;
 			if (sz >= 0) {
 				*bytes += sz;
@@ -399,7 +398,7 @@ static long long llabs_(long long v)
 /* ---- homes and mailboxes ------------------------------------------------ */
 
 static void check_owner(struct sc *c, const char *object, const char *path, const char *dir, const char *name,
-                        const struct stat *sb)
+			const struct stat *sb)
 {
 	char detail[9000], repair[9000], w[4100];
 	int bad_owner = c->have_owner && sb->st_uid != c->owner_uid, bad_mode = (sb->st_mode & 022) != 0;
@@ -408,10 +407,10 @@ static void check_owner(struct sc *c, const char *object, const char *path, cons
 		return;
 	if (bad_owner)
 		snprintf(detail, sizeof detail, "%s is owned by uid %ld, not by [mail] owner %s%s", path,
-		         (long)sb->st_uid, c->owner, bad_mode ? ", and is group or world writable" : "");
+			 (long)sb->st_uid, c->owner, bad_mode ? ", and is group or world writable" : "");
 	else
 		snprintf(detail, sizeof detail, "%s is group or world writable (mode %04o)", path,
-		         (unsigned)(sb->st_mode & 07777));
+			 (unsigned)(sb->st_mode & 07777));
 	shell_word(w, sizeof w, path);
 	if (bad_owner)
 		snprintf(repair, sizeof repair, "chown -R %s: %s && chmod go-w %s", c->owner, w, w);
@@ -458,7 +457,7 @@ struct mb_row {
 };
 
 static void check_mailbox(struct sc *c, const char *domain, int dfd, int dir_usable, struct names *ents,
-                          const struct mb_row *m)
+			  const struct mb_row *m)
 {
 	char addr[VM_ADDRESS_MAX + 2], path[4096], detail[9000], repair[600];
 	long i = names_find(ents, m->local);
@@ -472,8 +471,8 @@ static void check_mailbox(struct sc *c, const char *domain, int dfd, int dir_usa
 		 * gone after mail was counted is not, unless a rename moves it */
 		if (dir_usable >= 0 && (m->bytes > 0 || m->messages > 0) && !renaming(c, m->id)) {
 			snprintf(detail, sizeof detail,
-			         "admin_quota records %lld bytes, %lld messages but %s does not exist", m->bytes,
-			         m->messages, path);
+				 "admin_quota records %lld bytes, %lld messages but %s does not exist", m->bytes,
+				 m->messages, path);
 			snprintf(repair, sizeof repair, "quota recalc %s", addr);
 			emit(c, STORE_MISSING_HOME, addr, detail, name_safe(m->local) ? repair : NULL);
 		}
@@ -500,14 +499,13 @@ static void check_mailbox(struct sc *c, const char *domain, int dfd, int dir_usa
 			return;
 		size_maildir(hfd, 0, 0, &bytes, &msgs);
 		{
-			long long tb = bytes / 100 > 1048576 ? bytes / 100 : 1048576,
-			          tm = msgs / 100 > 1 ? msgs / 100 : 1;
+			long long tb = bytes / 100 > 1048576 ? bytes / 100 : 1048576, tm = msgs / 100 > 1 ? msgs / 100 : 1;
 
 			if (llabs_(m->bytes - bytes) > tb || llabs_(m->messages - msgs) > tm) {
 				snprintf(detail, sizeof detail,
-				         "admin_quota records %lld bytes, %lld messages; the maildir holds %lld bytes, "
-				         "%lld messages",
-				         m->bytes, m->messages, bytes, msgs);
+					 "admin_quota records %lld bytes, %lld messages; the maildir holds %lld bytes, "
+					 "%lld messages",
+					 m->bytes, m->messages, bytes, msgs);
 				snprintf(repair, sizeof repair, "quota recalc %s", addr);
 				emit(c, STORE_USAGE_DRIFT, addr, detail, name_safe(m->local) ? repair : NULL);
 			}
@@ -552,20 +550,19 @@ static enum vm_status check_domain(struct sc *c, long long domain_id, const char
 		int light = !c->o->usage && !c->local[0];
 		struct db_result *fig = NULL;
 
-		st = vm_sql(
-		    c->vm,
-		    light ? "SELECT mb.id, mb.address, NULL, NULL, NULL FROM admin_mailbox mb "
-		            "WHERE mb.domain_id = ? AND mb.address > ? ORDER BY mb.address LIMIT 1000"
-		    : c->local[0]
-		        ? "SELECT mb.id, mb.address, q.bytes, q.messages, q.username FROM admin_mailbox mb "
-		          "LEFT JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = "
-		          "u.username "
-		          "WHERE mb.domain_id = ? AND mb.address > ? AND mb.address = ? ORDER BY mb.address LIMIT 1000"
-		        : "SELECT mb.id, mb.address, q.bytes, q.messages, q.username FROM admin_mailbox mb "
-		          "LEFT JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = "
-		          "u.username "
-		          "WHERE mb.domain_id = ? AND mb.address > ? ORDER BY mb.address LIMIT 1000",
-		    c->local[0] ? 3 : 2, p, &res, err, "reading mailboxes");
+		st = vm_sql(c->vm,
+			    light ? "SELECT mb.id, mb.address, NULL, NULL, NULL FROM admin_mailbox mb "
+				    "WHERE mb.domain_id = ? AND mb.address > ? ORDER BY mb.address LIMIT 1000"
+			    : c->local[0]
+				    ? "SELECT mb.id, mb.address, q.bytes, q.messages, q.username FROM admin_mailbox mb "
+				      "LEFT JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = "
+				      "u.username "
+				      "WHERE mb.domain_id = ? AND mb.address > ? AND mb.address = ? ORDER BY mb.address LIMIT 1000"
+				    : "SELECT mb.id, mb.address, q.bytes, q.messages, q.username FROM admin_mailbox mb "
+				      "LEFT JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = "
+				      "u.username "
+				      "WHERE mb.domain_id = ? AND mb.address > ? ORDER BY mb.address LIMIT 1000",
+			    c->local[0] ? 3 : 2, p, &res, err, "reading mailboxes");
 		if (st != VM_OK)
 			goto out;
 		if (light && usable >= 0) {
@@ -582,10 +579,9 @@ static enum vm_status check_domain(struct sc *c, long long domain_id, const char
 				size_t l = 0, cap = 200 + 2 * q.n;
 
 				q.sql = xmalloc(cap);
-				l = (size_t)snprintf(
-				    q.sql, cap,
-				    "SELECT mb.id, q.bytes, q.messages FROM admin_mailbox mb JOIN admin_user u ON "
-				    "u.id = mb.user_id JOIN admin_quota q ON q.username = u.username WHERE mb.id IN (");
+				l = (size_t)snprintf(q.sql, cap,
+						     "SELECT mb.id, q.bytes, q.messages FROM admin_mailbox mb JOIN admin_user u ON "
+						     "u.id = mb.user_id JOIN admin_quota q ON q.username = u.username WHERE mb.id IN (");
 				for (size_t i = 0; i < q.n; i++)
 					l += (size_t)snprintf(q.sql + l, cap - l, "%s?", i ? "," : "");
 				snprintf(q.sql + l, cap - l, ")");
@@ -600,7 +596,7 @@ static enum vm_status check_domain(struct sc *c, long long domain_id, const char
 		}
 		for (r = 0; r < res->nrows; r++) {
 			struct mb_row m = {vm_ll(db_value(res, r, 0)), db_value(res, r, 1), vm_ll(db_value(res, r, 2)),
-			                   vm_ll(db_value(res, r, 3)), db_value(res, r, 4) != NULL};
+					   vm_ll(db_value(res, r, 3)), db_value(res, r, 4) != NULL};
 
 			if (!m.local)
 				continue;
@@ -649,8 +645,7 @@ static void orphan_domain_dir(struct sc *c, const char *name, unsigned char type
 	shell_word(w, sizeof w, path);
 	if (type == DT_LNK) {
 		snprintf(repair, sizeof repair, "rm %s", w);
-		emit(c, STORE_SYMLINK_HOME, path,
-		     "a symbolic link in the mail root (never followed); no domain owns it",
+		emit(c, STORE_SYMLINK_HOME, path, "a symbolic link in the mail root (never followed); no domain owns it",
 		     name_safe(name) ? repair : NULL);
 		return;
 	}
@@ -679,7 +674,7 @@ static void orphan_domain_dir(struct sc *c, const char *name, unsigned char type
 	if (!entries)
 		return; /* left empty by a domain rename or by the runner: holds nothing */
 	snprintf(detail, sizeof detail,
-	         "a directory of no domain (%lld home(s) in it, each listed): remove it once they are archived", homes);
+		 "a directory of no domain (%lld home(s) in it, each listed): remove it once they are archived", homes);
 	snprintf(repair, sizeof repair, "rmdir %s", w);
 	emit(c, STORE_ORPHAN_HOME, path, detail, name_safe(name) ? repair : NULL);
 }
@@ -694,7 +689,7 @@ static enum vm_status check_homes(struct sc *c, struct vm_error *err)
 	if (c->root.fd >= 0 && (whole_root || (c->domain[0] && !c->local[0]))) {
 		if (read_dir(c->root.fd, &top, whole_root ? NULL : c->domain) < 0)
 			return vm_fail(err, VM_ERR_REFUSED, "store check: cannot read %s: %s", c->root.cfg,
-			               strerror(errno));
+				       strerror(errno));
 		names_sort(&top);
 	}
 	for (;;) {
@@ -703,19 +698,18 @@ static enum vm_status check_homes(struct sc *c, struct vm_error *err)
 		size_t r, n;
 
 		if (c->domain[0])
-			st = vm_sql(
-			    c->vm,
-			    "SELECT d.id, d.name FROM admin_domain d WHERE d.name > ? AND d.name = ? ORDER BY d.name",
-			    2, p, &res, err, "reading domains");
+			st = vm_sql(c->vm,
+				    "SELECT d.id, d.name FROM admin_domain d WHERE d.name > ? AND d.name = ? ORDER BY d.name",
+				    2, p, &res, err, "reading domains");
 		else if (restricted(c))
 			st = vm_sql(c->vm,
-			            "SELECT d.id, d.name FROM admin_domain d WHERE d.name > ? AND d.id IN " GRANTED
-			            " ORDER BY d.name LIMIT 200",
-			            2, p, &res, err, "reading domains");
+				    "SELECT d.id, d.name FROM admin_domain d WHERE d.name > ? AND d.id IN " GRANTED
+				    " ORDER BY d.name LIMIT 200",
+				    2, p, &res, err, "reading domains");
 		else
-			st = vm_sql(
-			    c->vm, "SELECT d.id, d.name FROM admin_domain d WHERE d.name > ? ORDER BY d.name LIMIT 200",
-			    1, p, &res, err, "reading domains");
+			st = vm_sql(c->vm,
+				    "SELECT d.id, d.name FROM admin_domain d WHERE d.name > ? ORDER BY d.name LIMIT 200",
+				    1, p, &res, err, "reading domains");
 		if (st != VM_OK)
 			break;
 		for (r = 0; r < res->nrows && st == VM_OK; r++) {
@@ -758,7 +752,7 @@ static const char *age_sql(enum db_engine eng)
 
 /* 1 when the op (its home's domain, or its mailbox's) is in the scope. */
 static int op_visible(const struct sc *c, const struct mailroot_home *h, int parsed, const char *mb_domain,
-                      const char *mb_local)
+		      const char *mb_local)
 {
 	if (c->local[0]) /* an address: its own operations */
 		return mb_domain && mb_local && strcmp(mb_domain, c->domain) == 0 && strcmp(mb_local, c->local) == 0;
@@ -770,7 +764,7 @@ static int op_visible(const struct sc *c, const struct mailroot_home *h, int par
 }
 
 static void check_op(struct sc *c, long long id, long long mbox_id, const char *type, const char *arg,
-                     const char *mb_local, const char *mb_domain, const char *age_s)
+		     const char *mb_local, const char *mb_domain, const char *age_s)
 {
 	struct mailroot_home h;
 	char why[512], object[64], detail[9000];
@@ -794,35 +788,34 @@ static void check_op(struct sc *c, long long id, long long mbox_id, const char *
 	snprintf(object, sizeof object, "operation %lld", id);
 	if (!parsed) {
 		snprintf(detail, sizeof detail, "%s %s: the runner refuses it (%s); fix or remove the row by hand",
-		         type, arg, why);
+			 type, arg, why);
 		emit(c, STORE_STUCK_OPERATION, object, detail, NULL);
 		return;
 	}
 	if (is_rename && mb_local && mb_domain) {
 		int sfd = mailroot_open_dir(&c->root, h.dir, 0), dfd = mailroot_open_dir(&c->root, mb_domain, 0);
 		int both = sfd >= 0 && dfd >= 0 && entry_type(sfd, h.name, NULL) == DT_DIR &&
-		           entry_type(dfd, mb_local, NULL) == DT_DIR &&
-		           !(strcmp(h.dir, mb_domain) == 0 && strcmp(h.name, mb_local) == 0);
+			   entry_type(dfd, mb_local, NULL) == DT_DIR &&
+			   !(strcmp(h.dir, mb_domain) == 0 && strcmp(h.name, mb_local) == 0);
 
 		if (sfd >= 0)
 			close(sfd);
 		if (dfd >= 0)
 			close(dfd);
 		if (both) {
-			snprintf(
-			    detail, sizeof detail,
-			    "rename %s -> %s/%s/%s: both exist, and the runner never overwrites a home; merge them by "
-			    "hand, remove the source, then ops run",
-			    arg, c->root.cfg, mb_domain, mb_local);
+			snprintf(detail, sizeof detail,
+				 "rename %s -> %s/%s/%s: both exist, and the runner never overwrites a home; merge them by "
+				 "hand, remove the source, then ops run",
+				 arg, c->root.cfg, mb_domain, mb_local);
 			emit(c, STORE_STUCK_OPERATION, object, detail, NULL);
 			return;
 		}
 	}
 	if (age_s && vm_ll(age_s) >= stuck) {
 		snprintf(detail, sizeof detail,
-		         "%s %s pending for %lld minutes (more than [mail] stuck_after): is `vmailadm ops run` in "
-		         "[mail] owner's crontab? its log says why a run kept it",
-		         type, arg, vm_ll(age_s) / 60);
+			 "%s %s pending for %lld minutes (more than [mail] stuck_after): is `vmailadm ops run` in "
+			 "[mail] owner's crontab? its log says why a run kept it",
+			 type, arg, vm_ll(age_s) / 60);
 		emit(c, STORE_STUCK_OPERATION, object, detail, "ops run");
 	}
 }
@@ -838,11 +831,11 @@ static enum vm_status load_ops(struct sc *c, struct vm_error *err)
 	timed = strstr(missing, "vmailadm_op_queued") == NULL;
 	c->sum->ops_untimed = !timed;
 	sql = xasprintf("SELECT o.id, o.mailbox_id, o.type, o.argument, mb.address, d.name, %s "
-	                "FROM admin_mailboxoperation o LEFT JOIN admin_mailbox mb ON mb.id = o.mailbox_id "
-	                "LEFT JOIN admin_domain d ON d.id = mb.domain_id %s "
-	                "WHERE o.id > ? ORDER BY o.id LIMIT 500",
-	                timed ? age_sql(c->vm->db->ops->engine) : "NULL",
-	                timed ? "LEFT JOIN vmailadm_op_queued t ON t.op_id = o.id" : "");
+			"FROM admin_mailboxoperation o LEFT JOIN admin_mailbox mb ON mb.id = o.mailbox_id "
+			"LEFT JOIN admin_domain d ON d.id = mb.domain_id %s "
+			"WHERE o.id > ? ORDER BY o.id LIMIT 500",
+			timed ? age_sql(c->vm->db->ops->engine) : "NULL",
+			timed ? "LEFT JOIN vmailadm_op_queued t ON t.op_id = o.id" : "");
 	for (;;) {
 		struct db_result *res = NULL;
 		const char *p[1] = {after};
@@ -852,9 +845,9 @@ static enum vm_status load_ops(struct sc *c, struct vm_error *err)
 			break;
 		for (r = 0; r < res->nrows; r++)
 			check_op(c, vm_ll(db_value(res, r, 0)), vm_ll(db_value(res, r, 1)),
-			         db_value(res, r, 2) ? db_value(res, r, 2) : "",
-			         db_value(res, r, 3) ? db_value(res, r, 3) : "", db_value(res, r, 4),
-			         db_value(res, r, 5), db_value(res, r, 6));
+				 db_value(res, r, 2) ? db_value(res, r, 2) : "",
+				 db_value(res, r, 3) ? db_value(res, r, 3) : "", db_value(res, r, 4),
+				 db_value(res, r, 5), db_value(res, r, 6));
 		if (res->nrows)
 			snprintf(after, sizeof after, "%s", db_value(res, res->nrows - 1, 0));
 		n = res->nrows;
@@ -884,18 +877,18 @@ static enum vm_status check_quota(struct sc *c, struct vm_error *err)
 		size_t r, n;
 
 		st = vm_sql(c->vm,
-		            c->local[0]
-		                ? "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
-		                  "q.username = ? AND NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb "
-		                  "ON mb.user_id = u.id WHERE u.username = q.username) ORDER BY q.username LIMIT 500"
-		            : c->domain[0]
-		                ? "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
-		                  "q.username LIKE ? AND NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb "
-		                  "ON mb.user_id = u.id WHERE u.username = q.username) ORDER BY q.username LIMIT 500"
-		                : "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
-		                  "NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb ON mb.user_id = u.id "
-		                  "WHERE u.username = q.username) ORDER BY q.username LIMIT 500",
-		            c->local[0] || c->domain[0] ? 2 : 1, p, &res, err, "reading quota rows");
+			    c->local[0]
+				    ? "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
+				      "q.username = ? AND NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb "
+				      "ON mb.user_id = u.id WHERE u.username = q.username) ORDER BY q.username LIMIT 500"
+			    : c->domain[0]
+				    ? "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
+				      "q.username LIKE ? AND NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb "
+				      "ON mb.user_id = u.id WHERE u.username = q.username) ORDER BY q.username LIMIT 500"
+				    : "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
+				      "NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb ON mb.user_id = u.id "
+				      "WHERE u.username = q.username) ORDER BY q.username LIMIT 500",
+			    c->local[0] || c->domain[0] ? 2 : 1, p, &res, err, "reading quota rows");
 		if (st != VM_OK)
 			break;
 		for (r = 0; r < res->nrows; r++) {
@@ -904,11 +897,10 @@ static enum vm_status check_quota(struct sc *c, struct vm_error *err)
 
 			if (!u || (restricted(c) && (!at || names_find(&c->allowed, at + 1) < 0)))
 				continue;
-			snprintf(
-			    detail, sizeof detail,
-			    "no mailbox has this address (%lld bytes, %lld messages recorded; Dovecot made it, or the "
-			    "account was deleted by another tool)",
-			    vm_ll(db_value(res, r, 1)), vm_ll(db_value(res, r, 2)));
+			snprintf(detail, sizeof detail,
+				 "no mailbox has this address (%lld bytes, %lld messages recorded; Dovecot made it, or the "
+				 "account was deleted by another tool)",
+				 vm_ll(db_value(res, r, 1)), vm_ll(db_value(res, r, 2)));
 			snprintf(repair, sizeof repair, "quota forget %s", u);
 			emit(c, STORE_ORPHAN_QUOTA, u, detail, name_safe(u) ? repair : NULL);
 		}
@@ -998,8 +990,7 @@ static void add_edge(struct sc *c, long long from, long long to)
 
 /* The domain an external recipient's domain part means locally: itself,
  * the target of a domain alias, or NULL (really external). */
-static enum vm_status local_domain(struct sc *c, const char *dom, char *out, size_t len, int *local,
-                                   struct vm_error *err)
+static enum vm_status local_domain(struct sc *c, const char *dom, char *out, size_t len, int *local, struct vm_error *err)
 {
 	long i;
 
@@ -1021,7 +1012,7 @@ static enum vm_status local_domain(struct sc *c, const char *dom, char *out, siz
 
 /* One external recipient of an enabled alias. */
 static enum vm_status ext_recipient(struct sc *c, long long alias_id, const char *al_local, const char *al_domain,
-                                    const char *rcpt, struct vm_error *err)
+				    const char *rcpt, struct vm_error *err)
 {
 	char lc[VM_ADDRESS_MAX + 2], dom[VM_DOMAIN_MAX + 1];
 	const char *at;
@@ -1041,17 +1032,16 @@ static enum vm_status ext_recipient(struct sc *c, long long alias_id, const char
 		char *loc = xstrndup(lc, (size_t)(at - lc));
 		const char *p[2] = {dom, loc};
 
-		st = vm_sql(
-		    c->vm,
-		    "SELECT 1, u.is_active, NULL FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "
-		    "JOIN admin_user u ON u.id = mb.user_id WHERE d.name = ? AND mb.address = ? "
-		    "UNION ALL SELECT 2, al.enabled, al.id FROM admin_alias al JOIN admin_domain d ON d.id = "
-		    "al.domain_id "
-		    "WHERE d.name = ? AND al.address = ? "
-		    "UNION ALL SELECT 3, al.enabled, al.id FROM admin_alias al JOIN admin_domain d ON d.id = "
-		    "al.domain_id "
-		    "WHERE d.name = ? AND al.address = '*'",
-		    5, (const char *const[]){p[0], p[1], p[0], p[1], p[0]}, &res, err, "looking up a recipient");
+		st = vm_sql(c->vm,
+			    "SELECT 1, u.is_active, NULL FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "
+			    "JOIN admin_user u ON u.id = mb.user_id WHERE d.name = ? AND mb.address = ? "
+			    "UNION ALL SELECT 2, al.enabled, al.id FROM admin_alias al JOIN admin_domain d ON d.id = "
+			    "al.domain_id "
+			    "WHERE d.name = ? AND al.address = ? "
+			    "UNION ALL SELECT 3, al.enabled, al.id FROM admin_alias al JOIN admin_domain d ON d.id = "
+			    "al.domain_id "
+			    "WHERE d.name = ? AND al.address = '*'",
+			    5, (const char *const[]){p[0], p[1], p[0], p[1], p[0]}, &res, err, "looking up a recipient");
 		free(loc);
 	}
 	if (st != VM_OK)
@@ -1079,7 +1069,7 @@ static enum vm_status ext_recipient(struct sc *c, long long alias_id, const char
 			dangling(c, al_local, al_domain, rcpt, mbox ? "is a disabled mailbox" : "is a disabled alias");
 		else if (!catchall)
 			dangling(c, al_local, al_domain, rcpt,
-			         "is on a local domain but is neither a mailbox nor an alias");
+				 "is on a local domain but is neither a mailbox nor an alias");
 	}
 	return VM_OK;
 }
@@ -1101,7 +1091,7 @@ static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 			size_t n;
 
 			if ((st = vm_sql(c->vm, "SELECT name FROM admin_domain WHERE name > ? ORDER BY name LIMIT 1000",
-			                 1, (const char *const[]){dafter}, &res, err, "reading domains")) != VM_OK)
+					 1, (const char *const[]){dafter}, &res, err, "reading domains")) != VM_OK)
 				return st;
 			for (size_t r = 0; r < res->nrows; r++)
 				names_add(&c->local_domains, db_value(res, r, 0), 0);
@@ -1118,11 +1108,10 @@ static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 			struct db_result *res = NULL;
 			size_t n;
 
-			if ((st = vm_sql(
-			         c->vm,
-			         "SELECT da.name, d.name FROM admin_domainalias da JOIN admin_domain d ON d.id = "
-			         "da.target_id WHERE da.name > ? ORDER BY da.name LIMIT 1000",
-			         1, (const char *const[]){dafter}, &res, err, "reading domain aliases")) != VM_OK)
+			if ((st = vm_sql(c->vm,
+					 "SELECT da.name, d.name FROM admin_domainalias da JOIN admin_domain d ON d.id = "
+					 "da.target_id WHERE da.name > ? ORDER BY da.name LIMIT 1000",
+					 1, (const char *const[]){dafter}, &res, err, "reading domain aliases")) != VM_OK)
 				return st;
 			for (size_t r = 0; r < res->nrows; r++)
 				names_add_pair(&c->domain_aliases, db_value(res, r, 0), db_value(res, r, 1), 0);
@@ -1138,14 +1127,13 @@ static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 	/* local mailbox recipients that are gone or disabled */
 	np = 1;
 	scope = alias_scope(c, p, &np);
-	sql = xasprintf(
-	    "SELECT am.id, al.address, ad.name, mb.address, md.name, CASE WHEN mb.id IS NULL THEN 1 ELSE 0 END "
-	    "FROM admin_alias_mboxes am JOIN admin_alias al ON al.id = am.alias_id "
-	    "JOIN admin_domain ad ON ad.id = al.domain_id LEFT JOIN admin_mailbox mb ON mb.id = am.mailbox_id "
-	    "LEFT JOIN admin_domain md ON md.id = mb.domain_id LEFT JOIN admin_user u ON u.id = mb.user_id "
-	    "WHERE am.id > ? AND al.enabled AND (mb.id IS NULL OR u.id IS NULL OR NOT u.is_active)%s "
-	    "ORDER BY am.id LIMIT 500",
-	    scope);
+	sql = xasprintf("SELECT am.id, al.address, ad.name, mb.address, md.name, CASE WHEN mb.id IS NULL THEN 1 ELSE 0 END "
+			"FROM admin_alias_mboxes am JOIN admin_alias al ON al.id = am.alias_id "
+			"JOIN admin_domain ad ON ad.id = al.domain_id LEFT JOIN admin_mailbox mb ON mb.id = am.mailbox_id "
+			"LEFT JOIN admin_domain md ON md.id = mb.domain_id LEFT JOIN admin_user u ON u.id = mb.user_id "
+			"WHERE am.id > ? AND al.enabled AND (mb.id IS NULL OR u.id IS NULL OR NOT u.is_active)%s "
+			"ORDER BY am.id LIMIT 500",
+			scope);
 	for (;;) {
 		struct db_result *res = NULL;
 		size_t n;
@@ -1157,11 +1145,11 @@ static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 			char rc[VM_ADDRESS_MAX + 2];
 
 			snprintf(rc, sizeof rc, "%s@%s", db_value(res, r, 3) ? db_value(res, r, 3) : "?",
-			         db_value(res, r, 4) ? db_value(res, r, 4) : "?");
+				 db_value(res, r, 4) ? db_value(res, r, 4) : "?");
 			dangling(c, db_value(res, r, 1), db_value(res, r, 2),
-			         vm_ll(db_value(res, r, 5)) ? "(a mailbox id)" : rc,
-			         vm_ll(db_value(res, r, 5)) ? "names a mailbox that does not exist"
-			                                    : "is a disabled mailbox");
+				 vm_ll(db_value(res, r, 5)) ? "(a mailbox id)" : rc,
+				 vm_ll(db_value(res, r, 5)) ? "names a mailbox that does not exist"
+							    : "is a disabled mailbox");
 		}
 		if (res->nrows)
 			snprintf(after, sizeof after, "%s", db_value(res, res->nrows - 1, 0));
@@ -1176,11 +1164,11 @@ static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 	/* local alias recipients: gone or disabled findings, the rest edges */
 	snprintf(after, sizeof after, "0");
 	sql = xasprintf("SELECT aa.id, al.address, ad.name, t.address, td.name, aa.from_alias_id, aa.to_alias_id, "
-	                "CASE WHEN t.id IS NULL THEN 2 WHEN t.enabled THEN 0 ELSE 1 END, "
-	                "CASE WHEN al.enabled THEN 1 ELSE 0 END "
-	                "FROM admin_alias_aliases aa JOIN admin_alias al ON al.id = aa.from_alias_id "
-	                "JOIN admin_domain ad ON ad.id = al.domain_id LEFT JOIN admin_alias t ON t.id = aa.to_alias_id "
-	                "LEFT JOIN admin_domain td ON td.id = t.domain_id WHERE aa.id > ? ORDER BY aa.id LIMIT 500");
+			"CASE WHEN t.id IS NULL THEN 2 WHEN t.enabled THEN 0 ELSE 1 END, "
+			"CASE WHEN al.enabled THEN 1 ELSE 0 END "
+			"FROM admin_alias_aliases aa JOIN admin_alias al ON al.id = aa.from_alias_id "
+			"JOIN admin_domain ad ON ad.id = al.domain_id LEFT JOIN admin_alias t ON t.id = aa.to_alias_id "
+			"LEFT JOIN admin_domain td ON td.id = t.domain_id WHERE aa.id > ? ORDER BY aa.id LIMIT 500");
 	for (;;) {
 		struct db_result *res = NULL;
 		size_t n;
@@ -1202,9 +1190,9 @@ static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 			if (!domain_visible(c, ad) || (c->local[0] && strcmp(al, c->local) != 0))
 				continue;
 			snprintf(rc, sizeof rc, "%s@%s", db_value(res, r, 3) ? db_value(res, r, 3) : "?",
-			         db_value(res, r, 4) ? db_value(res, r, 4) : "?");
+				 db_value(res, r, 4) ? db_value(res, r, 4) : "?");
 			dangling(c, al, ad, state == 2 ? "(an alias id)" : rc,
-			         state == 2 ? "names an alias that does not exist" : "is a disabled alias");
+				 state == 2 ? "names an alias that does not exist" : "is a disabled alias");
 		}
 		if (res->nrows)
 			snprintf(after, sizeof after, "%s", db_value(res, res->nrows - 1, 0));
@@ -1224,10 +1212,10 @@ static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 		size_t n;
 
 		if ((st = vm_sql(c->vm,
-		                 "SELECT al.id, al.address, ad.name, al.extmboxes FROM admin_alias al "
-		                 "JOIN admin_domain ad ON ad.id = al.domain_id WHERE al.id > ? AND al.enabled "
-		                 "AND al.extmboxes <> '' ORDER BY al.id LIMIT 500",
-		                 1, (const char *const[]){after}, &res, err, "reading aliases")) != VM_OK)
+				 "SELECT al.id, al.address, ad.name, al.extmboxes FROM admin_alias al "
+				 "JOIN admin_domain ad ON ad.id = al.domain_id WHERE al.id > ? AND al.enabled "
+				 "AND al.extmboxes <> '' ORDER BY al.id LIMIT 500",
+				 1, (const char *const[]){after}, &res, err, "reading aliases")) != VM_OK)
 			break;
 		for (size_t r = 0; r < res->nrows && st == VM_OK; r++) {
 			const char *al = db_value(res, r, 1), *ad = db_value(res, r, 2);
@@ -1269,8 +1257,7 @@ static long vidx(const long long *ids, size_t n, long long id)
 	return p ? (long)(p - ids) : -1;
 }
 
-static enum vm_status report_loop(struct sc *c, const long long *ids, const long *members, size_t k,
-                                  struct vm_error *err)
+static enum vm_status report_loop(struct sc *c, const long long *ids, const long *members, size_t k, struct vm_error *err)
 {
 	char detail[2048] = "", object[VM_ADDRESS_MAX + 2] = "";
 	size_t l = 0;
@@ -1283,9 +1270,9 @@ static enum vm_status report_loop(struct sc *c, const long long *ids, const long
 
 		snprintf(idb, sizeof idb, "%lld", ids[members[i]]);
 		st = vm_sql(c->vm,
-		            "SELECT al.address, d.name FROM admin_alias al JOIN admin_domain d ON d.id = al.domain_id "
-		            "WHERE al.id = ?",
-		            1, (const char *const[]){idb}, &res, err, "reading an alias");
+			    "SELECT al.address, d.name FROM admin_alias al JOIN admin_domain d ON d.id = al.domain_id "
+			    "WHERE al.id = ?",
+			    1, (const char *const[]){idb}, &res, err, "reading an alias");
 		if (st == VM_OK && res->nrows) {
 			const char *a = db_value(res, 0, 0), *d = db_value(res, 0, 1);
 			char addr[VM_ADDRESS_MAX + 2];
@@ -1304,9 +1291,9 @@ static enum vm_status report_loop(struct sc *c, const long long *ids, const long
 		char d2[2200];
 
 		snprintf(d2, sizeof d2,
-		         "these aliases reach each other (%s): Postfix stops at its recursion limit and the mail "
-		         "bounces; remove one recipient along the loop",
-		         detail);
+			 "these aliases reach each other (%s): Postfix stops at its recursion limit and the mail "
+			 "bounces; remove one recipient along the loop",
+			 detail);
 		emit(c, STORE_ALIAS_LOOP, object, d2, NULL);
 	}
 	return st;
@@ -1421,16 +1408,15 @@ static enum vm_status set_scope(struct sc *c, struct vm_error *err)
 		return st;
 	}
 	if ((st = vm_sql(c->vm, "SELECT id FROM admin_domain WHERE name = ?", 1, (const char *const[]){c->domain}, &res,
-	                 err, "reading the domain")) != VM_OK)
+			 err, "reading the domain")) != VM_OK)
 		return st;
 	if (!res->nrows) {
 		db_result_free(&res);
 		if (!c->vm->actor.superuser)
-			return vm_fail(err, VM_ERR_DENIED, "%s may not manage domain %s", c->vm->actor.login,
-			               c->domain);
+			return vm_fail(err, VM_ERR_DENIED, "%s may not manage domain %s", c->vm->actor.login, c->domain);
 		if (c->local[0] || entry_type(c->root.fd, c->domain, NULL) == DT_UNKNOWN)
 			return vm_fail(err, VM_ERR_NOT_FOUND, "domain %s does not exist (in the database or below %s)",
-			               c->domain, c->root.cfg);
+				       c->domain, c->root.cfg);
 		return VM_OK; /* a directory of no domain: checked as such */
 	}
 	st = vm_check_domain(c->vm, vm_ll(db_value(res, 0, 0)), c->domain, err);
@@ -1446,7 +1432,7 @@ static enum vm_status load_allowed(struct sc *c, struct vm_error *err)
 	if (!restricted(c))
 		return VM_OK;
 	if ((st = vm_sql(c->vm, "SELECT d.name FROM admin_domain d WHERE d.id IN " GRANTED, 1,
-	                 (const char *const[]){c->uid}, &res, err, "reading granted domains")) != VM_OK)
+			 (const char *const[]){c->uid}, &res, err, "reading granted domains")) != VM_OK)
 		return st;
 	for (size_t r = 0; r < res->nrows; r++)
 		names_add(&c->allowed, db_value(res, r, 0), 0);
@@ -1474,7 +1460,7 @@ static char *archive_top(const struct mailroot *m, const char *archive)
 }
 
 enum vm_status store_check(struct vm *vm, const struct store_check_opts *o, struct store_check_summary *sum,
-                           struct vm_error *err)
+			   struct vm_error *err)
 {
 	struct sc c = {0};
 	struct passwd *pw;
@@ -1543,7 +1529,7 @@ enum vm_status store_summary_save(struct vm *vm, const struct store_check_summar
 	for (int k = 0; k < STORE_KIND_COUNT; k++)
 		if (sum->by_kind[k] && l < sizeof kinds)
 			l += (size_t)snprintf(kinds + l, sizeof kinds - l, "%s%s=%lld", l ? "," : "", kind_names[k],
-			                      sum->by_kind[k]);
+					      sum->by_kind[k]);
 	snprintf(homes, sizeof homes, "%lld", sum->homes);
 	snprintf(mbs, sizeof mbs, "%lld", sum->mailboxes);
 	snprintf(fnd, sizeof fnd, "%lld", sum->findings);
@@ -1553,11 +1539,11 @@ enum vm_status store_summary_save(struct vm *vm, const struct store_check_summar
 	st = vm_sql(vm, "DELETE FROM vmailadm_store_check WHERE scope = ''", 0, NULL, NULL, err, "keeping the summary");
 	if (st == VM_OK)
 		st = vm_sql(vm,
-		            "INSERT INTO vmailadm_store_check (scope, checked_at, with_usage, homes, mailboxes, "
-		            "findings, kinds) "
-		            "VALUES ('', ?, ?, ?, ?, ?, ?)",
-		            6, (const char *const[]){now, sum->usage ? "1" : "0", homes, mbs, fnd, kinds}, NULL, err,
-		            "keeping the summary");
+			    "INSERT INTO vmailadm_store_check (scope, checked_at, with_usage, homes, mailboxes, "
+			    "findings, kinds) "
+			    "VALUES ('', ?, ?, ?, ?, ?, ?)",
+			    6, (const char *const[]){now, sum->usage ? "1" : "0", homes, mbs, fnd, kinds}, NULL, err,
+			    "keeping the summary");
 	return vm_tx_finish(vm, st, err);
 }
 
@@ -1573,14 +1559,14 @@ enum vm_status store_summary_get(struct vm *vm, struct store_last *last, int *ha
 	if (!table_present(vm, "vmailadm_store_check", err, &st))
 		return st;
 	if ((st = vm_sql(vm,
-	                 "SELECT checked_at, with_usage, homes, mailboxes, findings, kinds FROM vmailadm_store_check "
-	                 "WHERE scope = ''",
-	                 0, NULL, &res, err, "reading the last store check")) != VM_OK)
+			 "SELECT checked_at, with_usage, homes, mailboxes, findings, kinds FROM vmailadm_store_check "
+			 "WHERE scope = ''",
+			 0, NULL, &res, err, "reading the last store check")) != VM_OK)
 		return st;
 	if (res->nrows) {
 		*have = 1;
 		snprintf(last->checked_at, sizeof last->checked_at, "%.19s",
-		         db_value(res, 0, 0) ? db_value(res, 0, 0) : "");
+			 db_value(res, 0, 0) ? db_value(res, 0, 0) : "");
 		last->usage = vm_ll(db_value(res, 0, 1)) != 0;
 		last->homes = vm_ll(db_value(res, 0, 2));
 		last->mailboxes = vm_ll(db_value(res, 0, 3));
@@ -1603,7 +1589,7 @@ static enum vm_status check_domain_name(struct vm *vm, const char *name, struct 
 	if (vm->actor.superuser)
 		return VM_OK;
 	if ((st = vm_sql(vm, "SELECT id FROM admin_domain WHERE name = ?", 1, (const char *const[]){name}, &res, err,
-	                 "reading the domain")) != VM_OK)
+			 "reading the domain")) != VM_OK)
 		return st;
 	if (res->nrows)
 		id = vm_ll(db_value(res, 0, 0));
@@ -1631,10 +1617,10 @@ enum vm_status store_quota_forget(struct vm *vm, const char *address, struct vm_
 	if ((st = check_domain_name(vm, domain, err)) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm,
-	                 "SELECT (SELECT count(*) FROM admin_user u JOIN admin_mailbox mb ON mb.user_id = u.id WHERE "
-	                 "u.username = ?), "
-	                 "bytes, messages FROM admin_quota WHERE username = ?",
-	                 2, (const char *const[]){full, full}, &res, err, "reading the quota row")) != VM_OK)
+			 "SELECT (SELECT count(*) FROM admin_user u JOIN admin_mailbox mb ON mb.user_id = u.id WHERE "
+			 "u.username = ?), "
+			 "bytes, messages FROM admin_quota WHERE username = ?",
+			 2, (const char *const[]){full, full}, &res, err, "reading the quota row")) != VM_OK)
 		goto out;
 	if (!res->nrows) {
 		db_result_free(&res);
@@ -1645,7 +1631,7 @@ enum vm_status store_quota_forget(struct vm *vm, const char *address, struct vm_
 	if (owned) {
 		db_result_free(&res);
 		st = vm_fail(err, VM_ERR_REFUSED, "the quota row of %s belongs to its mailbox: kept (use quota recalc)",
-		             full);
+			     full);
 		goto out;
 	}
 	ch = change_begin(&vm->changes, CHANGE_DEL, "quota", full);
@@ -1653,7 +1639,7 @@ enum vm_status store_quota_forget(struct vm *vm, const char *address, struct vm_
 	change_field(ch, "messages", db_value(res, 0, 2), NULL);
 	db_result_free(&res);
 	st = vm_sql(vm, "DELETE FROM admin_quota WHERE username = ?", 1, (const char *const[]){full}, NULL, err,
-	            "removing the quota row");
+		    "removing the quota row");
 out:
 	return vm_tx_finish(vm, st, err);
 }
@@ -1668,8 +1654,7 @@ enum vm_status store_queue_delete(struct vm *vm, const char *path, struct vm_err
 	enum vm_status st;
 
 	if (vm->read_only)
-		return vm_fail(err, VM_ERR_READ_ONLY,
-		               "this session is read-only: ops queue delete changes the database");
+		return vm_fail(err, VM_ERR_READ_ONLY, "this session is read-only: ops queue delete changes the database");
 	if ((st = mailroot_open(vm, &root, &missing, err)) != VM_OK)
 		return st;
 	if (mailroot_parse_home(&root, path, &h, why, sizeof why) < 0) {
@@ -1684,15 +1669,13 @@ enum vm_status store_queue_delete(struct vm *vm, const char *path, struct vm_err
 	if ((st = check_domain_name(vm, h.dir, err)) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm,
-	                 "SELECT (SELECT count(*) FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "
-	                 "WHERE d.name = ? AND mb.address = ?), "
-	                 "(SELECT count(*) FROM admin_mailboxoperation WHERE argument = ? OR argument = ?)",
-	                 4, (const char *const[]){h.dir, h.name, canon, path}, &res, err, "checking the path")) !=
-	    VM_OK)
+			 "SELECT (SELECT count(*) FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "
+			 "WHERE d.name = ? AND mb.address = ?), "
+			 "(SELECT count(*) FROM admin_mailboxoperation WHERE argument = ? OR argument = ?)",
+			 4, (const char *const[]){h.dir, h.name, canon, path}, &res, err, "checking the path")) != VM_OK)
 		goto out;
 	if (vm_ll(db_value(res, 0, 0)) > 0)
-		st = vm_fail(err, VM_ERR_REFUSED, "%s is the home of mailbox %s@%s: use mailbox del", canon, h.name,
-		             h.dir);
+		st = vm_fail(err, VM_ERR_REFUSED, "%s is the home of mailbox %s@%s: use mailbox del", canon, h.name, h.dir);
 	else if (vm_ll(db_value(res, 0, 1)) > 0)
 		st = vm_fail(err, VM_ERR_EXISTS, "an operation on %s is already pending (ops list)", canon);
 	db_result_free(&res);

@@ -49,7 +49,7 @@ enum store_kind {
 #define X(e, name, help) e,
 	STORE_KIND_LIST(X)
 #undef X
-	    STORE_KIND_COUNT
+		STORE_KIND_COUNT
 };
 
 /* "orphan-home", ... */
@@ -88,7 +88,7 @@ struct store_check_summary {
  * database). Sets the flag store_findings_seen() reads when it found
  * anything. Joins an open transaction (reads only). */
 enum vm_status store_check(struct vm *vm, const struct store_check_opts *o, struct store_check_summary *sum,
-                           struct vm_error *err) __attribute__((warn_unused_result));
+			   struct vm_error *err) __attribute__((warn_unused_result));
 
 /* 1 once a store check in this process found something (main.c turns it
  * into STORE_EXIT_FINDINGS). */
@@ -99,7 +99,7 @@ int store_findings_seen(void);
  * that was not of the whole store, or when the table is missing. Its own
  * write; not an audited change. */
 enum vm_status store_summary_save(struct vm *vm, const struct store_check_summary *sum, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 struct store_last {
 	char checked_at[32]; /* "YYYY-MM-DD HH:MM:SS" UTC */
@@ -110,13 +110,13 @@ struct store_last {
 /* The last whole-store check: *have = 0 when there is none (or no table,
  * or the actor is not a superadministrator). */
 enum vm_status store_summary_get(struct vm *vm, struct store_last *last, int *have, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* `quota forget ADDRESS`: deletes the admin_quota row of ADDRESS when no
  * account owns it (the repair of orphan-quota); refused when a mailbox has
  * that address. A domain administrator: only in his domains. */
 enum vm_status store_quota_forget(struct vm *vm, const char *address, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 /* `ops queue delete PATH`: queues the archiving (or removal, [mail]
  * delete) of a home no mailbox owns (the repair of orphan-home), through
@@ -125,6 +125,6 @@ enum vm_status store_quota_forget(struct vm *vm, const char *address, struct vm_
  * mailbox, a path already queued. A domain administrator: only in his
  * domains. */
 enum vm_status store_queue_delete(struct vm *vm, const char *path, struct vm_error *err)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 #endif

@@ -13,26 +13,26 @@ static void test_unix_map(void)
 	static const struct {
 		const char *map, *user, *want;
 	} cases[] = {
-	    {"alice=a@x.test,bob=admin", "alice", "a@x.test"},
-	    {"alice=a@x.test,bob=admin", "bob", "admin"},
-	    {"alice=a@x.test, bob = admin ", "bob", "admin"},
-	    {"alice=a@x.test,bob=admin", "bo", NULL},
-	    {"alice=a@x.test,bob=admin", "alicex", NULL},
-	    {"alice=a@x.test,bob=admin", "", NULL},
-	    {"alice=,bob=admin", "alice", NULL},
-	    {"=admin", "", NULL},
-	    {"alice", "alice", NULL},
-	    {"", "alice", NULL},
-	    {NULL, "alice", NULL},
-	    {"root=r,root=s", "root", "r"}, /* the first mapping wins */
+		{"alice=a@x.test,bob=admin", "alice", "a@x.test"},
+		{"alice=a@x.test,bob=admin", "bob", "admin"},
+		{"alice=a@x.test, bob = admin ", "bob", "admin"},
+		{"alice=a@x.test,bob=admin", "bo", NULL},
+		{"alice=a@x.test,bob=admin", "alicex", NULL},
+		{"alice=a@x.test,bob=admin", "", NULL},
+		{"alice=,bob=admin", "alice", NULL},
+		{"=admin", "", NULL},
+		{"alice", "alice", NULL},
+		{"", "alice", NULL},
+		{NULL, "alice", NULL},
+		{"root=r,root=s", "root", "r"}, /* the first mapping wins */
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char *got = auth_unix_login(cases[i].map, cases[i].user);
 
 		CHECK_MSG((got == NULL) == (cases[i].want == NULL) && (!got || strcmp(got, cases[i].want) == 0),
-		          "map '%s' user '%s': got '%s', want '%s'", cases[i].map ? cases[i].map : "(null)",
-		          cases[i].user, got ? got : "(null)", cases[i].want ? cases[i].want : "(null)");
+			  "map '%s' user '%s': got '%s', want '%s'", cases[i].map ? cases[i].map : "(null)",
+			  cases[i].user, got ? got : "(null)", cases[i].want ? cases[i].want : "(null)");
 		free(got);
 	}
 }
@@ -42,13 +42,13 @@ static void test_hide_password(void)
 	static const struct {
 		const char *in, *want;
 	} cases[] = {
-	    {"postgresql://vm:s3cret@db.example/mail", "postgresql://vm:xxxxxx@db.example/mail"},
-	    {"mysql://vm:p@ss@db/mail", "mysql://vm:xxxx@db/mail"},
-	    {"postgresql://vm@db/mail", "postgresql://vm@db/mail"},
-	    {"host=db user=vm password=s3cret dbname=mail", "host=db user=vm password=xxxxxx dbname=mail"},
-	    {"postgresql://db/mail?password=s3cret&sslmode=require",
-	     "postgresql://db/mail?password=xxxxxx&sslmode=require"},
-	    {"sqlite:/var/lib/mail.db", "sqlite:/var/lib/mail.db"},
+		{"postgresql://vm:s3cret@db.example/mail", "postgresql://vm:xxxxxx@db.example/mail"},
+		{"mysql://vm:p@ss@db/mail", "mysql://vm:xxxx@db/mail"},
+		{"postgresql://vm@db/mail", "postgresql://vm@db/mail"},
+		{"host=db user=vm password=s3cret dbname=mail", "host=db user=vm password=xxxxxx dbname=mail"},
+		{"postgresql://db/mail?password=s3cret&sslmode=require",
+		 "postgresql://db/mail?password=xxxxxx&sslmode=require"},
+		{"sqlite:/var/lib/mail.db", "sqlite:/var/lib/mail.db"},
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -73,13 +73,13 @@ static void test_gate(void)
 	vm.actor.user_id = 7;
 	snprintf(vm.actor.login, sizeof vm.actor.login, "da1");
 	for (const char *const *o =
-	         (const char *const[]){"db", "admin", "maps", "dovecot", "ops", "export", "import", NULL};
+		     (const char *const[]){"db", "admin", "maps", "dovecot", "ops", "export", "import", NULL};
 	     *o; o++) {
 		CHECK_INT(auth_statement_allowed(&vm, *o, "x", &err), VM_ERR_DENIED);
 		CHECK(strstr(err.msg, "only a superadministrator") != NULL);
 	}
 	for (const char *const *o =
-	         (const char *const[]){"domain", "mailbox", "alias", "domainalias", "quota", "audit", NULL};
+		     (const char *const[]){"domain", "mailbox", "alias", "domainalias", "quota", "audit", NULL};
 	     *o; o++)
 		CHECK_INT(auth_statement_allowed(&vm, *o, "list", &err), VM_OK);
 	CHECK_INT(auth_require_superuser(&vm, "generating maps", &err), VM_ERR_DENIED);
@@ -91,19 +91,19 @@ static void test_safe_messages(void)
 	static const struct {
 		const char *in, *want;
 	} cases[] = {
-	    {"plain 'x'", "plain 'x'"},
-	    {"esc '\x1b[2J'", "esc '\\x1b[2J'"},
-	    {"bell \a tab \t nl \n", "bell \\x07 tab \\x09 nl \\x0a"},
-	    {"c1 \xc2\x9b"
-	     "2J",
-	     "c1 \\xc2\\x9b2J"},
-	    {"raw c1 \x9b", "raw c1 \\x9b"},
-	    {"bad \xff\xfe", "bad \\xff\\xfe"},
-	    {"surrogate \xed\xa0\x80", "surrogate \\xed\\xa0\\x80"},
-	    {"overlong \xc0\xaf \xe0\x80\xaf", "overlong \\xc0\\xaf \\xe0\\x80\\xaf"},
-	    {"too big \xf4\x90\x80\x80", "too big \\xf4\\x90\\x80\\x80"},
-	    {"caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80"},
-	    {"back\\slash", "back\\slash"}, /* untouched: quoting a message twice changes nothing */
+		{"plain 'x'", "plain 'x'"},
+		{"esc '\x1b[2J'", "esc '\\x1b[2J'"},
+		{"bell \a tab \t nl \n", "bell \\x07 tab \\x09 nl \\x0a"},
+		{"c1 \xc2\x9b"
+		 "2J",
+		 "c1 \\xc2\\x9b2J"},
+		{"raw c1 \x9b", "raw c1 \\x9b"},
+		{"bad \xff\xfe", "bad \\xff\\xfe"},
+		{"surrogate \xed\xa0\x80", "surrogate \\xed\\xa0\\x80"},
+		{"overlong \xc0\xaf \xe0\x80\xaf", "overlong \\xc0\\xaf \\xe0\\x80\\xaf"},
+		{"too big \xf4\x90\x80\x80", "too big \\xf4\\x90\\x80\\x80"},
+		{"caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80"},
+		{"back\\slash", "back\\slash"}, /* untouched: quoting a message twice changes nothing */
 	};
 	struct vm_error err;
 

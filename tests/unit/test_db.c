@@ -17,67 +17,62 @@
 struct engine {
 	const char *name;
 	const char *url;
-	const char *create_item; /* table vt_item, the same columns everywhere */
+	const char *create_item;    /* table vt_item, the same columns everywhere */
 	const char *create_trigger; /* trigger vt_item_touch BEFORE INSERT on vt_item */
 	const char *trigger_marker; /* text the trigger's third column contains */
-	const char *drop; /* script that drops everything the suite creates */
+	const char *drop;           /* script that drops everything the suite creates */
 };
 
-static const char pg_create_item[] =
-	"CREATE TABLE vt_item (\n"
-	"  id serial PRIMARY KEY,\n"
-	"  name varchar(100) NOT NULL,\n"
-	"  note text NULL,\n"
-	"  flag boolean NOT NULL DEFAULT false,\n"
-	"  qty integer NOT NULL DEFAULT 0,\n"
-	"  big bigint NULL,\n"
-	"  created timestamp with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
-	"  label varchar(20) NOT NULL DEFAULT 'it''s'\n"
-	");\n"
-	"CREATE UNIQUE INDEX vt_item_name ON vt_item (name);\n"
-	"CREATE INDEX vt_item_qty_flag ON vt_item (qty, flag);\n";
+static const char pg_create_item[] = "CREATE TABLE vt_item (\n"
+				     "  id serial PRIMARY KEY,\n"
+				     "  name varchar(100) NOT NULL,\n"
+				     "  note text NULL,\n"
+				     "  flag boolean NOT NULL DEFAULT false,\n"
+				     "  qty integer NOT NULL DEFAULT 0,\n"
+				     "  big bigint NULL,\n"
+				     "  created timestamp with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+				     "  label varchar(20) NOT NULL DEFAULT 'it''s'\n"
+				     ");\n"
+				     "CREATE UNIQUE INDEX vt_item_name ON vt_item (name);\n"
+				     "CREATE INDEX vt_item_qty_flag ON vt_item (qty, flag);\n";
 static const char pg_create_trigger[] =
 	"CREATE FUNCTION vt_touch() RETURNS trigger LANGUAGE plpgsql AS $$\n"
 	"BEGIN NEW.qty := NEW.qty + 0; RETURN NEW; END;\n"
 	"$$;\n"
 	"CREATE TRIGGER vt_item_touch BEFORE INSERT ON vt_item FOR EACH ROW EXECUTE FUNCTION vt_touch();\n";
-static const char pg_drop[] =
-	"DROP TABLE IF EXISTS vt_item, vt_script, vt_script2, vt_deferred;\n"
-	"DROP FUNCTION IF EXISTS vt_touch();\n";
+static const char pg_drop[] = "DROP TABLE IF EXISTS vt_item, vt_script, vt_script2, vt_deferred;\n"
+			      "DROP FUNCTION IF EXISTS vt_touch();\n";
 
-static const char my_create_item[] =
-	"CREATE TABLE vt_item (\n"
-	"  id integer AUTO_INCREMENT NOT NULL PRIMARY KEY,\n"
-	"  name varchar(100) NOT NULL,\n"
-	"  note longtext NULL,\n"
-	"  flag tinyint(1) NOT NULL DEFAULT 0,\n"
-	"  qty integer NOT NULL DEFAULT 0,\n"
-	"  big bigint NULL,\n"
-	"  created datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n"
-	"  label varchar(20) NOT NULL DEFAULT 'it''s',\n"
-	"  UNIQUE KEY vt_item_name (name),\n"
-	"  KEY vt_item_qty_flag (qty, flag)\n"
-	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n";
+static const char my_create_item[] = "CREATE TABLE vt_item (\n"
+				     "  id integer AUTO_INCREMENT NOT NULL PRIMARY KEY,\n"
+				     "  name varchar(100) NOT NULL,\n"
+				     "  note longtext NULL,\n"
+				     "  flag tinyint(1) NOT NULL DEFAULT 0,\n"
+				     "  qty integer NOT NULL DEFAULT 0,\n"
+				     "  big bigint NULL,\n"
+				     "  created datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n"
+				     "  label varchar(20) NOT NULL DEFAULT 'it''s',\n"
+				     "  UNIQUE KEY vt_item_name (name),\n"
+				     "  KEY vt_item_qty_flag (qty, flag)\n"
+				     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n";
 static const char my_create_trigger[] =
 	"CREATE TRIGGER vt_item_touch BEFORE INSERT ON vt_item FOR EACH ROW SET NEW.qty = NEW.qty + 0;\n";
 static const char my_drop[] = "DROP TABLE IF EXISTS vt_item, vt_script, vt_script2;\n";
 
-static const char sq_create_item[] =
-	"CREATE TABLE vt_item (\n"
-	"  id integer NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-	"  name varchar(100) NOT NULL,\n"
-	"  note text NULL,\n"
-	"  flag bool NOT NULL DEFAULT 0,\n"
-	"  qty integer NOT NULL DEFAULT 0,\n"
-	"  big bigint NULL,\n"
-	"  created datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
-	"  label varchar(20) NOT NULL DEFAULT 'it''s'\n"
-	");\n"
-	"CREATE UNIQUE INDEX vt_item_name ON vt_item (name);\n"
-	"CREATE INDEX vt_item_qty_flag ON vt_item (qty, flag);\n";
-static const char sq_create_trigger[] =
-	"CREATE TRIGGER vt_item_touch BEFORE INSERT ON vt_item\n"
-	"BEGIN SELECT NEW.qty; END;\n";
+static const char sq_create_item[] = "CREATE TABLE vt_item (\n"
+				     "  id integer NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+				     "  name varchar(100) NOT NULL,\n"
+				     "  note text NULL,\n"
+				     "  flag bool NOT NULL DEFAULT 0,\n"
+				     "  qty integer NOT NULL DEFAULT 0,\n"
+				     "  big bigint NULL,\n"
+				     "  created datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+				     "  label varchar(20) NOT NULL DEFAULT 'it''s'\n"
+				     ");\n"
+				     "CREATE UNIQUE INDEX vt_item_name ON vt_item (name);\n"
+				     "CREATE INDEX vt_item_qty_flag ON vt_item (qty, flag);\n";
+static const char sq_create_trigger[] = "CREATE TRIGGER vt_item_touch BEFORE INSERT ON vt_item\n"
+					"BEGIN SELECT NEW.qty; END;\n";
 static const char sq_drop[] =
 	"DROP TABLE IF EXISTS vt_item; DROP TABLE IF EXISTS vt_script; DROP TABLE IF EXISTS vt_script2;\n";
 
@@ -128,8 +123,7 @@ static char *url_with_password(const char *url, const char *pw)
 }
 
 /* Runs sql and returns its single value (copied into buf), or "(error)". */
-static const char *one_value(struct db *db, const char *sql, int n, const char *const *params,
-			     char *buf, size_t size)
+static const char *one_value(struct db *db, const char *sql, int n, const char *const *params, char *buf, size_t size)
 {
 	struct db_result *res = NULL;
 	struct db_error err;
@@ -179,8 +173,7 @@ static void test_values(const struct engine *e, struct db *db)
 		const char *p[3] = {"first", "1", "7"};
 		const char *p2[3] = {"second", "0", NULL};
 
-		CHECK_INT(db_insert(db, "INSERT INTO vt_item (name, flag, qty) VALUES (?, ?, ?)", 3, p, &id1, &err),
-			  DB_OK);
+		CHECK_INT(db_insert(db, "INSERT INTO vt_item (name, flag, qty) VALUES (?, ?, ?)", 3, p, &id1, &err), DB_OK);
 		CHECK(id1 > 0);
 		CHECK_INT(db_insert(db, "INSERT INTO vt_item (name, flag, big) VALUES (?, ?, ?);", 3, p2, &id2, &err),
 			  DB_OK);
@@ -358,8 +351,7 @@ static void test_transactions(const struct engine *e, struct db *db)
 	CHECK_INT(db_insert(db, "INSERT INTO vt_item (name) VALUES (?)", 1, first, &id, &err), DB_ERR_DUPLICATE);
 	st = db_commit(db, &err);
 	if (db->ops->engine == DB_ENGINE_PGSQL)
-		CHECK_MSG(st == DB_ERR_OTHER, "%s: commit after a failed statement gave %s", e->name,
-			  db_status_name(st));
+		CHECK_MSG(st == DB_ERR_OTHER, "%s: commit after a failed statement gave %s", e->name, db_status_name(st));
 	CHECK_INT(db->in_tx, 0);
 	CHECK_INT(db_begin(db, &err), DB_OK);
 	CHECK_INT(db_exec(db, "DELETE FROM vt_item WHERE name = 'tx-b'", 0, NULL, NULL, &err), DB_OK);
@@ -577,8 +569,7 @@ static void test_lost_connection(const struct engine *e, struct db *db)
 	usleep(200000);
 	memset(&err, 0, sizeof err);
 	CHECK_INT(db_exec(victim, "SELECT count(*) FROM vt_item", 0, NULL, NULL, &err), DB_ERR_CONNECTION);
-	CHECK_MSG(strstr(err.message, e->name) != NULL,
-		  "%s: lost connection message: %s", e->name, err.message);
+	CHECK_MSG(strstr(err.message, e->name) != NULL, "%s: lost connection message: %s", e->name, err.message);
 	db_close(&victim);
 }
 
@@ -597,16 +588,16 @@ static void test_connect_errors(const struct engine *e)
 		memset(&err, 0, sizeof err);
 		CHECK_INT(db_open("sqlite:/nonexistent-dir-vmailadm/x.db", 0, &db, &err), DB_ERR_CONNECTION);
 		CHECK(db == NULL);
-		CHECK_MSG(strstr(err.message, "/nonexistent-dir-vmailadm/x.db") != NULL, "sqlite: message: %s", err.message);
+		CHECK_MSG(strstr(err.message, "/nonexistent-dir-vmailadm/x.db") != NULL, "sqlite: message: %s",
+			  err.message);
 		CHECK_INT(db_open("sqlite:", 0, &db, &err), DB_ERR_URL);
 		free(pw);
 		return;
 	}
 	{
 		/* nothing listens on port 1 */
-		const char *closed = is_mysql
-					     ? "mysql://vmail:Secr3t-Pw@127.0.0.1:1/vtdb"
-					     : "postgresql://vmail:Secr3t-Pw@127.0.0.1:1/vtdb?connect_timeout=5";
+		const char *closed = is_mysql ? "mysql://vmail:Secr3t-Pw@127.0.0.1:1/vtdb"
+					      : "postgresql://vmail:Secr3t-Pw@127.0.0.1:1/vtdb?connect_timeout=5";
 
 		memset(&err, 0, sizeof err);
 		CHECK_INT(db_open(closed, 0, &db, &err), DB_ERR_CONNECTION);
@@ -743,10 +734,10 @@ static void test_urls(void)
 
 int main(void)
 {
-	struct engine pg = {"postgresql", getenv("VMAILADM_TEST_PG_URL"), pg_create_item, pg_create_trigger,
-			    "vt_touch", pg_drop};
-	struct engine my = {"mysql", getenv("VMAILADM_TEST_MYSQL_URL"), my_create_item, my_create_trigger,
-			    "NEW.qty", my_drop};
+	struct engine pg = {"postgresql", getenv("VMAILADM_TEST_PG_URL"), pg_create_item, pg_create_trigger, "vt_touch",
+			    pg_drop};
+	struct engine my = {"mysql", getenv("VMAILADM_TEST_MYSQL_URL"), my_create_item, my_create_trigger, "NEW.qty",
+			    my_drop};
 	struct engine sq = {"sqlite", NULL, sq_create_item, sq_create_trigger, "NEW.qty", sq_drop};
 
 	test_urls();

@@ -109,8 +109,8 @@ static void walk(struct vm *vm, long long did, const char *name, enum mbsort_key
 	CHECK_MSG(ngot == nexp, "%s key %d desc %d before %d: %zu rows, want %zu", name, (int)key, desc, before, ngot,
 		  nexp);
 	for (size_t i = 0; i < ngot && i < nexp; i++)
-		CHECK_MSG(strcmp(got[i], exp[i].local) == 0, "%s key %d desc %d before %d: row %zu is %s, want %s", name,
-			  (int)key, desc, before, i, got[i], exp[i].local);
+		CHECK_MSG(strcmp(got[i], exp[i].local) == 0, "%s key %d desc %d before %d: row %zu is %s, want %s",
+			  name, (int)key, desc, before, i, got[i], exp[i].local);
 }
 
 static void run_suite(const char *name, const char *url)
@@ -140,8 +140,9 @@ static void run_suite(const char *name, const char *url)
 
 		snprintf(mbs[i].local, sizeof mbs[i].local, "m%02d", (i * 7) % NMB);
 		mbs[i].quota = quotas[i % 6];
-		mbs[i].bytes = i % 5 == 0 ? 0 : (long long)(i % 3 + 1) * 1000 * (mbs[i].quota ? mbs[i].quota : 7) +
-							       (i % 4 == 1 ? 0 : i * 1048576LL);
+		mbs[i].bytes = i % 5 == 0 ? 0
+					  : (long long)(i % 3 + 1) * 1000 * (mbs[i].quota ? mbs[i].quota : 7) +
+						    (i % 4 == 1 ? 0 : i * 1048576LL);
 		mbs[i].has_row = i != 13;
 		mo.password = "x";
 		mo.has_quota = 1;
@@ -150,8 +151,9 @@ static void run_suite(const char *name, const char *url)
 		CHECK_MSG(mailbox_add(&vm, addr, &mo, &err) == VM_OK, "%s: %s: %s", name, addr, err.msg);
 		snprintf(bytes, sizeof bytes, "%lld", mbs[i].bytes);
 		snprintf(user, sizeof user, "%s", addr);
-		CHECK(vm_sql(&vm, mbs[i].has_row ? "UPDATE admin_quota SET bytes = ? WHERE username = ?"
-						 : "DELETE FROM admin_quota WHERE username = ? OR username = ?",
+		CHECK(vm_sql(&vm,
+			     mbs[i].has_row ? "UPDATE admin_quota SET bytes = ? WHERE username = ?"
+					    : "DELETE FROM admin_quota WHERE username = ? OR username = ?",
 			     2, mbs[i].has_row ? p : (const char *const[]){user, user}, NULL, &err, "test") == VM_OK);
 		/* the neighbour: the same local parts in another domain */
 		snprintf(addr, sizeof addr, "%.15s@other.test", mbs[i].local);

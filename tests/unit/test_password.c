@@ -59,7 +59,11 @@ static void test_bad_plain(void)
 	CHECK_INT(password_hash("SHA512-CRYPT", "", h, &err), VM_ERR_INVALID);
 	CHECK(strstr(err.msg, "empty") != NULL);
 	CHECK_INT(password_hash("SHA512-CRYPT", "a\nb", h, &err), VM_ERR_INVALID);
-	CHECK_INT(password_hash("SHA512-CRYPT", "a\xff" "b", h, &err), VM_ERR_INVALID);
+	CHECK_INT(password_hash("SHA512-CRYPT",
+				"a\xff"
+				"b",
+				h, &err),
+		  VM_ERR_INVALID);
 	memset(longpw, 'x', sizeof longpw - 1);
 	longpw[sizeof longpw - 1] = '\0';
 	CHECK_INT(password_hash("SHA512-CRYPT", longpw, h, &err), VM_ERR_INVALID);
@@ -78,8 +82,10 @@ static void test_given_hashes(void)
 		/* well-formed, made by crypt(3) */
 		{"{SHA512-CRYPT}$6$rounds=5000$abcdefghijklmnop$", 0}, /* truncated */
 		{"$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/", 1},
-		{"{SHA512-CRYPT}$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/", 1},
-		{"{SHA256-CRYPT}$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/", 0},
+		{"{SHA512-CRYPT}$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/",
+		 1},
+		{"{SHA256-CRYPT}$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/",
+		 0},
 		{"{MD5-CRYPT}$1$saltsalt$qjXMvbEw8oaL.CzflDugX/", 1},
 		{"$1$saltsalt$qjXMvbEw8oaL.CzflDugX/", 1},
 		{"{PLAIN}secret", 0},
@@ -91,9 +97,12 @@ static void test_given_hashes(void)
 		{"$2b$05$abcdefghijklmnopqrstuuCp0mYMIbsqfNeWjkA9rPmsYkWPOAqWS", 1},
 		{"$2b$99$abcdefghijklmnopqrstuuCp0mYMIbsqfNeWjkA9rPmsYkWPOAqWS", 0},
 		{"$2b$05$abcdefghijklmnopqrstuuCp0mYMIbsqfNeWjkA9rPmsYkWPOAqW!", 0},
-		{"$6$rounds=10$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/", 0},
-		{"$6$rounds=6000$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/", 1},
-		{"$6$saltsaltsaltsaltX$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/", 0},
+		{"$6$rounds=10$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/",
+		 0},
+		{"$6$rounds=6000$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/",
+		 1},
+		{"$6$saltsaltsaltsaltX$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/",
+		 0},
 		{"$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/x", 0},
 		{"$y$j9T$abcdefghijklmnop$", 0},
 	};

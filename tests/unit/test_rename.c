@@ -54,8 +54,8 @@ static void run_suite(const char *name, const char *url)
 	CHECK_INT(n, 5);
 	if (n == 5) {
 		static const char *const want[5][3] = {
-			{"domain", "ex.test", "new.test"},   {"mailbox", "a@ex.test", "a@new.test"},
-			{"mailbox", "b@ex.test", "b@new.test"}, {"catch-all", "@ex.test", "@new.test"},
+			{"domain", "ex.test", "new.test"},          {"mailbox", "a@ex.test", "a@new.test"},
+			{"mailbox", "b@ex.test", "b@new.test"},     {"catch-all", "@ex.test", "@new.test"},
 			{"alias", "list@ex.test", "list@new.test"},
 		};
 

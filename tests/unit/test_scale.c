@@ -81,15 +81,15 @@ static long long counts(struct vm *vm, const char *sql, const char *domain)
 
 /* The rollup's mailbox and alias counts of the domain, and the same counted
  * in admin_mailbox and admin_alias. */
-#define rollup_counts(vm, domain)                                                                                   \
-	counts(vm,                                                                                                  \
+#define rollup_counts(vm, domain)                                                                                      \
+	counts(vm,                                                                                                     \
 	       "SELECT u.mailboxes, u.aliases FROM vmailadm_domain_usage u JOIN admin_domain d ON d.id = u.domain_id " \
-	       "WHERE d.name = ?",                                                                                  \
+	       "WHERE d.name = ?",                                                                                     \
 	       domain)
-#define exact_counts(vm, domain)                                                                                  \
-	counts(vm,                                                                                                \
-	       "SELECT (SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.domain_id = d.id), (SELECT COUNT(*) FROM "  \
-	       "admin_alias al WHERE al.domain_id = d.id) FROM admin_domain d WHERE d.name = ?",                    \
+#define exact_counts(vm, domain)                                                                                       \
+	counts(vm,                                                                                                     \
+	       "SELECT (SELECT COUNT(*) FROM admin_mailbox mb WHERE mb.domain_id = d.id), (SELECT COUNT(*) FROM "      \
+	       "admin_alias al WHERE al.domain_id = d.id) FROM admin_domain d WHERE d.name = ?",                       \
 	       domain)
 
 /* Sets big.test's rollup row: each value given as text, NULL leaves that
@@ -132,7 +132,8 @@ static void run_suite(const char *name, const char *url)
 	}
 	vm.out = devnull;
 	CHECK_MSG(schema_init(&vm, devnull, &err) == VM_OK, "%s: schema_init: %s", name, err.msg);
-	mopt.password_hash = "{SHA512-CRYPT}$6$saltsalt$8RWsOfwR6M6PpnoeQiEiWzNTPo1f0HjVYjDnLZhGx16aBFRkeqiHAzfXP/LgrOWMBMXqiU2pLrXsSOHNUyUm91";
+	mopt.password_hash =
+		"{SHA512-CRYPT}$6$saltsalt$8RWsOfwR6M6PpnoeQiEiWzNTPo1f0HjVYjDnLZhGx16aBFRkeqiHAzfXP/LgrOWMBMXqiU2pLrXsSOHNUyUm91";
 	mopt.has_quota = 1;
 	mopt.quota_mb = 100;
 	CHECK(domain_add(&vm, "ex.test", &dopt, &err) == VM_OK);
@@ -228,8 +229,9 @@ static void run_suite(const char *name, const char *url)
 	{
 		struct db_result *res = NULL;
 
-		CHECK(vm_sql(&vm, "SELECT u.aliases FROM vmailadm_domain_usage u JOIN admin_domain d ON d.id = u.domain_id "
-				  "WHERE d.name = 'ex.test'",
+		CHECK(vm_sql(&vm,
+			     "SELECT u.aliases FROM vmailadm_domain_usage u JOIN admin_domain d ON d.id = u.domain_id "
+			     "WHERE d.name = 'ex.test'",
 			     0, NULL, &res, &err, "test") == VM_OK);
 		CHECK(res && res->nrows == 1 && vm_ll(db_value(res, 0, 0)) == 1);
 		db_result_free(&res);
@@ -292,8 +294,8 @@ static void run_suite(const char *name, const char *url)
 			for (size_t i = 0; i < an; i++) {
 				size_t l = strlen(all);
 
-				snprintf(all + l, sizeof all - l, "%s%s=%s:%s(%zu)", l ? " " : "", al[i].local, al[i].kind,
-					 al[i].recipients ? al[i].recipients : "", al[i].nrecipients);
+				snprintf(all + l, sizeof all - l, "%s%s=%s:%s(%zu)", l ? " " : "", al[i].local,
+					 al[i].kind, al[i].recipients ? al[i].recipients : "", al[i].nrecipients);
 			}
 			if (an)
 				snprintf(aq_after, sizeof aq_after, "%s", al[an - 1].local);

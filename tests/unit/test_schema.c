@@ -17,16 +17,16 @@
 #include "sql/schema.h"
 #include "tests/unit/unit.h"
 
-#define MERGE_LINE_PG                                                                           \
-	"admin_quota has the merge_quota trigger (trigger mergequota): with Dovecot 2.3 it stores " \
-	"negative message counts. Remove it: DROP TRIGGER mergequota ON admin_quota; then run "     \
+#define MERGE_LINE_PG                                                                                                  \
+	"admin_quota has the merge_quota trigger (trigger mergequota): with Dovecot 2.3 it stores "                    \
+	"negative message counts. Remove it: DROP TRIGGER mergequota ON admin_quota; then run "                        \
 	"doveadm quota recalc -A\n"
-#define MERGE_LINE_OTHER                                                                        \
-	"admin_quota has the merge_quota trigger (trigger mergequota): with Dovecot 2.3 it stores " \
-	"negative message counts. Remove it: DROP TRIGGER mergequota; then run doveadm quota "      \
+#define MERGE_LINE_OTHER                                                                                               \
+	"admin_quota has the merge_quota trigger (trigger mergequota): with Dovecot 2.3 it stores "                    \
+	"negative message counts. Remove it: DROP TRIGGER mergequota; then run doveadm quota "                         \
 	"recalc -A\n"
-#define BYTES_LINE                                                                              \
-	"admin_quota.bytes: no DEFAULT 0 (Dovecot's quota dict inserts rows without it): ALTER "    \
+#define BYTES_LINE                                                                                                     \
+	"admin_quota.bytes: no DEFAULT 0 (Dovecot's quota dict inserts rows without it): ALTER "                       \
 	"TABLE admin_quota ALTER COLUMN bytes SET DEFAULT 0\n"
 
 /* The trigger of Modoboa's Dovecot guide ("Quota: PostgreSQL"), verbatim. */
@@ -86,9 +86,12 @@ static const char pg_guide_trigger[] =
 	"   FOR EACH ROW EXECUTE PROCEDURE set_mboxid();\n";
 
 static const char *const all_tables[] = {
-	"vmailadm_domain_usage", "vmailadm_audit", "vmailadm_meta", "admin_mailboxoperation", "admin_quota", "admin_alias_aliases", "admin_alias_mboxes",
-	"admin_alias", "admin_mailbox", "admin_domainalias", "admin_domain", "admin_objectaccess",
-	"admin_objectdates", "admin_user_groups", "admin_user", "django_content_type", "auth_group",
+	"vmailadm_domain_usage",  "vmailadm_audit",    "vmailadm_meta",
+	"admin_mailboxoperation", "admin_quota",       "admin_alias_aliases",
+	"admin_alias_mboxes",     "admin_alias",       "admin_mailbox",
+	"admin_domainalias",      "admin_domain",      "admin_objectaccess",
+	"admin_objectdates",      "admin_user_groups", "admin_user",
+	"django_content_type",    "auth_group",
 };
 #define NALL (sizeof all_tables / sizeof all_tables[0])
 
@@ -127,8 +130,7 @@ static void drop_all(struct vm *vm, enum db_engine eng)
 	if (eng == DB_ENGINE_MYSQL)
 		sql(vm, "SET FOREIGN_KEY_CHECKS = 0");
 	for (i = 0; i < NALL; i++) {
-		char *s = xasprintf("DROP TABLE IF EXISTS %s%s", all_tables[i],
-				    eng == DB_ENGINE_PGSQL ? " CASCADE" : "");
+		char *s = xasprintf("DROP TABLE IF EXISTS %s%s", all_tables[i], eng == DB_ENGINE_PGSQL ? " CASCADE" : "");
 
 		sql(vm, s);
 		free(s);
@@ -174,10 +176,10 @@ static long nsearch(const struct vm *vm)
 
 /* db check's line for a database without the search index (SQLite). */
 static const char sqlite_search_warning[] =
-    "warning: missing the substring search index (table vmailadm_mailbox_fts, table vmailadm_alias_fts, trigger "
-    "vmailadm_mailbox_fts_ins, trigger vmailadm_mailbox_fts_del, trigger vmailadm_mailbox_fts_upd, trigger "
-    "vmailadm_alias_fts_ins, trigger vmailadm_alias_fts_del, trigger vmailadm_alias_fts_upd; optional: without it "
-    "`/ *text*`, `mailbox list '*x*'` and alias searches read the whole domain): run `vmailadm db upgrade`\n";
+	"warning: missing the substring search index (table vmailadm_mailbox_fts, table vmailadm_alias_fts, trigger "
+	"vmailadm_mailbox_fts_ins, trigger vmailadm_mailbox_fts_del, trigger vmailadm_mailbox_fts_upd, trigger "
+	"vmailadm_alias_fts_ins, trigger vmailadm_alias_fts_del, trigger vmailadm_alias_fts_upd; optional: without it "
+	"`/ *text*`, `mailbox list '*x*'` and alias searches read the whole domain): run `vmailadm db upgrade`\n";
 
 /* db check's warning line for each of vmailadm's own tables, all missing.
  * Caller frees. */
@@ -571,17 +573,17 @@ static void test_sqlite_by_hand(const struct engine *e)
 	CHECK_INT(st, VM_OK);
 	owns = own_warnings();
 	want = xasprintf("missing column admin_user.is_local\n"
-		       "admin_quota.bytes: no DEFAULT 0 (Dovecot's quota dict inserts rows without it): SQLite "
-		       "cannot change a column's DEFAULT; rebuild admin_quota with bytes bigint NOT NULL DEFAULT 0 "
-		       "(create the new table, copy the rows, drop the old one, rename)\n"
-		       "%s"
-		       "warning: missing what live quota usage needs (table vmailadm_domain_usage, column admin_quota.quota_mb, "
-		       "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
-		       "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
-		       "monitor would be slow or fail): run vmailadm db upgrade\n"
-		       "%s"
-		       "db check: 2 problem(s)\n",
-		       owns, sqlite_search_warning);
+			 "admin_quota.bytes: no DEFAULT 0 (Dovecot's quota dict inserts rows without it): SQLite "
+			 "cannot change a column's DEFAULT; rebuild admin_quota with bytes bigint NOT NULL DEFAULT 0 "
+			 "(create the new table, copy the rows, drop the old one, rename)\n"
+			 "%s"
+			 "warning: missing what live quota usage needs (table vmailadm_domain_usage, column admin_quota.quota_mb, "
+			 "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
+			 "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
+			 "monitor would be slow or fail): run vmailadm db upgrade\n"
+			 "%s"
+			 "db check: 2 problem(s)\n",
+			 owns, sqlite_search_warning);
 	CHECK_STR(out, want);
 	free(want);
 	free(owns);
@@ -611,27 +613,26 @@ static void test_sqlite_by_hand(const struct engine *e)
 	CHECK_INT(st, VM_OK);
 	CHECK_INT(problems, 0);
 	owns = own_warnings();
-	want = xasprintf(
-		  "schema already present\n"
-		  "warning: admin_user.last_name: type varchar(150), expected varchar(30) (wider: fine)\n"
-		  "warning: missing index on admin_user (email) — Dovecot's password_query will scan admin_user: "
-		  "CREATE INDEX admin_user_email ON admin_user (email)\n"
-		  "warning: missing index on admin_mailbox (domain_id, address) — the console's pages will be slow: "
-		  "CREATE INDEX admin_mailbox_domain_address ON admin_mailbox (domain_id, address)\n"
-		  "warning: missing index on admin_alias (domain_id, address) — the console's alias pages will be "
-		  "slow: CREATE INDEX admin_alias_domain_address ON admin_alias (domain_id, address)\n"
-		  "warning: admin_quota has trigger quota_fix (BEFORE INSERT), which vmailadm does not know: "
-		  "Dovecot's quota dict writes this table\n"
-		  "warning: missing table vmailadm_meta (vmailadm's own bookkeeping; a database Modoboa made has "
-		  "none): CREATE TABLE vmailadm_meta (name varchar(64) NOT NULL PRIMARY KEY, value text NOT NULL)\n"
-		  "%s"
-		  "warning: missing what live quota usage needs (table vmailadm_domain_usage, column admin_quota.quota_mb, "
-		  "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
-		  "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
-		  "monitor would be slow or fail): run vmailadm db upgrade\n"
-		  "%s"
-		  "db check: OK\n",
-		  owns, sqlite_search_warning);
+	want = xasprintf("schema already present\n"
+			 "warning: admin_user.last_name: type varchar(150), expected varchar(30) (wider: fine)\n"
+			 "warning: missing index on admin_user (email) — Dovecot's password_query will scan admin_user: "
+			 "CREATE INDEX admin_user_email ON admin_user (email)\n"
+			 "warning: missing index on admin_mailbox (domain_id, address) — the console's pages will be slow: "
+			 "CREATE INDEX admin_mailbox_domain_address ON admin_mailbox (domain_id, address)\n"
+			 "warning: missing index on admin_alias (domain_id, address) — the console's alias pages will be "
+			 "slow: CREATE INDEX admin_alias_domain_address ON admin_alias (domain_id, address)\n"
+			 "warning: admin_quota has trigger quota_fix (BEFORE INSERT), which vmailadm does not know: "
+			 "Dovecot's quota dict writes this table\n"
+			 "warning: missing table vmailadm_meta (vmailadm's own bookkeeping; a database Modoboa made has "
+			 "none): CREATE TABLE vmailadm_meta (name varchar(64) NOT NULL PRIMARY KEY, value text NOT NULL)\n"
+			 "%s"
+			 "warning: missing what live quota usage needs (table vmailadm_domain_usage, column admin_quota.quota_mb, "
+			 "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
+			 "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
+			 "monitor would be slow or fail): run vmailadm db upgrade\n"
+			 "%s"
+			 "db check: OK\n",
+			 owns, sqlite_search_warning);
 	CHECK_STR(out, want);
 	free(want);
 	free(owns);

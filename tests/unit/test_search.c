@@ -31,9 +31,9 @@
 static struct conf cfg;
 
 static const char *const patterns[] = {
-    "*123*",  "*zzz*",  "*u12*", "*u11*", "*a%b*", "*a_b*",  "*x!y*",     "*!!*",  "*_to*", "*ü*",
-    "*büc*",  "*12?4*", "*99",   "u1*",   "*1?9*", "*%*",    "*U11*",     "*abc*", "*bca*", "*000*",
-    "*al01*", "*@s.t*", "*0?0*", "*045*", "*u0*",  "*.test", "*renamed*", "*q-1*", "*00*",  "*1",
+	"*123*",  "*zzz*",  "*u12*", "*u11*", "*a%b*", "*a_b*",  "*x!y*",     "*!!*",  "*_to*", "*ü*",
+	"*büc*",  "*12?4*", "*99",   "u1*",   "*1?9*", "*%*",    "*U11*",     "*abc*", "*bca*", "*000*",
+	"*al01*", "*@s.t*", "*0?0*", "*045*", "*u0*",  "*.test", "*renamed*", "*q-1*", "*00*",  "*1",
 };
 #define NPAT (sizeof patterns / sizeof patterns[0])
 #define PAGE 25
@@ -52,7 +52,7 @@ static void key_of(int aliases, const void *rows, size_t i, char *key, size_t le
 
 /* one forward page after `after` of at most limit rows, keys appended to out */
 static size_t page(struct vm *vm, int aliases, long long did, const char *glob, const char *after, int limit, char *out,
-                   size_t len, char *last, size_t lastlen)
+		   size_t len, char *last, size_t lastlen)
 {
 	struct vm_error err = {0};
 	void *rows = NULL;
@@ -124,9 +124,8 @@ static char *walk(struct vm *vm, int aliases, long long did, const char *glob)
 
 			f.domain_id = did;
 			f.glob = glob;
-			if (page_start_before(vm, aliases ? PAGE_ALIASES : PAGE_MAILBOXES, &f,
-			                      have_before ? before : NULL, PAGE, start, sizeof start, &count,
-			                      &err) != VM_OK) {
+			if (page_start_before(vm, aliases ? PAGE_ALIASES : PAGE_MAILBOXES, &f, have_before ? before : NULL,
+					      PAGE, start, sizeof start, &count, &err) != VM_OK) {
 				unit_fail(__FILE__, __LINE__, "page_start_before %s: %s", glob, err.msg);
 				free(tmp);
 				break;
@@ -167,14 +166,14 @@ static char *compare_all(struct vm *vm, const char *name, long long did, int wan
 			without = walk(vm, aliases, did, patterns[i]);
 			vm->search_state = 0;
 			CHECK_MSG(strcmp(with, without) == 0, "%s: %s %s: with the index '%s', without '%s'", name,
-			          aliases ? "aliases" : "mailboxes", patterns[i], with, without);
+				  aliases ? "aliases" : "mailboxes", patterns[i], with, without);
 			bar = strstr(with, "| ");
 			CHECK_MSG(bar && strncmp(with, bar + 2, (size_t)(bar - with)) == 0 &&
-			              strlen(bar + 2) == (size_t)(bar - with),
-			          "%s: %s %s: forwards and backwards differ: '%s'", name,
-			          aliases ? "aliases" : "mailboxes", patterns[i], with);
+					  strlen(bar + 2) == (size_t)(bar - with),
+				  "%s: %s %s: forwards and backwards differ: '%s'", name,
+				  aliases ? "aliases" : "mailboxes", patterns[i], with);
 			snprintf(all + strlen(all), cap - strlen(all), "%s %s: %s\n", aliases ? "A" : "M", patterns[i],
-			         with);
+				 with);
 			free(with);
 			free(without);
 		}
@@ -193,15 +192,13 @@ static const char *line_of(const char *all, const char *head, char *buf, size_t 
 
 static void drop_index(struct vm *vm)
 {
-	static const char *const sqlite_sql[] = {"DROP TRIGGER vmailadm_mailbox_fts_upd",
-	                                         "DROP TABLE vmailadm_alias_fts"};
-	static const char *const mysql_sql[] = {"DROP TRIGGER vmailadm_mailbox_trgm_upd",
-	                                        "DROP TABLE vmailadm_alias_trgm"};
+	static const char *const sqlite_sql[] = {"DROP TRIGGER vmailadm_mailbox_fts_upd", "DROP TABLE vmailadm_alias_fts"};
+	static const char *const mysql_sql[] = {"DROP TRIGGER vmailadm_mailbox_trgm_upd", "DROP TABLE vmailadm_alias_trgm"};
 	static const char *const pgsql_sql[] = {"DROP INDEX vmailadm_mailbox_address_trgm",
-	                                        "DROP INDEX vmailadm_alias_address_trgm"};
+						"DROP INDEX vmailadm_alias_address_trgm"};
 	const char *const *s = vm->db->ops->engine == DB_ENGINE_SQLITE  ? sqlite_sql
-	                       : vm->db->ops->engine == DB_ENGINE_MYSQL ? mysql_sql
-	                                                                : pgsql_sql;
+			       : vm->db->ops->engine == DB_ENGINE_MYSQL ? mysql_sql
+									: pgsql_sql;
 	struct vm_error err = {0};
 
 	for (int i = 0; i < 2; i++)
@@ -211,7 +208,7 @@ static void drop_index(struct vm *vm)
 static void run_suite(const char *name, const char *url)
 {
 	static const char *const specials[] = {"a%b",    "a_b",     "axb",    "x!yz",   "x!!yz", "zz_top",
-	                                       "abcabc", "q-123-q", "caf.e1", "u0999x", "bca"};
+					       "abcabc", "q-123-q", "caf.e1", "u0999x", "bca"};
 	struct vm vm;
 	struct vm_error err = {0};
 	struct domain_opts dopt = {0};
@@ -232,7 +229,7 @@ static void run_suite(const char *name, const char *url)
 	CHECK(search_missing(&vm, missing, sizeof missing, &hint, &err) == VM_OK);
 	CHECK_MSG(missing[0] == '\0', "%s: db init left out %s", name, missing);
 	mopt.password_hash = "{SHA512-CRYPT}$6$saltsalt$8RWsOfwR6M6PpnoeQiEiWzNTPo1f0HjVYjDnLZhGx16aBFRkeqiHAzfXP/"
-	                     "LgrOWMBMXqiU2pLrXsSOHNUyUm91";
+			     "LgrOWMBMXqiU2pLrXsSOHNUyUm91";
 	CHECK(domain_add(&vm, "s.test", &dopt, &err) == VM_OK);
 	CHECK(domain_add(&vm, "other.test", &dopt, &err) == VM_OK);
 	CHECK(vm_tx_begin(&vm, 1, &err) == VM_OK);
@@ -259,7 +256,7 @@ static void run_suite(const char *name, const char *url)
 		CHECK_MSG(mailbox_add(&vm, addr, &mopt, &err) == VM_OK, "%s: mailbox_add %s: %s", name, addr, err.msg);
 		snprintf(addr, sizeof addr, "%s.al@s.test", specials[i]);
 		CHECK_MSG(alias_add(&vm, addr, (const char *const[]){"u0001@s.test"}, 1, 0, 0, &err) == VM_OK,
-		          "%s: alias_add %s: %s", name, addr, err.msg);
+			  "%s: alias_add %s: %s", name, addr, err.msg);
 	}
 	CHECK(vm_tx_end(&vm, ok, &err) == VM_OK);
 	vm_changes_clear(&vm);
@@ -277,7 +274,7 @@ static void run_suite(const char *name, const char *url)
 
 	/* the triggers keep the index through rename, delete and add */
 	CHECK_MSG(mailbox_rename(&vm, "u0123@s.test", "renamed0123@s.test", &err) == VM_OK, "%s: rename: %s", name,
-	          err.msg);
+		  err.msg);
 	vm_changes_clear(&vm);
 	CHECK_MSG(mailbox_del(&vm, "u1123@s.test", 1, &err) == VM_OK, "%s: del: %s", name, err.msg);
 	vm_changes_clear(&vm);
@@ -290,14 +287,14 @@ static void run_suite(const char *name, const char *url)
 	free(before);
 	before = compare_all(&vm, name, d.id, 1);
 	CHECK_STR(line_of(before, "M *123*: ", l1, sizeof l1),
-	          "M *123*: new123x q-123-q renamed0123 | new123x q-123-q renamed0123 ");
+		  "M *123*: new123x q-123-q renamed0123 | new123x q-123-q renamed0123 ");
 	CHECK_STR(line_of(before, "A *123*: ", l1, sizeof l1), "A *123*: q-123-q.al zz1230 | q-123-q.al zz1230 ");
 
 	/* without the index: db check says so, the search still works */
 	drop_index(&vm);
 	CHECK(search_missing(&vm, missing, sizeof missing, &hint, &err) == VM_OK);
 	CHECK_MSG(missing[0] != '\0' && strstr(hint, "db upgrade"), "%s: missing '%s', hint '%s'", name, missing,
-	          hint ? hint : "");
+		  hint ? hint : "");
 	vm.search_state = 0;
 	CHECK(!search_usable(&vm, "*123*"));
 	after = compare_all(&vm, name, d.id, 0);

@@ -81,13 +81,13 @@ static void run_rule(const char *file, int lineno, const char *kind, const char 
 	}
 	if (strncmp(want, "ERR:", 4) == 0) {
 		CHECK_MSG(st != VM_OK, "%s:%d: %s '%s' accepted as '%s', want an error", file, lineno, kind, in, got);
-		CHECK_MSG(st == VM_OK || strstr(err.msg, want + 4) != NULL,
-			  "%s:%d: %s '%s': message '%s' lacks '%s'", file, lineno, kind, in, err.msg, want + 4);
+		CHECK_MSG(st == VM_OK || strstr(err.msg, want + 4) != NULL, "%s:%d: %s '%s': message '%s' lacks '%s'",
+			  file, lineno, kind, in, err.msg, want + 4);
 		/* a message never carries the raw control bytes */
 		CHECK_MSG(st == VM_OK || strchr(err.msg, '\x1b') == NULL, "%s:%d: raw ESC in message", file, lineno);
 	} else {
-		CHECK_MSG(st == VM_OK && strcmp(got, want) == 0, "%s:%d: %s '%s': got %s '%s', want '%s'", file,
-			  lineno, kind, in, st == VM_OK ? "ok" : err.msg, got, want);
+		CHECK_MSG(st == VM_OK && strcmp(got, want) == 0, "%s:%d: %s '%s': got %s '%s', want '%s'", file, lineno,
+			  kind, in, st == VM_OK ? "ok" : err.msg, got, want);
 	}
 }
 

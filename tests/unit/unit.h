@@ -17,39 +17,39 @@ int unit_finish(const char *name);
  * /tmp) named after test, removed afterwards with its -wal and -shm. */
 void unit_each_engine(const char *test, void (*run)(const char *engine, const char *url));
 
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (cond)                                                       \
-			unit_passed++;                                          \
-		else                                                            \
-			unit_fail(__FILE__, __LINE__, "%s", #cond);             \
+#define CHECK(cond)                                                                                                    \
+	do {                                                                                                           \
+		if (cond)                                                                                              \
+			unit_passed++;                                                                                 \
+		else                                                                                                   \
+			unit_fail(__FILE__, __LINE__, "%s", #cond);                                                    \
 	} while (0)
 
-#define CHECK_MSG(cond, ...)                                                    \
-	do {                                                                    \
-		if (cond)                                                       \
-			unit_passed++;                                          \
-		else                                                            \
-			unit_fail(__FILE__, __LINE__, __VA_ARGS__);             \
+#define CHECK_MSG(cond, ...)                                                                                           \
+	do {                                                                                                           \
+		if (cond)                                                                                              \
+			unit_passed++;                                                                                 \
+		else                                                                                                   \
+			unit_fail(__FILE__, __LINE__, __VA_ARGS__);                                                    \
 	} while (0)
 
-#define CHECK_STR(got, want)                                                    \
-	do {                                                                    \
-		const char *g_ = (got), *w_ = (want);                           \
-		if ((g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0)) \
-			unit_passed++;                                          \
-		else                                                            \
-			unit_fail(__FILE__, __LINE__, "%s: got '%s', want '%s'", #got, \
-				  g_ ? g_ : "(null)", w_ ? w_ : "(null)");      \
+#define CHECK_STR(got, want)                                                                                           \
+	do {                                                                                                           \
+		const char *g_ = (got), *w_ = (want);                                                                  \
+		if ((g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0))                                   \
+			unit_passed++;                                                                                 \
+		else                                                                                                   \
+			unit_fail(__FILE__, __LINE__, "%s: got '%s', want '%s'", #got, g_ ? g_ : "(null)",             \
+				  w_ ? w_ : "(null)");                                                                 \
 	} while (0)
 
-#define CHECK_INT(got, want)                                                    \
-	do {                                                                    \
-		long long g_ = (long long)(got), w_ = (long long)(want);        \
-		if (g_ == w_)                                                   \
-			unit_passed++;                                          \
-		else                                                            \
-			unit_fail(__FILE__, __LINE__, "%s: got %lld, want %lld", #got, g_, w_); \
+#define CHECK_INT(got, want)                                                                                           \
+	do {                                                                                                           \
+		long long g_ = (long long)(got), w_ = (long long)(want);                                               \
+		if (g_ == w_)                                                                                          \
+			unit_passed++;                                                                                 \
+		else                                                                                                   \
+			unit_fail(__FILE__, __LINE__, "%s: got %lld, want %lld", #got, g_, w_);                        \
 	} while (0)
 
 #endif
