@@ -12,7 +12,7 @@
 #   VMAILADM_ENGINES       engines to test (default "sqlite pgsql mysql"); only the
 #                          servers of these are started: VMAILADM_ENGINES=sqlite needs none
 #   VMAILADM_TEST_PG_ADMIN_URL, VMAILADM_TEST_MYSQL_ADMIN_URL  use these servers instead
-#   VMAILADM_TEST_TIMEOUT  seconds one test may take (default 600)
+#   VMAILADM_TEST_TIMEOUT  seconds one test may take (default 1200)
 #   VMAILADM_TESTS         only the tests whose name contains one of these words
 #   VMAILADM_TEST_RUNDIR   run directory (see vt_rundir in tests/lib.sh): the servers,
 #                          logs/NAME.log of each test, work/NAME scratch directories
@@ -177,7 +177,7 @@ for t in ${TESTS[@]+"${TESTS[@]}"}; do
 		printf 'FAIL %-32s could not create its databases\n' "$name"
 		continue
 	fi
-	timeout -k 10 "${VMAILADM_TEST_TIMEOUT:-600}" "${cmd[@]}" </dev/null >>"$log" 2>&1 3>&- 9>&- &
+	timeout -k 10 "${VMAILADM_TEST_TIMEOUT:-1200}" "${cmd[@]}" </dev/null >>"$log" 2>&1 3>&- 9>&- &
 	CHILD=$!
 	{ wait "$CHILD"; } 2>/dev/null # no "Segmentation fault" notice from bash: the log says it
 	rc=$?
@@ -194,7 +194,7 @@ for t in ${TESTS[@]+"${TESTS[@]}"}; do
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1 # exited non-zero without saying why: a crash, a sanitizer report, a timeout
 		case $rc in
-		124 | 137) note="timed out after ${VMAILADM_TEST_TIMEOUT:-600} s" ;;
+		124 | 137) note="timed out after ${VMAILADM_TEST_TIMEOUT:-1200} s" ;;
 		*) [ $rc -gt 128 ] && note="${note:+$note, }killed by signal $((rc - 128))" || note="${note:+$note, }exit status $rc" ;;
 		esac
 	elif [ "$rc" -eq 0 ] && [ -z "$summary" ]; then

@@ -15,7 +15,10 @@ check=0
 [ "${1:-}" = --check ] && check=1
 files=$(git ls-files 'main.c' 'lib/*.[ch]' 'db/*.[ch]' 'core/*.[ch]' 'tui/*.[ch]' 'doc/*.c' \
 	'tests/unit/*.[ch]' 'tests/fuzz/*.c' 'tests/bench/*.c' 2>/dev/null)
-[ -n "$files" ] || { echo "format: no files (not a git checkout?)" >&2; exit 2; }
+# a copy without .git (the test run's sanitizer tree): the same folders, found on disk
+[ -n "$files" ] || files=$(find main.c lib db core tui doc tests/unit tests/fuzz tests/bench -name '*.[ch]' \
+	! -name 'schema_files.c' 2>/dev/null | sort)
+[ -n "$files" ] || { echo "format: no files found" >&2; exit 2; }
 
 # a label on its own line, the next line an opening brace
 labels=$(awk 'prev ~ /^[A-Za-z_][A-Za-z0-9_]*:[ \t]*$/ && $0 ~ /^[ \t]*\{[ \t]*$/ { print FILENAME ":" FNR - 1 ": " prev }
