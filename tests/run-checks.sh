@@ -14,6 +14,7 @@
 #   VMAILADM_TEST_PG_ADMIN_URL, VMAILADM_TEST_MYSQL_ADMIN_URL  use these servers instead
 #   VMAILADM_TEST_TIMEOUT  seconds one test may take (default 1200)
 #   VMAILADM_TESTS         only the tests whose name contains one of these words
+#   VMAILADM_TESTS_SKIP    not the tests whose name contains one of these words
 #   VMAILADM_TEST_RUNDIR   run directory (see vt_rundir in tests/lib.sh): the servers,
 #                          logs/NAME.log of each test, work/NAME scratch directories
 # Each test gets, besides that:
@@ -110,8 +111,12 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 # ---------------------------------------------------------------- the tests
 
 # selected FILE: FILE's name contains one of the words of $VMAILADM_TESTS (or it is unset)
+# and none of $VMAILADM_TESTS_SKIP
 selected() {
 	local w
+	for w in ${VMAILADM_TESTS_SKIP:-}; do
+		case $1 in *"$w"*) return 1 ;; esac
+	done
 	[ -n "${VMAILADM_TESTS:-}" ] || return 0
 	for w in $VMAILADM_TESTS; do
 		case $1 in *"$w"*) return 0 ;; esac

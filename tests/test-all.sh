@@ -13,6 +13,7 @@
 #
 # Environment: VMAILADM_JOBS (make -j, default 2), VMAILADM_SKIP_INSTALL=1,
 # VMAILADM_SKIP_ASAN=1, VMAILADM_FUZZ_SECONDS (default 60, passed to tests/fuzz/run.sh),
+# VMAILADM_TESTS_SKIP for the ASan+UBSan pass (default: the end-to-end mail tests),
 # and those of tests/run-checks.sh.
 set -u
 
@@ -242,7 +243,12 @@ asan_check() {
 	# known leaks of the libraries, if the project lists any
 	[ -z "$LSAN_OPTIONS" ] && [ -f "$ASAN/tests/lsan.supp" ] &&
 		LSAN_OPTIONS="suppressions=$ASAN/tests/lsan.supp:print_suppressions=0"
-	export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+	# the daemon-driven end-to-end tests run once, in the plain build: their time is the
+	# servers', and what they run of vmailadm (generate, check) the other tests and
+	# valgrind.sh cover; a sanitized process starts slower, so a test gets longer
+	local VMAILADM_TESTS_SKIP=${VMAILADM_TESTS_SKIP-mailflow submission sieve_delivery mailcheck}
+	local VMAILADM_TEST_TIMEOUT=${VMAILADM_TEST_TIMEOUT:-2400}
+	export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS VMAILADM_TESTS_SKIP VMAILADM_TEST_TIMEOUT
 	build_and_check "ASan+UBSan" "$ASAN" --enable-werror --enable-sanitizers
 }
 
