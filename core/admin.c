@@ -8,7 +8,6 @@
 
 #include "core/auth.h"
 #include "core/domain.h"
-#include "core/lang/interp.h"
 #include "lib/output.h"
 #include "core/password.h"
 #include "core/validate.h"
@@ -230,13 +229,6 @@ static char *full_name(const char *first, const char *last)
 	return xasprintf("%s%s%s", first, *first && *last ? " " : "", last);
 }
 
-static enum vm_status end_tx(struct vm *vm, enum vm_status st, struct vm_error *err)
-{
-	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-	return st != VM_OK ? st : st2;
-}
-
 enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin_opts *o, struct vm_error *err)
 {
 	char login[ADMIN_LOGIN_MAX + 1], hash[PASSWORD_HASH_MAX + 1] = "";
@@ -336,7 +328,7 @@ out:
 	free(a.domains);
 	free(domains);
 	free(nm);
-	st = end_tx(vm, st, err);
+	st = vm_tx_finish(vm, st, err);
 wipe:
 	explicit_bzero(hash, sizeof hash);
 	return st;
@@ -438,7 +430,7 @@ out:
 	free(domains);
 	free(before);
 	free(after);
-	st = end_tx(vm, st, err);
+	st = vm_tx_finish(vm, st, err);
 wipe:
 	explicit_bzero(hash, sizeof hash);
 	return st;
@@ -491,7 +483,7 @@ enum vm_status admin_del(struct vm *vm, const char *login_in, struct vm_error *e
 out:
 	free(a.domains);
 	free(dom);
-	return end_tx(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 void admin_infos_free(struct admin_info **rows, size_t n)
@@ -544,80 +536,4 @@ enum vm_status admin_list(struct vm *vm, struct admin_info **rows, size_t *n, st
 	if (st != VM_OK)
 		admin_infos_free(rows, *n);
 	return st;
-}
-
-/* ---- statements ---- */
-
-static enum vm_status opts_from(const struct args *a, struct admin_opts *o, struct vm_error *err)
-{
-	const char *role = args_opt(a, "role"), *en = args_opt(a, "enabled");
-	enum vm_status st;
-
-	memset(o, 0, sizeof *o);
-	o->password = args_opt(a, "password");
-	o->domains = args_opt(a, "domains");
-	o->name = args_opt(a, "name");
-	if (role) {
-		o->has_role = 1;
-		if (strcmp(role, "superadmin") == 0)
-			o->superadmin = 1;
-		else if (strcmp(role, "domainadmin") != 0)
-			return vm_fail(err, VM_ERR_INVALID, "role: expected superadmin or domainadmin");
-	}
-	if (en) {
-		o->has_enabled = 1;
-		if ((st = valid_bool(en, "enabled", &o->enabled, err)) != VM_OK)
-			return st;
-	}
-	return VM_OK;
-}
-
-enum vm_status cmd_admin_add(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	struct admin_opts o;
-	enum vm_status st = opts_from(a, &o, err);
-
-	return st != VM_OK ? st : admin_add(vm, a->pos[0], &o, err);
-}
-
-enum vm_status cmd_admin_set(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	struct admin_opts o;
-	enum vm_status st = opts_from(a, &o, err);
-
-	if (st != VM_OK)
-		return st;
-	if (!o.password && !o.has_role && !o.domains && !o.name && !o.has_enabled)
-		return vm_fail(err, VM_ERR_USAGE,
-		               "nothing to change (give password=, role=, domains=, name= or enabled=)");
-	return admin_set(vm, a->pos[0], &o, err);
-}
-
-enum vm_status cmd_admin_del(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	return admin_del(vm, a->pos[0], err);
-}
-
-enum vm_status cmd_admin_list(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	static const char *const cols[] = {"login", "role", "enabled", "name", "domains", "mailbox"};
-	struct admin_info *rows = NULL;
-	struct out_table t;
-	size_t n = 0;
-	enum vm_status st;
-
-	(void)a;
-	if ((st = admin_list(vm, &rows, &n, err)) != VM_OK)
-		return st;
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 6, cols);
-	for (size_t i = 0; i < n; i++) {
-		const struct admin_info *r = &rows[i];
-		const char *v[6] = {r->login, role_name(r->superadmin),         yesno(r->enabled),
-		                    r->name,  r->superadmin ? "*" : r->domains, yesno(r->has_mailbox)};
-
-		out_table_row(&t, v);
-	}
-	out_table_end(&t);
-	admin_infos_free(&rows, n);
-	return VM_OK;
 }

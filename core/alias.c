@@ -386,11 +386,7 @@ enum vm_status alias_add(struct vm *vm, const char *address, const char *const *
 out:
 	rcpt_set_free(&rs);
 	alias_clear(&a);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status alias_set(struct vm *vm, const char *address, const char *const *rcpts, size_t n, int has_enabled,
@@ -438,11 +434,7 @@ out:
 	free(before);
 	rcpt_set_free(&rs);
 	alias_clear(&a);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 /* Deletes alias a (already read) and its links; aliases pointing at it
@@ -491,11 +483,7 @@ enum vm_status alias_del(struct vm *vm, const char *address, struct vm_error *er
 	    (st = vm_check_domain(vm, a.domain_id, a.domain, err)) == VM_OK)
 		st = delete_alias(vm, &a, err);
 	alias_clear(&a);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status alias_note_recipient_removed(struct vm *vm, long long alias_id, const char *recipient,

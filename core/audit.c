@@ -6,54 +6,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/lang/interp.h"
 #include "core/match.h"
 #include "lib/output.h"
 #include "lib/xalloc.h"
+
+struct audit_state {
+	int table; /* 0 not looked yet, 1 vmailadm_audit present, -1 missing */
+};
+
+static struct audit_state *audit_st(struct vm *vm)
+{
+	if (!vm->audit)
+		vm->audit = xcalloc(1, sizeof *vm->audit);
+	return vm->audit;
+}
+
+void audit_free(struct vm *vm)
+{
+	free(vm->audit);
+	vm->audit = NULL;
+}
 #include "sql/schema.h"
 
 /* A TEXT column holds 65535 bytes on MySQL; a value is cut before that, at
  * a character boundary, so that the row still goes in. */
 #define AUDIT_VALUE_MAX 60000
-
-static const char *script_for(struct vm *vm)
-{
-	switch (vm->db->ops->engine) {
-	case DB_ENGINE_PGSQL:
-		return "pgsql-audit.sql";
-	case DB_ENGINE_MYSQL:
-		return "mysql-audit.sql";
-	case DB_ENGINE_SQLITE:
-		return "sqlite-audit.sql";
-	}
-	return NULL;
-}
-
-enum vm_status audit_create_table(struct vm *vm, FILE *out, struct vm_error *err)
-{
-	const char *name = script_for(vm);
-	const char *sql = name ? sql_file_text(name) : NULL;
-	struct db_error dberr = {0};
-	enum vm_status st;
-
-	if (!sql)
-		return vm_fail(err, VM_ERR_DB, "the schema file %s is not built in", name ? name : "(unknown engine)");
-	if (vm->db->ops->engine == DB_ENGINE_MYSQL && vm->dry_run)
-		return vm_fail(err, VM_ERR_REFUSED,
-		               "adding the audit log table: a dry run cannot be rolled back on MySQL/MariaDB (its DDL "
-		               "commits at once); nothing was changed");
-	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
-		return st;
-	if (vm->db->ops->exec_script(vm->db->conn, sql, &dberr) != DB_OK) {
-		(void)vm_tx_end(vm, 0, NULL);
-		return vm_db_fail(err, &dberr, "adding the audit log table vmailadm_audit");
-	}
-	if ((st = vm_tx_end(vm, 1, err)) != VM_OK)
-		return st;
-	vm->audit_state = 0;
-	fprintf(out, "added the audit log table vmailadm_audit%s\n", vm->dry_run ? " (dry run: rolled back)" : "");
-	return VM_OK;
-}
 
 static int secret_field(const char *name)
 {
@@ -112,26 +89,29 @@ static enum vm_status table_state(struct vm *vm, struct vm_error *err)
 	struct db_result *res = NULL;
 	struct db_error dberr = {0};
 
-	if (vm->audit_state)
+	if (audit_st(vm)->table)
 		return VM_OK;
 	if (vm->db->ops->introspect(vm->db->conn, DB_INTROSPECT_TABLES, NULL, &res, &dberr) != DB_OK)
 		return vm_db_fail(err, &dberr, "looking for the audit log table");
-	vm->audit_state = -1;
+	audit_st(vm)->table = -1;
 	for (size_t r = 0; r < res->nrows; r++)
 		if (db_value(res, r, 0) && strcmp(db_value(res, r, 0), "vmailadm_audit") == 0)
-			vm->audit_state = 1;
+			audit_st(vm)->table = 1;
 	db_result_free(&res);
 	return VM_OK;
 }
 
-enum vm_status audit_ensure_table(struct vm *vm, FILE *out, struct vm_error *err)
+enum vm_status audit_table(struct vm *vm, int *present, struct vm_error *err)
 {
-	enum vm_status st;
+	enum vm_status st = table_state(vm, err);
 
-	vm->audit_state = 0;
-	if ((st = table_state(vm, err)) != VM_OK)
-		return st;
-	return vm->audit_state > 0 ? VM_OK : audit_create_table(vm, out, err);
+	*present = st == VM_OK && audit_st(vm)->table > 0;
+	return st;
+}
+
+void audit_recheck(struct vm *vm)
+{
+	audit_st(vm)->table = 0;
 }
 
 enum vm_status audit_record(struct vm *vm, struct vm_error *err)
@@ -145,7 +125,7 @@ enum vm_status audit_record(struct vm *vm, struct vm_error *err)
 		return VM_OK;
 	if ((st = table_state(vm, err)) != VM_OK)
 		return st;
-	if (vm->audit_state < 0) {
+	if (audit_st(vm)->table < 0) {
 		if (!vm->actor.superuser)
 			return vm_fail(err, VM_ERR_REFUSED,
 			               "the audit log table vmailadm_audit is missing, so a domain administrator's "
@@ -326,39 +306,4 @@ enum vm_status audit_page(struct vm *vm, const struct audit_query *q, long long 
 	if (newer)
 		return audit_select(vm, q, ">", bound, 0, limit, rows, n, err);
 	return audit_select(vm, q, bound > 0 ? "<" : NULL, bound, 1, limit, rows, n, err);
-}
-
-enum vm_status cmd_audit_list(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	static const char *const cols[] = {"at", "admin", "origin", "op", "object", "key", "before", "after"};
-	struct audit_query q = {0};
-	struct out_table t;
-	long long last = 0;
-	enum vm_status st = VM_OK;
-
-	q.object = args_opt(a, "object");
-	q.actor = args_opt(a, "admin");
-	q.since = args_opt(a, "since");
-	q.until = args_opt(a, "until");
-	q.limit = 500;
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 8, cols);
-	for (;;) {
-		struct audit_row *rows = NULL;
-		size_t n = 0;
-
-		q.after_id = last;
-		if ((st = audit_list(vm, &q, &rows, &n, &last, err)) != VM_OK)
-			break;
-		for (size_t i = 0; i < n; i++) {
-			const struct audit_row *r = &rows[i];
-			const char *v[8] = {r->at, r->actor, r->origin, r->op, r->object, r->key, r->before, r->after};
-
-			out_table_row(&t, v);
-		}
-		audit_rows_free(&rows, n);
-		if (n < (size_t)q.limit)
-			break;
-	}
-	out_table_end(&t);
-	return st;
 }

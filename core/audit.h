@@ -23,8 +23,14 @@
 /* Writes vm->changes[vm->audit_done..] into the audit log and advances
  * audit_done. Called inside the open transaction. */
 enum vm_status audit_record(struct vm *vm, struct vm_error *err) __attribute__((warn_unused_result));
+/* Frees vm->audit, this file's state (vm_close). */
+void audit_free(struct vm *vm);
+/* *present = 1 when the table vmailadm_audit is there; looked up once per
+ * session, and again after audit_recheck(). */
+enum vm_status audit_table(struct vm *vm, int *present, struct vm_error *err) __attribute__((warn_unused_result));
+void audit_recheck(struct vm *vm);
 
-/* Adds the table to an existing database (`db init` on a database that has
+/* audit_table.c: adds the table to an existing database (`db init` on a database that has
  * Modoboa's tables but no vmailadm_audit) and prints a line to out. */
 enum vm_status audit_create_table(struct vm *vm, FILE *out, struct vm_error *err) __attribute__((warn_unused_result));
 

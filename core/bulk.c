@@ -94,25 +94,6 @@ struct item {
 	long long user_id, mbox_id, dates_id;
 };
 
-/* mailbox.c's quota rule, with its message (kept identical on purpose). */
-static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q,
-				 int *follows, struct vm_error *err)
-{
-	char b1[32], b2[32];
-
-	if (!has_q) {
-		*out_q = d->quota_mb;
-		*follows = 1;
-		return VM_OK;
-	}
-	if (d->quota_mb > 0 && (q == 0 || q > d->quota_mb))
-		return vm_fail(err, VM_ERR_QUOTA, "mailbox %s: quota %s is over the cap of domain %s (%s)", addr,
-			       fmt_mb(q, 1, b1, sizeof b1), d->name, fmt_mb(d->quota_mb, 1, b2, sizeof b2));
-	*out_q = q;
-	*follows = 0;
-	return VM_OK;
-}
-
 static enum vm_status domain_of(struct vm *vm, struct dom_cache **cache, size_t *ncache, const char *name,
 				struct dom_cache **out, struct vm_error *err)
 {
@@ -168,7 +149,7 @@ static enum vm_status check_local(struct vm *vm, const struct bulk_mailbox *b, s
 		return dc->st;
 	}
 	it->domain_id = dc->d.id;
-	return quota_rule(&dc->d, it->addr, b->o.has_quota, b->o.quota_mb, &it->quota, &it->follows, err);
+	return mailbox_quota_rule(&dc->d, it->addr, b->o.has_quota, b->o.quota_mb, &it->quota, &it->follows, err);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -591,12 +572,7 @@ enum vm_status bulk_mailbox_add(struct vm *vm, const struct bulk_mailbox *items,
 	for (size_t i = 0; i < n; i++)
 		record_change(vm, &items[i], &its[i]);
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		if (st == VM_OK)
-			st = st2;
-	}
+	st = vm_tx_finish(vm, st, err);
 out_nodb:
 	for (size_t i = 0; i < n; i++)
 		explicit_bzero(its[i].hash, sizeof its[i].hash);

@@ -14,21 +14,19 @@
 #include "lib/xalloc.h"
 
 #define MAILBOX_SELECT                                                                          \
-	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, "  \
-	"mb.use_domain_quota, u.is_active, u.first_name, u.last_name, q.bytes, q.messages, "    \
-	"(SELECT COUNT(*) FROM admin_mailboxoperation o WHERE o.mailbox_id = mb.id) "           \
+	MAILBOX_COLUMNS                                                                         \
 	"FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "                     \
 	"JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = u.username "
 
-static void fill_mailbox(const struct db_result *res, size_t r, struct mailbox *mb)
+void mailbox_from_row(const struct db_result *res, size_t r, struct mailbox *mb)
 {
 	memset(mb, 0, sizeof *mb);
 	mb->id = vm_ll(db_value(res, r, 0));
 	mb->user_id = vm_ll(db_value(res, r, 1));
 	mb->domain_id = vm_ll(db_value(res, r, 2));
 	mb->dates_id = vm_ll(db_value(res, r, 3));
-	snprintf(mb->local, sizeof mb->local, "%s", db_value(res, r, 4));
-	snprintf(mb->domain, sizeof mb->domain, "%s", db_value(res, r, 5));
+	snprintf(mb->local, sizeof mb->local, "%s", db_value(res, r, 4) ? db_value(res, r, 4) : "");
+	snprintf(mb->domain, sizeof mb->domain, "%s", db_value(res, r, 5) ? db_value(res, r, 5) : "");
 	snprintf(mb->address, sizeof mb->address, "%s@%s", mb->local, mb->domain);
 	mb->quota_mb = (int)vm_ll(db_value(res, r, 6));
 	mb->use_domain_quota = vm_ll(db_value(res, r, 7)) != 0;
@@ -55,7 +53,7 @@ static enum vm_status get_by_parts(struct vm *vm, const char *local, const char 
 		db_result_free(&res);
 		return vm_fail(err, VM_ERR_NOT_FOUND, "no mailbox %s@%s", local, domain);
 	}
-	fill_mailbox(res, 0, mb);
+	mailbox_from_row(res, 0, mb);
 	db_result_free(&res);
 	return VM_OK;
 }
@@ -80,9 +78,8 @@ static const char *yesno(int b)
 	return b ? "yes" : "no";
 }
 
-/* Applies the quota rule: q (has_q) against the domain's cap. */
-static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q,
-				 int *follows, struct vm_error *err)
+enum vm_status mailbox_quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q,
+				  int *follows, struct vm_error *err)
 {
 	char b1[32], b2[32];
 
@@ -165,7 +162,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 	}
 	if ((st = vm_check_domain(vm, d.id, d.name, err)) != VM_OK)
 		goto out;
-	if ((st = quota_rule(&d, addr, o->has_quota, o->quota_mb, &quota, &follows, err)) != VM_OK)
+	if ((st = mailbox_quota_rule(&d, addr, o->has_quota, o->quota_mb, &quota, &follows, err)) != VM_OK)
 		goto out;
 	st = get_by_parts(vm, local, dname, &existing, err);
 	if (st == VM_OK) {
@@ -246,11 +243,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 out:
 	db_result_free(&res);
 	explicit_bzero(hash, sizeof hash);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mailbox_opts *o,
@@ -281,7 +274,7 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 	if (o->has_quota) {
 		int q, follows;
 
-		if ((st = quota_rule(&d, mb.address, 1, o->quota_mb, &q, &follows, err)) != VM_OK)
+		if ((st = mailbox_quota_rule(&d, mb.address, 1, o->quota_mb, &q, &follows, err)) != VM_OK)
 			goto out;
 		snprintf(qb, sizeof qb, "%d", q);
 		if ((st = vm_sql(vm, "UPDATE admin_mailbox SET quota = ?, use_domain_quota = ? WHERE id = ?", 3,
@@ -321,11 +314,7 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 	if (change_end(&vm->changes))
 		st = vm_touch_dates(vm, mb.dates_id, err);
 out:
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, struct vm_error *err)
@@ -389,11 +378,7 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 out:
 	free(home);
 	db_result_free(&res);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct mailbox **rows, size_t *n,
@@ -410,7 +395,7 @@ enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct
 		return st;
 	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);
 	for (size_t r = 0; r < res->nrows; r++)
-		fill_mailbox(res, r, &(*rows)[r]);
+		mailbox_from_row(res, r, &(*rows)[r]);
 	*n = res->nrows;
 	db_result_free(&res);
 	return VM_OK;

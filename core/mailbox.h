@@ -22,6 +22,8 @@
 #include "core/validate.h"
 #include "core/vm.h"
 
+struct domain;
+
 struct mailbox {
 	long long id, user_id, domain_id, dates_id;
 	char local[VM_LOCAL_MAX + 1];
@@ -53,6 +55,24 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, struct vm_error *err)
 	__attribute__((warn_unused_result));
 
+/* The quota rule of a new or changed mailbox addr in domain d: quota q MB
+ * when has_q (0 = unlimited), refused (VM_ERR_QUOTA) over a capped domain's
+ * cap; without has_q it follows the domain's quota (*follows = 1). *out_q
+ * is the quota to store. bulk.c applies it too, so the rule and its message
+ * are one. */
+enum vm_status mailbox_quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q,
+				  int *follows, struct vm_error *err) __attribute__((warn_unused_result));
+/* The columns of a struct mailbox row, in the order mailbox_from_row reads
+ * them, over the aliases mb (admin_mailbox), d (admin_domain), u
+ * (admin_user) and q (admin_quota, LEFT JOINed: NULL usage = no row): every
+ * query that lists mailboxes (mailbox.c, mbsort.c) selects these and decodes
+ * with mailbox_from_row. */
+#define MAILBOX_COLUMNS                                                                        \
+	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, " \
+	"mb.use_domain_quota, u.is_active, u.first_name, u.last_name, q.bytes, q.messages, "   \
+	"(SELECT COUNT(*) FROM admin_mailboxoperation o WHERE o.mailbox_id = mb.id) "
+/* Row r of a MAILBOX_COLUMNS result into *mb. */
+void mailbox_from_row(const struct db_result *res, size_t r, struct mailbox *mb);
 /* One page of one domain's mailboxes in address order (keyset: after the
  * local part `after`). local_prefix or local_glob (NULL = all) filter on
  * the local part. */

@@ -54,6 +54,16 @@ void quota_usage_eval(struct quota_usage *u, const struct conf *cfg);
 const char *quota_flags_text(unsigned flags, char *buf, size_t len);
 /* "12.3" or "unlimited". Returns buf. */
 const char *quota_percent_text(const struct quota_usage *u, char *buf, size_t len);
+/* A usage row as the lists print it (`quota show`, `quota recalc`, the
+ * monitor's dump): QUOTA_CELL_COUNT cells named by quota_cell_cols, in
+ * c->v, which points into c and into u (valid while both are). */
+#define QUOTA_CELL_COUNT 7
+extern const char *const quota_cell_cols[QUOTA_CELL_COUNT];
+struct quota_cells {
+	char used[32], msgs[32], quota[32], pct[32], flags[128];
+	const char *v[QUOTA_CELL_COUNT];
+};
+void quota_usage_cells(const struct quota_usage *u, struct quota_cells *c);
 
 /* The usage of one mailbox (by address). */
 enum vm_status quota_get(struct vm *vm, const char *address, struct quota_usage *u, struct vm_error *err)

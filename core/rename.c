@@ -166,13 +166,6 @@ static enum vm_status move_account(struct vm *vm, long long mbox_id, long long u
 	return st;
 }
 
-static enum vm_status tx_close(struct vm *vm, enum vm_status st, struct vm_error *err)
-{
-	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, st == VM_OK ? err : NULL);
-
-	return st != VM_OK ? st : st2;
-}
-
 enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char *new_address,
 			      struct vm_error *err)
 {
@@ -248,7 +241,7 @@ enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char
 	st = vm_touch_dates(vm, mb.dates_id, err);
 out:
 	free(home);
-	return tx_close(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 /* The checks domain_rename and its preview share; fills d and norm. */
@@ -342,7 +335,7 @@ enum vm_status domain_rename(struct vm *vm, const char *old_name, const char *ne
 	st = vm_touch_dates(vm, d.dates_id, err);
 out:
 	db_result_free(&res);
-	return tx_close(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 static void add_pair(struct rename_pair **pairs, size_t *n, size_t *cap, const char *kind, char *o, char *nw)
@@ -397,7 +390,7 @@ out:
 		rename_pairs_free(pairs, *n);
 	if (st != VM_OK)
 		*n = 0;
-	return tx_close(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 void rename_pairs_free(struct rename_pair **pairs, size_t n)

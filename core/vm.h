@@ -19,6 +19,9 @@
 #include "core/conf.h"
 #include "db/db.h"
 
+struct audit_state;
+struct usage_state;
+
 #define VM_STATUS_LIST(X)                                                       \
 	X(VM_OK, "ok")                                                          \
 	X(VM_ERR_INVALID, "invalid value")                                      \
@@ -78,20 +81,19 @@ struct vm {
 	enum vm_format format;
 	FILE *out;          /* where statements print (stdout) */
 	long long simple_users_group; /* auth_group id cache, 0 = not read yet */
-	void *hook_ctx;     /* for front ends */
 	char *url;          /* the URL opened (owned; holds a password: never print it);
 	                     * map and Dovecot config generation read its parameters */
 	size_t audit_done;  /* changes[0..audit_done) are in the audit log (or rolled back) */
-	int audit_state;    /* core/audit.c: 0 not looked yet, 1 table present, -1 missing */
-	int usage_state;    /* core/domain.c: 0 not looked yet, 1 vmailadm_domain_usage present (with its aliases column), -1 not */
-	struct vm_usage_bump {
-		long long domain_id, mailboxes, aliases;
-	} *bumps;           /* core/domain.c: rollup counts to change at commit */
-	size_t nbumps, capbumps;
+	/* state private to one file each, opaque here, freed by vm_close */
+	struct audit_state *audit; /* core/audit.c */
+	struct usage_state *usage; /* core/usage.c: the rollup counts to change at commit */
 };
 
 /* Opens the database named in cfg/url and fills vm. read_only makes the
- * session read-only in the database itself. */
+ * session read-only in the database itself.
+ * vm_close and the transactions (vm_tx_*, vm_changes_clear) are in
+ * core/session.c, above audit.c and usage.c whose work the commit finishes;
+ * the rest of this header is core/vm.c, below every service. */
 enum vm_status vm_open(struct vm *vm, struct conf *cfg, const char *url, int read_only,
 		       struct vm_error *err) __attribute__((warn_unused_result));
 void vm_close(struct vm *vm);
@@ -103,6 +105,10 @@ enum vm_status vm_tx_begin(struct vm *vm, int write, struct vm_error *err)
  * ok = 0: roll back. Returns a commit failure in err. The change list is
  * left for the caller to print; vm_changes_clear() empties it. */
 enum vm_status vm_tx_end(struct vm *vm, int ok, struct vm_error *err);
+/* The tail of a service that began a transaction: ends it (commit when st is
+ * VM_OK, else roll back) and returns st, or the commit's failure when st was
+ * VM_OK. */
+enum vm_status vm_tx_finish(struct vm *vm, enum vm_status st, struct vm_error *err);
 void vm_changes_clear(struct vm *vm);
 /* For work that must not run inside the statement's transaction: an external
  * program that writes the same database (doveadm), or a runner that commits

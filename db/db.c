@@ -212,3 +212,25 @@ void db_rollback(struct db *db)
 		db->in_tx = 0;
 	}
 }
+
+struct db_result *db_columns_normalise(struct db_result **raw, char *(*norm_type)(const char *t),
+				       char *(*norm_default)(const void *ctx, const char *dflt, const char *type),
+				       const void *ctx)
+{
+	struct db_result *res = db_result_new(4);
+
+	for (size_t c = 0; c < 4; c++)
+		db_result_set_colname(res, c, (*raw)->colnames[c]);
+	for (size_t r = 0; r < (*raw)->nrows; r++) {
+		char *type = norm_type(db_value(*raw, r, 1));
+		const char *dflt = db_value(*raw, r, 3);
+		char *d = dflt ? norm_default(ctx, dflt, type) : NULL;
+		const char *v[4] = {db_value(*raw, r, 0), type, db_value(*raw, r, 2), d};
+
+		db_result_add_row(res, v, NULL);
+		free(type);
+		free(d);
+	}
+	db_result_free(raw);
+	return res;
+}

@@ -147,6 +147,13 @@ extern const struct db_ops db_pg_ops;
 extern const struct db_ops db_mysql_ops;
 extern const struct db_ops db_sqlite_ops;
 
+/* Helpers for backends: a DB_INTROSPECT_COLUMNS result (name, type,
+ * nullable, default) with each type and default put in the normalised form
+ * db.h's introspection promises, by the engine's norm_type(type) and
+ * norm_default(ctx, default, normalised type) (both malloc'd). Frees *raw. */
+struct db_result *db_columns_normalise(struct db_result **raw, char *(*norm_type)(const char *t),
+				       char *(*norm_default)(const void *ctx, const char *dflt, const char *type),
+				       const void *ctx);
 /* Helpers for backends: build a result incrementally. */
 struct db_result *db_result_new(size_t ncols);
 void db_result_set_colname(struct db_result *res, size_t c, const char *name);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/str.h"
 #include "lib/xalloc.h"
 
 struct db_conn {
@@ -38,43 +39,6 @@ static void url_free(struct my_url *u)
 	memset(u, 0, sizeof *u);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes n bytes of s into a new string; NULL when malformed or
- * when it would hold a NUL byte. */
-static char *pct_decode(const char *s, size_t n)
-{
-	char *out = xmalloc(n + 1), *o = out;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int hi = i + 1 < n ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
-
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-				free(out);
-				return NULL;
-			}
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 /* Parses mysql://[user[:password]@][host[:port]]/db[?socket=PATH].
  * Messages name the part that is wrong, never its value when it may be secret. */
 static enum db_status url_parse(const char *url, struct my_url *u, struct db_error *err)
@@ -96,13 +60,13 @@ static enum db_status url_parse(const char *url, struct my_url *u, struct db_err
 			at = hp;
 	if (at) {
 		colon = memchr(p, ':', (size_t)(at - p));
-		u->user = pct_decode(p, (size_t)((colon ? colon : at) - p));
+		u->user = str_pct_decode(p, (size_t)((colon ? colon : at) - p));
 		if (!u->user) {
 			url_free(u);
 			return db_error_set(err, DB_ERR_URL, "mysql: bad percent-encoding in the URL's user name");
 		}
 		if (colon) {
-			u->password = pct_decode(colon + 1, (size_t)(at - colon - 1));
+			u->password = str_pct_decode(colon + 1, (size_t)(at - colon - 1));
 			if (!u->password) {
 				url_free(u);
 				return db_error_set(err, DB_ERR_URL, "mysql: bad percent-encoding in the URL's password");
@@ -135,7 +99,7 @@ static enum db_status url_parse(const char *url, struct my_url *u, struct db_err
 	} else {
 		colon = memchr(hp, ':', (size_t)(slash - hp));
 		if ((colon ? colon : slash) > hp) {
-			u->host = pct_decode(hp, (size_t)((colon ? colon : slash) - hp));
+			u->host = str_pct_decode(hp, (size_t)((colon ? colon : slash) - hp));
 			if (!u->host) {
 				url_free(u);
 				return db_error_set(err, DB_ERR_URL, "mysql: bad percent-encoding in the URL's host");
@@ -156,7 +120,7 @@ static enum db_status url_parse(const char *url, struct my_url *u, struct db_err
 		free(num);
 		u->port = (unsigned)port;
 	}
-	u->db = pct_decode(slash + 1, (size_t)(end - slash - 1));
+	u->db = str_pct_decode(slash + 1, (size_t)(end - slash - 1));
 	if (!u->db || !*u->db || strchr(u->db, '/')) {
 		url_free(u);
 		return db_error_set(err, DB_ERR_URL, "mysql: bad or missing database name in URL (mysql://user:password@host/DATABASE)");
@@ -168,7 +132,7 @@ static enum db_status url_parse(const char *url, struct my_url *u, struct db_err
 		eq = memchr(key, '=', (size_t)(kend - key));
 		if (eq && (size_t)(eq - key) == strlen("socket") && strncmp(key, "socket", 6) == 0) {
 			free(u->socket);
-			u->socket = pct_decode(eq + 1, (size_t)(kend - eq - 1));
+			u->socket = str_pct_decode(eq + 1, (size_t)(kend - eq - 1));
 			if (!u->socket || !*u->socket) {
 				url_free(u);
 				return db_error_set(err, DB_ERR_URL, "mysql: bad socket path in URL (?socket=/path/to/mysqld.sock)");
@@ -769,6 +733,12 @@ static char *norm_default(const struct db_conn *c, const char *d)
 	return out;
 }
 
+static char *norm_default_cb(const void *ctx, const char *dflt, const char *type)
+{
+	(void)type;
+	return norm_default(ctx, dflt);
+}
+
 static enum db_status my_introspect(struct db_conn *c, enum db_introspect what, const char *table,
 				    struct db_result **resp, struct db_error *err)
 {
@@ -791,7 +761,6 @@ static enum db_status my_introspect(struct db_conn *c, enum db_introspect what, 
 	const char *p1[1] = {table};
 	struct db_result *raw = NULL, *res;
 	enum db_status st;
-	size_t r;
 
 	*resp = NULL;
 	if (what != DB_INTROSPECT_TABLES && !table)
@@ -807,20 +776,7 @@ static enum db_status my_introspect(struct db_conn *c, enum db_introspect what, 
 		st = run(c, columns_sql, 1, p1, &raw, NULL, err);
 		if (st != DB_OK)
 			return st;
-		res = db_result_new(4);
-		for (r = 0; r < 4; r++)
-			db_result_set_colname(res, r, raw->colnames[r]);
-		for (r = 0; r < raw->nrows; r++) {
-			char *type = norm_type(db_value(raw, r, 1));
-			const char *dflt = db_value(raw, r, 3);
-			char *d = dflt ? norm_default(c, dflt) : NULL;
-			const char *v[4] = {db_value(raw, r, 0), type, db_value(raw, r, 2), d};
-
-			db_result_add_row(res, v, NULL);
-			free(type);
-			free(d);
-		}
-		db_result_free(&raw);
+		res = db_columns_normalise(&raw, norm_type, norm_default_cb, c);
 		*resp = res;
 		return DB_OK;
 	}

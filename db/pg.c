@@ -596,6 +596,12 @@ static char *norm_default(const char *d, const char *type)
 	return out;
 }
 
+static char *norm_default_cb(const void *ctx, const char *dflt, const char *type)
+{
+	(void)ctx;
+	return norm_default(dflt, type);
+}
+
 static enum db_status pg_introspect(struct db_conn *c, enum db_introspect what, const char *table,
 				    struct db_result **resp, struct db_error *err)
 {
@@ -641,7 +647,6 @@ static enum db_status pg_introspect(struct db_conn *c, enum db_introspect what, 
 	const char *p1[1] = {table};
 	struct db_result *raw = NULL, *res;
 	enum db_status st;
-	size_t r;
 
 	*resp = NULL;
 	if (what != DB_INTROSPECT_TABLES && !table)
@@ -657,20 +662,7 @@ static enum db_status pg_introspect(struct db_conn *c, enum db_introspect what, 
 		st = run(c, columns_sql, 1, p1, &raw, err);
 		if (st != DB_OK)
 			return st;
-		res = db_result_new(4);
-		for (r = 0; r < 4; r++)
-			db_result_set_colname(res, r, raw->colnames[r]);
-		for (r = 0; r < raw->nrows; r++) {
-			char *type = norm_type(db_value(raw, r, 1));
-			const char *dflt = db_value(raw, r, 3);
-			char *d = dflt ? norm_default(dflt, type) : NULL;
-			const char *v[4] = {db_value(raw, r, 0), type, db_value(raw, r, 2), d};
-
-			db_result_add_row(res, v, NULL);
-			free(type);
-			free(d);
-		}
-		db_result_free(&raw);
+		res = db_columns_normalise(&raw, norm_type, norm_default_cb, c);
 		*resp = res;
 		return DB_OK;
 	}

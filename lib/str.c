@@ -2,6 +2,7 @@
 /* str.c: growing strings (see str.h). */
 #include "lib/str.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/xalloc.h"
@@ -28,4 +29,38 @@ char *str_in_list(const char *head, size_t n, const char *tail)
 	memcpy(s + p, tail, tl);
 	s[p + tl] = '\0';
 	return s;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *str_pct_decode(const char *s, size_t n)
+{
+	char *out = xmalloc(n + 1), *o = out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int hi = i + 1 < n ? hexval((unsigned char)s[i + 1]) : -1;
+			int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
+
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+				free(out);
+				return NULL;
+			}
+			*o++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
 }

@@ -342,7 +342,6 @@ static void mon_filter(struct mon *m)
 
 static void print_once(struct mon *m)
 {
-	static const char *const cols[] = {"address", "used_bytes", "messages", "quota", "percent", "status", "flags"};
 	static const char *const dcols[] = {"domain", "mailboxes", "used_bytes", "allocated_mb", "unlimited", "anomalies"};
 	int json = m->vm->format == VM_FORMAT_JSON;
 	FILE *out = m->vm->out;
@@ -364,27 +363,12 @@ static void print_once(struct mon *m)
 			fputs("null", out);
 		fputs(",\"mailboxes\":", out);
 	}
-	out_table_begin(&t, out, json, 7, cols);
+	out_table_begin(&t, out, json, QUOTA_CELL_COUNT, quota_cell_cols);
 	for (size_t i = 0; i < m->ntop; i++) {
-		const struct quota_usage *u = &m->top[i];
-		char used[32], msgs[32], q[32], pct[32], flags[128];
+		struct quota_cells c;
 
-		snprintf(used, sizeof used, "%lld", u->bytes);
-		snprintf(msgs, sizeof msgs, "%lld", u->messages);
-		if (u->linked)
-			fmt_mb(u->quota_mb, 1, q, sizeof q);
-		else
-			snprintf(q, sizeof q, "-");
-		if (u->quota_mb > 0)
-			snprintf(pct, sizeof pct, "%.1f", u->percent);
-		else
-			snprintf(pct, sizeof pct, "-");
-		quota_flags_text(u->flags, flags, sizeof flags);
-		out_table_row(&t, (const char *const[]){u->address, used, msgs, q, pct,
-						       u->level == QUOTA_LEVEL_CRIT ? "critical"
-						       : u->level == QUOTA_LEVEL_WARN ? "warn"
-										      : "ok",
-						       flags});
+		quota_usage_cells(&m->top[i], &c);
+		out_table_row(&t, c.v);
 	}
 	out_table_end(&t);
 	if (json)

@@ -357,12 +357,7 @@ enum vm_status cmd_import_csv(struct vm *vm, struct args *a, struct vm_error *er
 	}
 	if (st == VM_OK)
 		st = import_aliases(vm, a->pos[0], &doc, err);
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-		if (st == VM_OK)
-			st = st2;
-	}
+	st = vm_tx_finish(vm, st, err);
 out:
 	csv_doc_free(&doc);
 	return st;

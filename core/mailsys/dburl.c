@@ -7,42 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/str.h"
 #include "lib/xalloc.h"
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes n bytes of s; NULL on a bad escape or an encoded NUL. */
-static char *pct_decode(const char *s, size_t n)
-{
-	char *out = xmalloc(n + 1), *o = out;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int hi = i + 1 < n ? hexval((unsigned char)s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
-
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-				free(out);
-				return NULL;
-			}
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
 
 static void set(char **dst, char *v)
 {
@@ -101,9 +67,9 @@ static enum vm_status parse_uri(const char *url, struct db_params *p, struct vm_
 			at = hp;
 	if (at) {
 		colon = memchr(s, ':', (size_t)(at - s));
-		p->user = pct_decode(s, (size_t)((colon ? colon : at) - s));
+		p->user = str_pct_decode(s, (size_t)((colon ? colon : at) - s));
 		if (colon)
-			p->password = pct_decode(colon + 1, (size_t)(at - colon - 1));
+			p->password = str_pct_decode(colon + 1, (size_t)(at - colon - 1));
 		if (!p->user || (colon && !p->password))
 			return vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in the user or password");
 		hp = at + 1;
@@ -123,7 +89,7 @@ static enum vm_status parse_uri(const char *url, struct db_params *p, struct vm_
 	} else {
 		colon = memchr(hp, ':', (size_t)(slash - hp));
 		if ((colon ? colon : slash) > hp) {
-			p->host = pct_decode(hp, (size_t)((colon ? colon : slash) - hp));
+			p->host = str_pct_decode(hp, (size_t)((colon ? colon : slash) - hp));
 			if (!p->host)
 				return vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in the host");
 			if (p->host[0] == '/') { /* postgresql://%2Frun%2Fpostgresql/db */
@@ -135,7 +101,7 @@ static enum vm_status parse_uri(const char *url, struct db_params *p, struct vm_
 	if (colon)
 		p->port = xstrndup(colon + 1, (size_t)(slash - colon - 1));
 	if (slash < end) {
-		p->dbname = pct_decode(slash + 1, (size_t)(end - slash - 1));
+		p->dbname = str_pct_decode(slash + 1, (size_t)(end - slash - 1));
 		if (!p->dbname)
 			return vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in the database name");
 	}
@@ -147,7 +113,7 @@ static enum vm_status parse_uri(const char *url, struct db_params *p, struct vm_
 		eq = memchr(key, '=', (size_t)(kend - key));
 		if (eq) {
 			k = xstrndup(key, (size_t)(eq - key));
-			v = pct_decode(eq + 1, (size_t)(kend - eq - 1));
+			v = str_pct_decode(eq + 1, (size_t)(kend - eq - 1));
 			if (!v) {
 				vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in parameter '%s'", k);
 				free(k);

@@ -250,11 +250,7 @@ static enum vm_status drop_row(struct runner *r, const struct op_row *op, struct
 		if (*op->address)
 			change_field(c, "mailbox", op->address, NULL);
 	}
-	{
-		enum vm_status st2 = vm_tx_end(r->vm, st == VM_OK, st == VM_OK ? err : NULL);
-
-		return st != VM_OK ? st : st2;
-	}
+	return vm_tx_finish(r->vm, st, err);
 }
 
 /* 1 done, 0 failed (logged). */
