@@ -102,6 +102,22 @@ const char *quota_percent_text(const struct quota_usage *u, char *buf, size_t le
 	return buf;
 }
 
+void quota_usage_cells(const struct quota_usage *u, struct quota_cells *c)
+{
+	snprintf(c->used, sizeof c->used, "%lld", u->bytes);
+	snprintf(c->messages, sizeof c->messages, "%lld", u->messages);
+	if (u->linked)
+		fmt_mb(u->quota_mb, 1, c->quota, sizeof c->quota);
+	else
+		snprintf(c->quota, sizeof c->quota, "-");
+	if (u->quota_mb > 0)
+		snprintf(c->percent, sizeof c->percent, "%.1f", u->percent);
+	else
+		snprintf(c->percent, sizeof c->percent, "-");
+	quota_flags_text(u->flags, c->flags, sizeof c->flags);
+	c->status = u->level == QUOTA_LEVEL_CRIT ? "critical" : u->level == QUOTA_LEVEL_WARN ? "warn" : "ok";
+}
+
 enum vm_status quota_get(struct vm *vm, const char *address, struct quota_usage *u, struct vm_error *err)
 {
 	struct mailbox m;

@@ -54,6 +54,13 @@ void quota_usage_eval(struct quota_usage *u, const struct conf *cfg);
 const char *quota_flags_text(unsigned flags, char *buf, size_t len);
 /* "12.3" or "unlimited". Returns buf. */
 const char *quota_percent_text(const struct quota_usage *u, char *buf, size_t len);
+/* A usage row's figures as the tables print them ("-" for an unknown quota
+ * or no percent; status "ok", "warn", "critical"). */
+struct quota_cells {
+	char used[32], messages[32], quota[32], percent[32], flags[128];
+	const char *status;
+};
+void quota_usage_cells(const struct quota_usage *u, struct quota_cells *c);
 
 /* The usage of one mailbox (by address). */
 enum vm_status quota_get(struct vm *vm, const char *address, struct quota_usage *u, struct vm_error *err)

@@ -88,16 +88,7 @@ static const struct screen_key keys[] = {
 
 static const struct list_screen aliases = {
 	.ops = {.name = "Aliases", .view = REQ_VIEW_ALIASES, LIST_SCREEN_OPS},
-	.list =
-		{
-			.row_size = sizeof(struct alias),
-			.fetch = fetch,
-			.start_before = start_before,
-			.key = key,
-			.free_row = free_row,
-			.columns = columns,
-			.ncolumns = LIST_COUNT(columns),
-		},
+	.list = LIST_OF(struct alias, fetch, start_before, key, free_row, columns),
 	.title = "Aliases of ",
 	.object = "alias",
 	.local_keys = 1,

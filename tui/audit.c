@@ -252,16 +252,7 @@ static const struct screen_key keys[] = {
 
 static const struct list_screen audit = {
 	.ops = {.name = "Audit log", .view = REQ_VIEW_AUDIT, LIST_SCREEN_OPS},
-	.list =
-		{
-			.row_size = sizeof(struct audit_item),
-			.fetch = fetch,
-			.start_before = start_before,
-			.key = key,
-			.free_row = free_row,
-			.columns = columns,
-			.ncolumns = LIST_COUNT(columns),
-		},
+	.list = LIST_OF(struct audit_item, fetch, start_before, key, free_row, columns),
 	.title = "Audit log, newest first   (/ filters, Enter shows an entry, o: oldest first)",
 	.object = "audit",
 	.keys = keys,

@@ -65,15 +65,7 @@ static const struct screen_key keys[] = {
 
 static const struct list_screen domainaliases = {
 	.ops = {.name = "Domain aliases", .view = REQ_VIEW_DOMAINALIASES, LIST_SCREEN_OPS},
-	.list =
-		{
-			.row_size = sizeof(struct domainalias),
-			.fetch = fetch,
-			.start_before = start_before,
-			.key = key,
-			.columns = columns,
-			.ncolumns = LIST_COUNT(columns),
-		},
+	.list = LIST_OF(struct domainalias, fetch, start_before, key, NULL, columns),
 	.title = "Domain aliases of ",
 	.object = "domainalias",
 	.word = key,

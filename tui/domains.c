@@ -160,15 +160,7 @@ static const struct screen_key keys[] = {
 
 static const struct list_screen domains = {
 	.ops = {.name = "Domains", .view = REQ_VIEW_DOMAINS, LIST_SCREEN_OPS, .selected_domain = selected},
-	.list =
-		{
-			.row_size = sizeof(struct domain_row),
-			.fetch = fetch,
-			.start_before = start_before,
-			.key = key,
-			.columns = columns,
-			.ncolumns = LIST_COUNT(columns),
-		},
+	.list = LIST_OF(struct domain_row, fetch, start_before, key, NULL, columns),
 	.title = "Domains",
 	.object = "domain",
 	.word = word,

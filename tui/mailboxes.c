@@ -247,15 +247,7 @@ static const struct screen_key keys[] = {
 
 static const struct list_screen mailboxes = {
 	.ops = {.name = "Mailboxes", .view = REQ_VIEW_MAILBOXES, LIST_SCREEN_OPS},
-	.list =
-		{
-			.row_size = sizeof(struct mailbox),
-			.fetch = fetch,
-			.start_before = start_before,
-			.key = key,
-			.columns = columns,
-			.ncolumns = LIST_COUNT(columns),
-		},
+	.list = LIST_OF(struct mailbox, fetch, start_before, key, NULL, columns),
 	.title = "Mailboxes of ",
 	.title_after = "   (! = operation pending, V = vacation reply on)",
 	.object = "mailbox",

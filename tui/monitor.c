@@ -53,24 +53,6 @@ struct mon {
 	time_t store_read; /* when it was read: once a minute is enough */
 };
 
-static volatile sig_atomic_t mon_signal;
-static int mon_curses;
-
-static void mon_restore(void)
-{
-	if (mon_curses) {
-		mon_curses = 0;
-		curs_set(1);
-		endwin();
-		fflush(stdout);
-	}
-}
-
-static void mon_on_signal(int sig)
-{
-	mon_signal = sig;
-}
-
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -338,7 +320,7 @@ static void mon_filter(struct mon *m)
 		wnoutrefresh(stdscr);
 		doupdate();
 		ch = getch();
-		if (ch == 27 || mon_signal)
+		if (ch == 27 || ui_signal)
 			return;
 		if (ch == '\r' || ch == '\n' || ch == KEY_ENTER)
 			break;
@@ -412,24 +394,11 @@ static void print_once(struct mon *m)
 	out_table_begin(&t, out, json, 7, cols);
 	for (size_t i = 0; i < m->ntop; i++) {
 		const struct quota_usage *u = &m->top[i];
-		char used[32], msgs[32], q[32], pct[32], flags[128];
+		struct quota_cells c;
 
-		snprintf(used, sizeof used, "%lld", u->bytes);
-		snprintf(msgs, sizeof msgs, "%lld", u->messages);
-		if (u->linked)
-			fmt_mb(u->quota_mb, 1, q, sizeof q);
-		else
-			snprintf(q, sizeof q, "-");
-		if (u->quota_mb > 0)
-			snprintf(pct, sizeof pct, "%.1f", u->percent);
-		else
-			snprintf(pct, sizeof pct, "-");
-		quota_flags_text(u->flags, flags, sizeof flags);
-		out_table_row(&t, (const char *const[]){u->address, used, msgs, q, pct,
-							u->level == QUOTA_LEVEL_CRIT   ? "critical"
-							: u->level == QUOTA_LEVEL_WARN ? "warn"
-										       : "ok",
-							flags});
+		quota_usage_cells(u, &c);
+		out_table_row(&t, (const char *const[]){u->address, c.used, c.messages, c.quota, c.percent, c.status,
+							c.flags});
 	}
 	out_table_end(&t);
 	if (json)
@@ -462,12 +431,111 @@ static void mon_free(struct mon *m)
 	free(m->doms);
 }
 
+/* --monitor --once: one refresh printed; 1 when it failed. */
+static int run_once(struct mon *m)
+{
+	int rc = 0;
+
+	mon_refresh(m, 20);
+	/* the fullest come first: a mailbox over critical is among them */
+	for (size_t i = 0; i < m->ntop; i++)
+		quota_alert_note(m->top[i].level);
+	if (m->error[0]) {
+		fprintf(stderr, "vmailadm: --monitor: %s\n", m->error);
+		rc = 1;
+	} else {
+		print_once(m);
+	}
+	mon_free(m);
+	return rc;
+}
+
+/* One key of the dashboard; *next is the next tick. Returns 1 to quit. */
+static int mon_key(struct mon *m, int ch, double *next)
+{
+	switch (ch) {
+	case 'q':
+	case 'Q':
+		return 1;
+	case '?':
+	case KEY_F(1):
+		m->help = 1;
+		return 0;
+	case 'p':
+	case ' ':
+		m->paused = !m->paused;
+		if (!m->paused)
+			*next = now_ms();
+		return 0;
+	case '+':
+		if (m->interval < 3600)
+			m->interval++;
+		break;
+	case '-':
+		if (m->interval > 1)
+			m->interval--;
+		break;
+	case 's':
+		m->sort = (m->sort + 1) % SORT_COUNT;
+		mon_refresh(m, LINES);
+		break;
+	case 'f':
+	case '/':
+		mon_filter(m);
+		if (!m->error[0])
+			mon_refresh(m, LINES);
+		break;
+	case 'r':
+	case 12: /* ^L */
+		mon_refresh(m, LINES);
+		clearok(curscr, TRUE);
+		break;
+	default:
+		return 0;
+	}
+	*next = now_ms() + m->interval * 1000.0;
+	return 0;
+}
+
+/* The dashboard's loop: draw, wait for a key until the next tick. */
+static void run_dashboard(struct mon *m)
+{
+	double next;
+
+	mon_refresh(m, LINES);
+	next = now_ms() + m->interval * 1000.0;
+	while (!ui_signal) {
+		double left;
+		int ch;
+
+		mon_draw(m);
+		/* wait for a key until the next tick: the timeout is the interval */
+		left = next - now_ms();
+		timeout(m->paused ? -1 : left > 0 ? (int)left : 0);
+		ui_trace_idle();
+		ch = getch();
+		ui_trace_key(ch);
+		if (ui_signal)
+			break;
+		if (ch == ERR) {
+			if (!m->paused) {
+				mon_refresh(m, LINES);
+				next = now_ms() + m->interval * 1000.0;
+			}
+			continue;
+		}
+		if (m->help && ch != KEY_RESIZE) {
+			m->help = 0;
+			continue;
+		}
+		if (mon_key(m, ch, &next))
+			break;
+	}
+}
+
 int monitor_main(struct vm *vm, const struct tui_opts *o)
 {
 	struct mon m;
-	struct sigaction sa;
-	double next;
-	int rc = 0;
 
 	memset(&m, 0, sizeof m);
 	m.vm = vm;
@@ -475,122 +543,23 @@ int monitor_main(struct vm *vm, const struct tui_opts *o)
 	m.ui.opts = o;
 	m.interval = o->interval > 0 ? o->interval : 5;
 	snprintf(m.ui.dbdesc, sizeof m.ui.dbdesc, "%s", vm->db->ops->describe(vm->db->conn));
-	if (o->once) {
-		mon_refresh(&m, 20);
-		/* the fullest come first: a mailbox over critical is among them */
-		for (size_t i = 0; i < m.ntop; i++)
-			quota_alert_note(m.top[i].level);
-		if (m.error[0]) {
-			fprintf(stderr, "vmailadm: --monitor: %s\n", m.error);
-			rc = 1;
-		} else {
-			print_once(&m);
-		}
-		mon_free(&m);
-		return rc;
-	}
+	if (o->once)
+		return run_once(&m);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "vmailadm: --monitor needs a terminal; --monitor --once prints the dashboard once\n");
 		return 2;
 	}
 	setlocale(LC_ALL, "");
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = mon_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	xalloc_set_die_hook(mon_restore);
-	atexit(mon_restore);
-	if (!initscr()) {
+	if (!ui_start_terminal()) {
 		fprintf(stderr, "vmailadm: cannot start the terminal\n");
 		return 2;
 	}
-	mon_curses = 1;
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
 	draw_init_colors(&m.ui);
-	mon_refresh(&m, LINES);
-	next = now_ms() + m.interval * 1000.0;
-	while (!mon_signal) {
-		double left;
-		int ch;
-
-		mon_draw(&m);
-		/* wait for a key until the next tick: the timeout is the interval */
-		left = next - now_ms();
-		timeout(m.paused ? -1 : left > 0 ? (int)left : 0);
-		ui_trace_idle();
-		ch = getch();
-		ui_trace_key(ch);
-		if (mon_signal)
-			break;
-		if (ch == ERR) {
-			if (!m.paused) {
-				mon_refresh(&m, LINES);
-				next = now_ms() + m.interval * 1000.0;
-			}
-			continue;
-		}
-		if (m.help && ch != KEY_RESIZE) {
-			m.help = 0;
-			continue;
-		}
-		switch (ch) {
-		case 'q':
-		case 'Q':
-			goto done;
-		case '?':
-		case KEY_F(1):
-			m.help = 1;
-			break;
-		case 'p':
-		case ' ':
-			m.paused = !m.paused;
-			if (!m.paused)
-				next = now_ms();
-			break;
-		case '+':
-			if (m.interval < 3600)
-				m.interval++;
-			next = now_ms() + m.interval * 1000.0;
-			break;
-		case '-':
-			if (m.interval > 1)
-				m.interval--;
-			next = now_ms() + m.interval * 1000.0;
-			break;
-		case 's':
-			m.sort = (m.sort + 1) % SORT_COUNT;
-			mon_refresh(&m, LINES);
-			next = now_ms() + m.interval * 1000.0;
-			break;
-		case 'f':
-		case '/':
-			mon_filter(&m);
-			if (!m.error[0])
-				mon_refresh(&m, LINES);
-			next = now_ms() + m.interval * 1000.0;
-			break;
-		case 'r':
-		case 12: /* ^L */
-			mon_refresh(&m, LINES);
-			next = now_ms() + m.interval * 1000.0;
-			clearok(curscr, TRUE);
-			break;
-		default:
-			break;
-		}
-	}
-done:
-	mon_restore();
+	run_dashboard(&m);
+	ui_restore_terminal();
 	mon_free(&m);
-	if (mon_signal) {
-		fprintf(stderr, "vmailadm: stopped by signal %d\n", (int)mon_signal);
+	if (ui_signal) {
+		fprintf(stderr, "vmailadm: stopped by signal %d\n", (int)ui_signal);
 		return 1;
 	}
 	return 0;

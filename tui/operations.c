@@ -98,16 +98,7 @@ static const struct screen_key keys[] = {
 
 static const struct list_screen operations = {
 	.ops = {.name = "Operations", .view = REQ_VIEW_OPS, LIST_SCREEN_OPS},
-	.list =
-		{
-			.row_size = sizeof(struct op_item),
-			.fetch = fetch,
-			.start_before = start_before,
-			.key = key,
-			.free_row = free_row,
-			.columns = columns,
-			.ncolumns = LIST_COUNT(columns),
-		},
+	.list = LIST_OF(struct op_item, fetch, start_before, key, free_row, columns),
 	.title = "Pending operations (applied by `ops run`)",
 	.keys = keys,
 	.nkeys = LIST_COUNT(keys),

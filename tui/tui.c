@@ -20,8 +20,7 @@
 volatile sig_atomic_t ui_signal;
 static int curses_on;
 
-/* Restores the terminal; safe to call twice (atexit, the die hook). */
-static void restore_terminal(void)
+void ui_restore_terminal(void)
 {
 	if (curses_on) {
 		curses_on = 0;
@@ -36,6 +35,30 @@ static void on_signal(int sig)
 	/* only a flag: the loops notice it, leave, and the terminal is
 	 * restored outside the handler */
 	ui_signal = sig;
+}
+
+int ui_start_terminal(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	xalloc_set_die_hook(ui_restore_terminal);
+	atexit(ui_restore_terminal);
+	if (!initscr())
+		return 0;
+	curses_on = 1;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	return 1;
 }
 
 void ui_message(struct ui *ui, int error, const char *fmt, ...)
@@ -364,7 +387,6 @@ static void handle(struct ui *ui, enum req r, int ch)
 int tui_main(struct vm *vm, const struct tui_opts *o)
 {
 	struct ui ui;
-	struct sigaction sa;
 
 	ui_trace_start(o->monitor ? "monitor" : "console");
 	if (o->monitor)
@@ -383,25 +405,10 @@ int tui_main(struct vm *vm, const struct tui_opts *o)
 	vm->out = fopen("/dev/null", "w");
 	if (!vm->out)
 		vm->out = stderr;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	xalloc_set_die_hook(restore_terminal);
-	atexit(restore_terminal);
-	if (!initscr()) {
+	if (!ui_start_terminal()) {
 		fprintf(stderr, "vmailadm: cannot start the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
 		return 2;
 	}
-	curses_on = 1;
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
 	timeout(1000); /* the tick: the monitor refreshes on it */
 	draw_init_colors(&ui);
 	ui.lines = LINES;
@@ -423,7 +430,7 @@ int tui_main(struct vm *vm, const struct tui_opts *o)
 	}
 	while (ui.top)
 		ui_pop(&ui);
-	restore_terminal();
+	ui_restore_terminal();
 	if (vm->out && vm->out != stderr && vm->out != stdout)
 		fclose(vm->out);
 	vm->out = stdout;

@@ -153,6 +153,12 @@ struct ui {
 extern volatile sig_atomic_t ui_signal;
 
 /* tui.c */
+/* Starts curses for the console and the monitor: the signals set
+ * ui_signal, the terminal is restored at exit and by die(); 0 when the
+ * terminal cannot be used. */
+int ui_start_terminal(void);
+/* Restores the terminal; safe to call twice (atexit, the die hook). */
+void ui_restore_terminal(void);
 void ui_message(struct ui *ui, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ui_push(struct ui *ui, struct screen *s);
 void ui_pop(struct ui *ui);
@@ -269,6 +275,13 @@ int list_col_dim_off(struct ui *ui, const struct list_column *c, const void *row
 		.field = offsetof(type, member)                                                                        \
 	}
 #define LIST_COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
+/* The list_ops of rows of type, read by fetch_ and before_, keyed by key_,
+ * freed by free_ (NULL: they own nothing), drawn as cols. */
+#define LIST_OF(type, fetch_, before_, key_, free_, cols)                                                              \
+	{                                                                                                              \
+		.row_size = sizeof(type), .fetch = (fetch_), .start_before = (before_), .key = (key_),                 \
+		.free_row = (free_), .columns = (cols), .ncolumns = LIST_COUNT(cols)                                   \
+	}
 
 struct list_ops {
 	size_t row_size;
