@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_quota.c: the statements quota show, quota recalc, quota rollup and db
- * upgrade (services in quota.h; quota forget is in cmd_store.c). */
+/* cmd_quota.c: the statements quota show, quota recalc and quota rollup
+ * (services in quota.h; quota forget is in cmd_store.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/audit.h"
 #include "core/domain.h"
 #include "core/idn.h"
 #include "core/lang/interp.h"
 #include "core/mailbox.h"
 #include "core/match.h"
-#include "core/owntables.h"
 #include "core/quota.h"
-#include "core/search.h"
-#include "core/sieve.h"
 #include "core/validate.h"
 #include "lib/output.h"
 #include "lib/xalloc.h"
@@ -245,22 +241,4 @@ enum vm_status cmd_quota_rollup(struct vm *vm, struct args *a, struct vm_error *
 	if ((st = quota_rollup(vm, &n, err)) == VM_OK && vm->format == VM_FORMAT_TEXT)
 		fprintf(vm->out, "quota rollup: per-domain usage of %lld domain(s) refreshed\n", n);
 	return st;
-}
-
-enum vm_status cmd_db_upgrade(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	enum vm_status st;
-
-	(void)a;
-	/* the audit log is the other table a database Modoboa made lacks */
-	if ((st = audit_ensure_table(vm, vm->out, err)) != VM_OK)
-		return st;
-	if ((st = owntables_add_missing(vm, vm->out, err)) != VM_OK)
-		return st;
-	if ((st = quota_schema_upgrade(vm, vm->out, err)) != VM_OK)
-		return st;
-	if ((st = search_upgrade(vm, vm->out, err)) != VM_OK)
-		return st;
-	/* Modoboa's autoreply rows become vacations (core/sieve.h) */
-	return sieve_import_modoboa(vm, vm->out, err);
 }
