@@ -228,7 +228,7 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 	const char *root = vm->cfg ? vm->cfg->mail_root : "/var/vmail";
 	const char *owner = vm->cfg ? vm->cfg->mail_owner : "vmail";
 	const char *postmaster = vm->cfg ? vm->cfg->dovecot_postmaster : NULL;
-	char *conn, *source, *group;
+	char *conn, *group;
 	enum vm_status st;
 
 	if (!dir || !*dir)
@@ -291,17 +291,7 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 	files[3].body = wiring_file(&w);
 	/* no password in it, and the LDA run as the mail owner reads it itself */
 	files[3].mode = 0644;
-	source = db_params_describe(&p);
-	st = genfile_write_set(vm, dir, "dovecot generate", source, files, 4,
-			       vm->cfg ? vm->cfg->dovecot_group : "dovecot", force, err);
-	for (int i = 0; i < 4; i++) {
-		memset(files[i].body, 0, strlen(files[i].body));
-		free(files[i].body);
-	}
-	memset(conn, 0, strlen(conn));
-	free(conn);
-	free(source);
 	free(group);
-	db_params_free(&p);
-	return st;
+	return genfile_write_db_set(vm, dir, "dovecot generate", &p, conn, files, 4,
+				    vm->cfg ? vm->cfg->dovecot_group : "dovecot", force, err);
 }

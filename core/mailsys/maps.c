@@ -358,7 +358,7 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 	struct gen_file files[NMAPS + 2] = {{0}};
 	struct mail_host host = {0};
 	struct db_params p;
-	char *conn, *source;
+	char *conn;
 	enum vm_status st;
 	size_t i;
 
@@ -392,16 +392,6 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 	files[NMAPS].body = main_cf_snippet(db_params_driver(&p), dir, &host);
 	files[NMAPS + 1].name = "master.cf.vmailadm";
 	files[NMAPS + 1].body = master_cf_snippet(&host);
-	source = db_params_describe(&p);
-	st = genfile_write_set(vm, dir, "maps generate", source, files, NMAPS + 2,
-			       vm->cfg ? vm->cfg->postfix_group : "postfix", force, err);
-	for (i = 0; i < NMAPS + 2; i++) {
-		memset(files[i].body, 0, strlen(files[i].body));
-		free(files[i].body);
-	}
-	memset(conn, 0, strlen(conn));
-	free(conn);
-	free(source);
-	db_params_free(&p);
-	return st;
+	return genfile_write_db_set(vm, dir, "maps generate", &p, conn, files, NMAPS + 2,
+				    vm->cfg ? vm->cfg->postfix_group : "postfix", force, err);
 }
