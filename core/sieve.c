@@ -708,6 +708,25 @@ out:
 	return tx_done(vm, st, err);
 }
 
+/* In an open transaction: the mailbox of address (the actor's to change),
+ * its filters (*rows, *n: the caller frees them, also on an error) and the
+ * index *i of the one named nm. */
+static enum vm_status find_filter(struct vm *vm, const char *address, const char *nm, struct mailbox *mb,
+				  struct filter_info **rows, size_t *n, size_t *i, struct vm_error *err)
+{
+	enum vm_status st;
+
+	if ((st = target(vm, address, 1, mb, err)) != VM_OK)
+		return st;
+	if ((st = read_filters(vm, mb->id, rows, n, err)) != VM_OK)
+		return st;
+	for (*i = 0; *i < *n && strcmp((*rows)[*i].name, nm) != 0; (*i)++)
+		;
+	if (*i == *n)
+		return vm_fail(err, VM_ERR_NOT_FOUND, "%s has no filter %s", mb->address, nm);
+	return VM_OK;
+}
+
 enum vm_status filter_del(struct vm *vm, const char *address, const char *name, struct vm_error *err)
 {
 	struct mailbox mb;
@@ -720,16 +739,8 @@ enum vm_status filter_del(struct vm *vm, const char *address, const char *name, 
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = target(vm, address, 1, &mb, err)) != VM_OK)
+	if ((st = find_filter(vm, address, nm, &mb, &rows, &n, &i, err)) != VM_OK)
 		goto out;
-	if ((st = read_filters(vm, mb.id, &rows, &n, err)) != VM_OK)
-		goto out;
-	for (i = 0; i < n && strcmp(rows[i].name, nm) != 0; i++)
-		;
-	if (i == n) {
-		st = vm_fail(err, VM_ERR_NOT_FOUND, "%s has no filter %s", mb.address, nm);
-		goto out;
-	}
 	snprintf(mid, sizeof mid, "%lld", mb.id);
 	if ((st = vm_sql(vm, "DELETE FROM vmailadm_filter WHERE mbox_id = ? AND name = ?", 2,
 			 (const char *const[]){mid, nm}, NULL, err, "removing the filter")) != VM_OK)
@@ -762,16 +773,8 @@ enum vm_status filter_move(struct vm *vm, const char *address, const char *name,
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = target(vm, address, 1, &mb, err)) != VM_OK)
+	if ((st = find_filter(vm, address, nm, &mb, &rows, &n, &i, err)) != VM_OK)
 		goto out;
-	if ((st = read_filters(vm, mb.id, &rows, &n, err)) != VM_OK)
-		goto out;
-	for (i = 0; i < n && strcmp(rows[i].name, nm) != 0; i++)
-		;
-	if (i == n) {
-		st = vm_fail(err, VM_ERR_NOT_FOUND, "%s has no filter %s", mb.address, nm);
-		goto out;
-	}
 	if ((up && i == 0) || (!up && i + 1 == n)) {
 		st = vm_fail(err, VM_ERR_REFUSED, "filter %s is %s already", nm, up ? "the first" : "the last");
 		goto out;
