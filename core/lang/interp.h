@@ -13,7 +13,8 @@
 #include "core/lang/stmt.h"
 #include "core/vm.h"
 
-/* Parsed words of one statement: positional words and key=value options. */
+/* Parsed words of one statement: positional words and key=value options
+ * (read with the args_* functions of core/lang/args.c). */
 struct args {
 	int npos;
 	const char **pos;
