@@ -12,6 +12,7 @@
 #include "core/match.h"
 #include "core/search.h"
 #include "core/services.h"
+#include "core/usage.h"
 #include "lib/xalloc.h"
 
 /* ---- the hashing pool ---- */
@@ -504,7 +505,7 @@ static enum vm_status insert_chunk(struct vm *vm, const struct bulk_mailbox *ite
 	for (size_t i = 0, j; st == VM_OK && i < m; i = j) {
 		for (j = i + 1; j < m && its[j].domain_id == its[i].domain_id; j++)
 			;
-		st = domain_usage_bump(vm, its[i].domain_id, (long long)(j - i), 0, err);
+		st = usage_bump(vm, its[i].domain_id, (long long)(j - i), 0, err);
 	}
 out:
 	db_result_free(&res);

@@ -10,6 +10,7 @@
 #include "core/alias.h"
 #include "core/idn.h"
 #include "core/match.h"
+#include "core/usage.h"
 #include "lib/xalloc.h"
 
 #define DOMAIN_COLS "id, name, quota, enabled, dates_id"
@@ -189,8 +190,6 @@ out:
 	return vm_tx_finish(vm, st, err);
 }
 
-static enum vm_status usage_state(struct vm *vm, struct vm_error *err);
-
 enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struct vm_error *err)
 {
 	struct domain d;
@@ -199,6 +198,7 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
 	char idb[32], mbuf[32];
 	const char *p[1] = {idb};
 	struct change *c;
+	int rollup;
 
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
@@ -258,9 +258,9 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
 		goto out;
 	/* its rollup row, which a later domain given the same id (SQLite
 	 * reuses the highest) would otherwise inherit */
-	if ((st = usage_state(vm, err)) != VM_OK ||
-	    (vm->usage_state > 0 && (st = vm_sql(vm, "DELETE FROM vmailadm_domain_usage WHERE domain_id = ?", 1, p,
-						 NULL, err, "deleting domain")) != VM_OK))
+	if ((st = usage_present(vm, &rollup, err)) != VM_OK ||
+	    (rollup && (st = vm_sql(vm, "DELETE FROM vmailadm_domain_usage WHERE domain_id = ?", 1, p, NULL, err,
+				    "deleting domain")) != VM_OK))
 		goto out;
 	snprintf(idb, sizeof idb, "%lld", d.dates_id);
 	if ((st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1, p, NULL, err, "deleting domain")) != VM_OK)
@@ -278,84 +278,6 @@ out:
 #define BIG_S STR(DOMAIN_BIG)
 #define IS_BIG "(u.mailboxes >= " BIG_S " OR u.aliases >= " BIG_S ")"
 
-/* Whether the rollup (and admin_quota's domain copy, added with it by the
- * live-quota addition) is there with its aliases column (a rollup made
- * before that column is used only once `db upgrade` adds it); looked up
- * once per session. */
-static enum vm_status usage_state(struct vm *vm, struct vm_error *err)
-{
-	struct db_result *res = NULL;
-	struct db_error dberr = {0};
-
-	if (vm->usage_state)
-		return VM_OK;
-	if (vm->db->ops->introspect(vm->db->conn, DB_INTROSPECT_COLUMNS, "vmailadm_domain_usage", &res, &dberr) != DB_OK)
-		return vm_db_fail(err, &dberr, "looking for the table vmailadm_domain_usage");
-	vm->usage_state = -1;
-	for (size_t r = 0; r < res->nrows; r++)
-		if (db_value(res, r, 0) && strcmp(db_value(res, r, 0), "aliases") == 0)
-			vm->usage_state = 1;
-	db_result_free(&res);
-	return VM_OK;
-}
-
-enum vm_status domain_usage_bump(struct vm *vm, long long domain_id, long long mailboxes, long long aliases,
-				 struct vm_error *err)
-{
-	struct vm_usage_bump *b = NULL;
-	enum vm_status st;
-
-	if ((st = usage_state(vm, err)) != VM_OK || vm->usage_state < 0 || (!mailboxes && !aliases))
-		return st;
-	/* a script mostly works domain by domain: look from the last one */
-	for (size_t i = vm->nbumps; i-- > 0 && !b;)
-		if (vm->bumps[i].domain_id == domain_id)
-			b = &vm->bumps[i];
-	if (!b) {
-		if (vm->nbumps == vm->capbumps) {
-			vm->capbumps = vm->capbumps ? 2 * vm->capbumps : 16;
-			vm->bumps = xreallocarray(vm->bumps, vm->capbumps, sizeof *vm->bumps);
-		}
-		b = &vm->bumps[vm->nbumps++];
-		b->domain_id = domain_id;
-		b->mailboxes = b->aliases = 0;
-	}
-	b->mailboxes += mailboxes;
-	b->aliases += aliases;
-	return VM_OK;
-}
-
-static int bump_cmp(const void *x, const void *y)
-{
-	const struct vm_usage_bump *a = x, *b = y;
-
-	return a->domain_id < b->domain_id ? -1 : a->domain_id > b->domain_id;
-}
-
-enum vm_status domain_usage_flush(struct vm *vm, struct vm_error *err)
-{
-	enum vm_status st = VM_OK;
-
-	if (!vm->nbumps)
-		return VM_OK;
-	qsort(vm->bumps, vm->nbumps, sizeof *vm->bumps, bump_cmp);
-	for (size_t i = 0; i < vm->nbumps && st == VM_OK; i++) {
-		char id[24], m[24], a[24];
-
-		if (!vm->bumps[i].mailboxes && !vm->bumps[i].aliases)
-			continue;
-		snprintf(id, sizeof id, "%lld", vm->bumps[i].domain_id);
-		snprintf(m, sizeof m, "%lld", vm->bumps[i].mailboxes);
-		snprintf(a, sizeof a, "%lld", vm->bumps[i].aliases);
-		st = vm_sql(vm,
-			    "UPDATE vmailadm_domain_usage SET mailboxes = mailboxes + CAST(? AS INTEGER), "
-			    "aliases = aliases + CAST(? AS INTEGER) WHERE domain_id = ?",
-			    3, (const char *const[]){m, a, id}, NULL, err, "counting in the per-domain rollup");
-	}
-	vm->nbumps = 0;
-	return st;
-}
-
 enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit, struct domain_row **rows,
 			   size_t *n, struct vm_error *err)
 {
@@ -363,7 +285,7 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 	struct match_params mp = {0};
 	struct db_result *res = NULL;
 	const char *p[8];
-	int np = 0;
+	int np = 0, rollup;
 	enum vm_status st;
 
 	*rows = NULL;
@@ -374,9 +296,9 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 			return st;
 		prefix = pat;
 	}
-	if ((st = usage_state(vm, err)) != VM_OK)
+	if ((st = usage_present(vm, &rollup, err)) != VM_OK)
 		return st;
-	if (vm->usage_state > 0)
+	if (rollup)
 		/* CASE evaluates the subquery only for the rows that take that
 		 * branch (on all three engines): a big domain costs one primary
 		 * key lookup in the rollup */

@@ -12,6 +12,7 @@
 #include "core/match.h"
 #include "core/ops.h"
 #include "core/sieve.h"
+#include "core/usage.h"
 #include "lib/xalloc.h"
 
 #define MAILBOX_SELECT                                                                                                 \
@@ -238,7 +239,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 	db_result_free(&res);
 	if (st != VM_OK)
 		goto out;
-	if ((st = domain_usage_bump(vm, d.id, 1, 0, err)) != VM_OK)
+	if ((st = usage_bump(vm, d.id, 1, 0, err)) != VM_OK)
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_ADD, "mailbox", addr);
 	change_field(c, "quota", NULL, follows ? "domain" : fmt_mb(quota, 1, mbuf, sizeof mbuf));
@@ -375,7 +376,7 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_mailbox WHERE id = ?", 1, (const char *const[]){mid}, NULL, err,
 			 "deleting mailbox")) != VM_OK ||
-	    (st = domain_usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK)
+	    (st = usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK)
 		goto out;
 	if ((st = vm_sql(vm, "DELETE FROM admin_user_groups WHERE user_id = ?", 1, (const char *const[]){uid}, NULL,
 			 err, "deleting user")) != VM_OK)

@@ -14,6 +14,7 @@
 #include "core/ops.h"
 #include "core/sieve.h"
 #include "core/sender.h"
+#include "core/usage.h"
 #include "core/validate.h"
 #include "lib/xalloc.h"
 
@@ -228,8 +229,8 @@ enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char
 	if ((st = vm_sql(vm, "UPDATE admin_mailbox SET address = ?, domain_id = ?, quota = ? WHERE id = ?", 4,
 			 (const char *const[]){nlocal, did, qb, mid}, NULL, err, "renaming mailbox")) != VM_OK)
 		goto out;
-	if (nd.id != mb.domain_id && ((st = domain_usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK ||
-				      (st = domain_usage_bump(vm, nd.id, 1, 0, err)) != VM_OK))
+	if (nd.id != mb.domain_id && ((st = usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK ||
+				      (st = usage_bump(vm, nd.id, 1, 0, err)) != VM_OK))
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_SET, "mailbox", mb.address);
 	change_field(c, "address", mb.address, naddr);
