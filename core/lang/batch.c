@@ -356,12 +356,7 @@ int batch_run(struct vm *vm, const struct script *sc, const struct batch_opts *o
 		st = vm_tx_begin(vm, interp_writes(&sc->stmts[i]), &err);
 		if (st == VM_OK) {
 			st = interp_exec(vm, &sc->stmts[i], where, &err);
-			{
-				enum vm_status st2 = vm_tx_end(vm, st == VM_OK, st == VM_OK ? &err : NULL);
-
-				if (st == VM_OK)
-					st = st2;
-			}
+			st = vm_tx_finish(vm, st, &err);
 		}
 		if (st != VM_OK) {
 			failed++;
