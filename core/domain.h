@@ -11,7 +11,8 @@
  *    the removal of their files unless keep_files), its aliases, the domain
  *    aliases pointing at it, and administrators' grants on it; a domain's
  *    or domain alias's deletion takes the sender grants of its addresses
- *    (sender.h) with it. */
+ *    (sender.h) with it. domain_del is cascade.c, above mailbox.c and
+ *    alias.c whose deletions it runs. */
 #ifndef VMAILADM_DOMAIN_H
 #define VMAILADM_DOMAIN_H
 

@@ -6,12 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/alias.h"
 #include "core/auth.h"
 #include "core/domain.h"
 #include "core/match.h"
-#include "core/ops.h"
-#include "core/sieve.h"
 #include "core/usage.h"
 #include "lib/xalloc.h"
 
@@ -329,74 +326,6 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 	if (change_end(&vm->changes))
 		st = vm_touch_dates(vm, mb.dates_id, err);
 out:
-	return vm_tx_finish(vm, st, err);
-}
-
-enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, struct vm_error *err)
-{
-	struct mailbox mb;
-	struct db_result *res = NULL;
-	char uid[32], mid[32], dates[32], mbuf[32];
-	char *home = NULL;
-	enum vm_status st;
-	struct change *c;
-
-	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
-		return st;
-	if ((st = mailbox_get(vm, address, &mb, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
-		goto out;
-	if ((st = auth_check_user(vm, mb.user_id, mb.address, err)) != VM_OK)
-		goto out;
-	snprintf(uid, sizeof uid, "%lld", mb.user_id);
-	snprintf(mid, sizeof mid, "%lld", mb.id);
-	snprintf(dates, sizeof dates, "%lld", mb.dates_id);
-	/* aliases that lose their last recipient go too */
-	if ((st = vm_sql(vm, "SELECT alias_id FROM admin_alias_mboxes WHERE mailbox_id = ?", 1,
-			 (const char *const[]){mid}, &res, err, "reading aliases")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_alias_mboxes WHERE mailbox_id = ?", 1, (const char *const[]){mid}, NULL,
-			 err, "removing alias links")) != VM_OK)
-		goto out;
-	for (size_t r = 0; r < res->nrows && st == VM_OK; r++)
-		st = alias_note_recipient_removed(vm, vm_ll(db_value(res, r, 0)), mb.address, err);
-	db_result_free(&res);
-	if (st != VM_OK)
-		goto out;
-	if ((st = services_forget_mailbox(vm, mb.id, err)) != VM_OK)
-		goto out;
-	home = mailbox_home(vm, mb.domain, mb.local);
-	if ((st = ops_mailbox_deleted(vm, mb.id, home, keep_files, err)) != VM_OK)
-		goto out;
-	if ((st = sieve_mailbox_deleted(vm, mb.id, mb.address, err)) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_quota WHERE mbox_id = ? OR username = ?", 2,
-			 (const char *const[]){mid, mb.address}, NULL, err, "removing quota row")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_mailbox WHERE id = ?", 1, (const char *const[]){mid}, NULL, err,
-			 "deleting mailbox")) != VM_OK ||
-	    (st = usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_user_groups WHERE user_id = ?", 1, (const char *const[]){uid}, NULL,
-			 err, "deleting user")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_objectaccess WHERE user_id = ?", 1, (const char *const[]){uid}, NULL,
-			 err, "deleting user")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_user WHERE id = ?", 1, (const char *const[]){uid}, NULL, err,
-			 "deleting user")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1, (const char *const[]){dates}, NULL, err,
-			 "deleting mailbox")) != VM_OK)
-		goto out;
-	c = change_begin(&vm->changes, CHANGE_DEL, "mailbox", mb.address);
-	change_field(c, "quota", fmt_mb(mb.quota_mb, 1, mbuf, sizeof mbuf), NULL);
-	change_field(c, "enabled", yesno(mb.enabled), NULL);
-	change_field(c, "files", keep_files ? "kept" : "queued for removal", NULL);
-out:
-	free(home);
-	db_result_free(&res);
 	return vm_tx_finish(vm, st, err);
 }
 

@@ -16,7 +16,8 @@
  *    the options given; the row is written only when there is either.
  *  - Deleting removes the user, its group rows, its quota row and its alias
  *    links (an alias left without recipients is removed too), and queues the
- *    removal of its home (ops.h) unless keep_files. */
+ *    removal of its home (ops.h) unless keep_files. mailbox_del is
+ *    cascade.c, with the other deletions that take objects along. */
 #ifndef VMAILADM_MAILBOX_H
 #define VMAILADM_MAILBOX_H
 
