@@ -249,9 +249,7 @@ enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin
 			       "domains= goes with role=domainadmin (a superadministrator has every domain)");
 	if (o->name && (st = valid_name(o->name, first, last, err)) != VM_OK)
 		return st;
-	if (o->password &&
-	    (st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-				o->password, hash, err)) != VM_OK)
+	if (o->password && (st = password_hash(password_scheme(vm), o->password, hash, err)) != VM_OK)
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		goto wipe;
@@ -359,9 +357,7 @@ enum vm_status admin_set(struct vm *vm, const char *login_in, const struct admin
 		return st;
 	if (o->name && (st = valid_name(o->name, first, last, err)) != VM_OK)
 		return st;
-	if (o->password &&
-	    (st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-				o->password, hash, err)) != VM_OK)
+	if (o->password && (st = password_hash(password_scheme(vm), o->password, hash, err)) != VM_OK)
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		goto wipe;

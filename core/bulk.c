@@ -99,25 +99,6 @@ struct item {
 	char services[64]; /* the domain's default, "" when it has none */
 };
 
-/* mailbox.c's quota rule, with its message (kept identical on purpose). */
-static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q, int *follows,
-				 struct vm_error *err)
-{
-	char b1[32], b2[32];
-
-	if (!has_q) {
-		*out_q = d->quota_mb;
-		*follows = 1;
-		return VM_OK;
-	}
-	if (d->quota_mb > 0 && (q == 0 || q > d->quota_mb))
-		return vm_fail(err, VM_ERR_QUOTA, "mailbox %s: quota %s is over the cap of domain %s (%s)", addr,
-			       fmt_mb(q, 1, b1, sizeof b1), d->name, fmt_mb(d->quota_mb, 1, b2, sizeof b2));
-	*out_q = q;
-	*follows = 0;
-	return VM_OK;
-}
-
 static enum vm_status domain_of(struct vm *vm, struct dom_cache **cache, size_t *ncache, const char *name,
 				struct dom_cache **out, struct vm_error *err)
 {
@@ -183,7 +164,7 @@ static enum vm_status check_local(struct vm *vm, const struct bulk_mailbox *b, s
 	it->domain_id = dc->d.id;
 	if (dc->has_services)
 		services_format(dc->services, it->services, sizeof it->services);
-	return quota_rule(&dc->d, it->addr, b->o.has_quota, b->o.quota_mb, &it->quota, &it->follows, err);
+	return mailbox_quota_rule(&dc->d, it->addr, b->o.has_quota, b->o.quota_mb, &it->quota, &it->follows, err);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -614,7 +595,7 @@ enum vm_status bulk_mailbox_add(struct vm *vm, const struct bulk_mailbox *items,
 		jobs[njobs].given = items[i].o.password ? NULL : items[i].o.password_hash;
 		job_of[i] = njobs++;
 	}
-	bulk_hash_all(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT", jobs, njobs);
+	bulk_hash_all(password_scheme(vm), jobs, njobs);
 	/* 4. the first refusal, in mailbox_add's order of checks */
 	for (size_t i = 0; i < limit; i++) {
 		const struct bulk_mailbox *b = &items[i];
@@ -631,8 +612,7 @@ enum vm_status bulk_mailbox_add(struct vm *vm, const struct bulk_mailbox *items,
 		else if (jobs[job_of[i]].ok)
 			memcpy(its[i].hash, jobs[job_of[i]].out, sizeof its[i].hash);
 		else if (b->o.password) /* again, for its message */
-			st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-					   b->o.password, its[i].hash, err);
+			st = password_hash(password_scheme(vm), b->o.password, its[i].hash, err);
 		else
 			st = password_check_hash(b->o.password_hash, its[i].hash, err);
 		if (st != VM_OK) {

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "core/alias.h"
-#include "core/auth.h"
 #include "core/domain.h"
 #include "core/mailbox.h"
 #include "core/ops.h"
@@ -37,11 +36,7 @@ enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, s
 
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = mailbox_get(vm, address, &mb, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
-		goto out;
-	if ((st = auth_check_user(vm, mb.user_id, mb.address, err)) != VM_OK)
+	if ((st = mailbox_get_to_change(vm, address, &mb, err)) != VM_OK)
 		goto out;
 	snprintf(uid, sizeof uid, "%lld", mb.user_id);
 	snprintf(mid, sizeof mid, "%lld", mb.id);

@@ -384,18 +384,14 @@ enum vm_status domainalias_set(struct vm *vm, const char *name, const char *targ
 			       struct vm_error *err)
 {
 	struct domainalias da;
-	struct domain t, cur;
+	struct domain t;
 	enum vm_status st;
 	char idb[32], tid[32];
 	struct change *c;
 
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = domainalias_read(vm, name, &da, err)) != VM_OK)
-		goto out;
-	if ((st = domain_get(vm, da.target, &cur, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, cur.id, cur.name, err)) != VM_OK)
+	if ((st = domainalias_get(vm, name, &da, err)) != VM_OK)
 		goto out;
 	snprintf(idb, sizeof idb, "%lld", da.id);
 	c = change_begin(&vm->changes, CHANGE_SET, "domainalias", da.name);
@@ -425,7 +421,6 @@ out:
 enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error *err)
 {
 	struct domainalias da;
-	struct domain t;
 	enum vm_status st;
 	char idb[32];
 	struct change *c;
@@ -433,11 +428,7 @@ enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error 
 
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = domainalias_read(vm, name, &da, err)) != VM_OK)
-		goto out;
-	if ((st = domain_get(vm, da.target, &t, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, t.id, t.name, err)) != VM_OK)
+	if ((st = domainalias_get(vm, name, &da, err)) != VM_OK)
 		goto out;
 	snprintf(idb, sizeof idb, "%lld", da.id);
 	if ((st = vm_sql(vm, "SELECT dates_id FROM admin_domainalias WHERE id = ?", 1, (const char *const[]){idb}, &res,

@@ -33,6 +33,11 @@ static const struct scheme *find_scheme(const char *name)
 	return NULL;
 }
 
+const char *password_scheme(const struct vm *vm)
+{
+	return vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT";
+}
+
 int password_scheme_known(const char *scheme)
 {
 	return find_scheme(scheme) != NULL;

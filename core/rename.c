@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/auth.h"
 #include "core/domain.h"
 #include "core/mailbox.h"
 #include "core/match.h"
@@ -187,12 +186,8 @@ enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char
 	snprintf(naddr, sizeof naddr, "%s@%s", nlocal, ndomain);
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = mailbox_get(vm, old_address, &mb, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
-		goto out;
 	/* renaming changes the account's login: not another administrator's */
-	if ((st = auth_check_user(vm, mb.user_id, mb.address, err)) != VM_OK)
+	if ((st = mailbox_get_to_change(vm, old_address, &mb, err)) != VM_OK)
 		goto out;
 	if (strcmp(mb.address, naddr) == 0) {
 		st = vm_fail(err, VM_ERR_INVALID, "mailbox %s is already called %s", mb.address, naddr);

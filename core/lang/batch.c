@@ -262,7 +262,7 @@ static int plan_bulk(struct vm *vm, const struct script *sc, struct bulk_plan *p
 		p->jobs[p->njobs].given = mo->password ? NULL : mo->password_hash;
 		p->job_of[i] = p->njobs++;
 	}
-	p->scheme = vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT";
+	p->scheme = password_scheme(vm);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	/* no thread: plan_wait hashes in this thread instead */
