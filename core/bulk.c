@@ -404,8 +404,8 @@ static enum vm_status add_user_groups(struct chunk *ch, const char *grp, struct 
 }
 
 /* MariaDB runs a row trigger's statements one by one for each row: the
- * quota copies' and the search trigrams' triggers were half its server time
- * per mailbox. @vmailadm_bulk makes them stand aside for one statement
+ * quota copies' and the search trigrams' triggers took much of its server
+ * time per mailbox (tests/bench/RESULTS.md). @vmailadm_bulk makes them stand aside for one statement
  * (sql/mysql-quota.sql, mysql-search.sql); the quota rows carry their
  * copies (attach_quota_rows) and search_bulk_added adds the trigrams, one
  * statement each for the slice. PostgreSQL: the same for its quota trigger,
