@@ -226,6 +226,21 @@ static char *full_name(const char *first, const char *last)
 	return xasprintf("%s%s%s", first, *first && *last ? " " : "", last);
 }
 
+/* What admin add and admin set check before their transaction: the name
+ * given split into first and last (room for VM_NAME_MAX * 4 + 1 each), the
+ * password given hashed into hash (room for PASSWORD_HASH_MAX + 1). */
+static enum vm_status name_and_hash(struct vm *vm, const struct admin_opts *o, char *first, char *last, char *hash,
+				    struct vm_error *err)
+{
+	enum vm_status st;
+
+	if (o->name && (st = valid_name(o->name, first, last, err)) != VM_OK)
+		return st;
+	if (o->password && (st = password_hash(password_scheme(vm), o->password, hash, err)) != VM_OK)
+		return st;
+	return VM_OK;
+}
+
 enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin_opts *o, struct vm_error *err)
 {
 	char login[ADMIN_LOGIN_MAX + 1], hash[PASSWORD_HASH_MAX + 1] = "";
@@ -245,11 +260,7 @@ enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin
 	if (superadmin && o->domains && *o->domains)
 		return vm_fail(err, VM_ERR_USAGE,
 			       "domains= goes with role=domainadmin (a superadministrator has every domain)");
-	if (o->name && (st = valid_name(o->name, first, last, err)) != VM_OK)
-		return st;
-	if (o->password &&
-	    (st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-				o->password, hash, err)) != VM_OK)
+	if ((st = name_and_hash(vm, o, first, last, hash, err)) != VM_OK)
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		goto wipe;
@@ -355,11 +366,7 @@ enum vm_status admin_set(struct vm *vm, const char *login_in, const struct admin
 
 	if ((st = auth_require_superuser(vm, "admin set", err)) != VM_OK)
 		return st;
-	if (o->name && (st = valid_name(o->name, first, last, err)) != VM_OK)
-		return st;
-	if (o->password &&
-	    (st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-				o->password, hash, err)) != VM_OK)
+	if ((st = name_and_hash(vm, o, first, last, hash, err)) != VM_OK)
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		goto wipe;

@@ -16,6 +16,7 @@
 #include "core/sieve.h"
 #include "core/mailbox.h"
 #include "core/search.h"
+#include "core/usage.h"
 #include "lib/xalloc.h"
 #include "sql/schema.h"
 
@@ -250,7 +251,7 @@ enum vm_status quota_rollup(struct vm *vm, long long *domains, struct vm_error *
 		return st;
 	/* PostgreSQL's DELETE would lock the rows in the heap's order, not in
 	 * the domain order committing transactions update them in
-	 * (domain_usage_flush): take the table at once (MariaDB deletes in
+	 * (usage_flush): take the table at once (MariaDB deletes in
 	 * primary key order, SQLite locks the whole database) */
 	if (engine_of(vm) == DB_ENGINE_PGSQL)
 		st = vm_sql(vm, "LOCK TABLE vmailadm_domain_usage IN EXCLUSIVE MODE", 0, NULL, NULL, err,
@@ -266,18 +267,14 @@ enum vm_status quota_rollup(struct vm *vm, long long *domains, struct vm_error *
 			    0, NULL, NULL, err, "counting aliases for the rollup");
 	/* the refresh counted what this transaction added before it */
 	if (st == VM_OK)
-		vm->nbumps = 0;
+		usage_forget(vm);
 	if (st == VM_OK && domains &&
 	    (st = vm_sql(vm, "SELECT COUNT(*) FROM vmailadm_domain_usage", 0, NULL, &res, err, "counting the rollup")) ==
 		    VM_OK) {
 		*domains = res->nrows ? vm_ll(db_value(res, 0, 0)) : 0;
 		db_result_free(&res);
 	}
-	if (st != VM_OK) {
-		(void)vm_tx_end(vm, 0, NULL);
-		return st;
-	}
-	return vm_tx_end(vm, 1, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status quota_pending_ops(struct vm *vm, long long *n, struct vm_error *err)
@@ -495,13 +492,9 @@ enum vm_status quota_schema_upgrade(struct vm *vm, FILE *out, struct vm_error *e
 		st = vm_db_fail(err, &dberr, "starting a transaction after the upgrade");
 	if (st == VM_OK)
 		st = quota_rollup(vm, &domains, err);
-	if (st != VM_OK) {
-		(void)vm_tx_end(vm, 0, NULL);
+	if ((st = vm_tx_finish(vm, st, err)) != VM_OK)
 		return st;
-	}
-	if ((st = vm_tx_end(vm, 1, err)) != VM_OK)
-		return st;
-	vm->usage_state = 0; /* domain_list looks for the rollup again */
+	usage_recheck(vm); /* domain_list looks for the rollup again */
 	if (out) {
 		if (missing[0])
 			fprintf(out, "db upgrade: added %s\n", missing);

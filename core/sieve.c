@@ -327,13 +327,6 @@ out:
 	return st;
 }
 
-static enum vm_status tx_done(struct vm *vm, enum vm_status st, struct vm_error *err)
-{
-	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-	return st != VM_OK ? st : st2;
-}
-
 static const char *yesno(int b)
 {
 	return b ? "yes" : "no";
@@ -419,7 +412,7 @@ enum vm_status vacation_set(struct vm *vm, const char *address, const struct vac
 	st = rebuild(vm, mb.id, mb.address, err);
 out:
 	vacation_info_clear(&old);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status vacation_off(struct vm *vm, const char *address, struct vm_error *err)
@@ -451,7 +444,7 @@ enum vm_status vacation_off(struct vm *vm, const char *address, struct vm_error 
 	st = rebuild(vm, mb.id, mb.address, err);
 out:
 	vacation_info_clear(&old);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status vacation_get(struct vm *vm, const char *address, struct vacation_info *v, struct vm_error *err)
@@ -705,7 +698,7 @@ enum vm_status filter_add(struct vm *vm, const char *address, const char *name, 
 out:
 	filter_rows_free(&rows, n);
 	free(tests);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 /* In an open transaction: the mailbox of address (the actor's to change),
@@ -758,7 +751,7 @@ enum vm_status filter_del(struct vm *vm, const char *address, const char *name, 
 	st = rebuild(vm, mb.id, mb.address, err);
 out:
 	filter_rows_free(&rows, n);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status filter_move(struct vm *vm, const char *address, const char *name, int up, struct vm_error *err)
@@ -805,7 +798,7 @@ enum vm_status filter_move(struct vm *vm, const char *address, const char *name,
 	st = rebuild(vm, mb.id, mb.address, err);
 out:
 	filter_rows_free(&rows, n);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status filter_list(struct vm *vm, const char *address, struct filter_info **rows, size_t *n, struct vm_error *err)
@@ -981,5 +974,5 @@ enum vm_status sieve_import_modoboa(struct vm *vm, FILE *out, struct vm_error *e
 			imported, imported == 1 ? "y" : "ies");
 out:
 	db_result_free(&res);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }

@@ -329,7 +329,7 @@ static enum db_status pg_connect(const char *url, int read_only, struct db_conn 
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
 	/* Every query here reads a page or a few rows, but the planner costs a
 	 * list's correlated counts at thousands of rows each and crosses
-	 * jit_above_cost: JIT then compiles for 15-200 ms to run a 5 ms query
+	 * jit_above_cost: JIT then compiles for far longer than the query runs
 	 * (domain list at 1M mailboxes, tests/bench/RESULTS.md). A server
 	 * without JIT (before 11) refuses the name: ignored. */
 	PQclear(PQexec(c->pg, "SET jit = off"));

@@ -1460,12 +1460,7 @@ enum vm_status store_check(struct vm *vm, const struct store_check_opts *o, stru
 	    (st = check_quota(&c, err)) == VM_OK && (st = check_aliases(&c, err)) == VM_OK)
 		st = check_loops(&c, err);
 	sum->whole = !restricted(&c) && !c.domain[0];
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, st == VM_OK ? err : NULL);
-
-		if (st == VM_OK)
-			st = st2;
-	}
+	st = vm_tx_finish(vm, st, err);
 out:
 	mailroot_close(&c.root);
 	free(c.archive_top);
