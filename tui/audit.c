@@ -96,18 +96,13 @@ static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, in
 	return st;
 }
 
+/* core frees audit rows (audit_rows_free): it is handed a copy of this one */
 static void free_row(void *row)
 {
-	struct audit_row *r = &((struct audit_item *)row)->r;
+	struct audit_row *r = xmalloc(sizeof *r);
 
-	free(r->at);
-	free(r->actor);
-	free(r->origin);
-	free(r->object);
-	free(r->key);
-	free(r->op);
-	free(r->before);
-	free(r->after);
+	*r = ((struct audit_item *)row)->r;
+	audit_rows_free(&r, 1);
 }
 
 /* The n rows just before `before` (NULL: the oldest) are the n newer ids
@@ -144,68 +139,37 @@ static const char *or_empty(const char *s)
 
 /* Column widths for w columns: the time to the minute and a 20-column key
  * at 80 columns (Enter shows the whole entry), the rest for the value. */
-static void widths(int w, int *tw, int *kw)
+static int time_width(int w)
 {
-	*tw = w >= 100 ? 19 : 16;
-	*kw = w >= 100 ? (w - 54) / 2 : 20;
+	return w >= 100 ? 19 : 16;
 }
 
-static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int x, int w, int attr)
+static int key_width(int w)
 {
-	const struct audit_item *it = row;
-	const struct audit_row *r = &it->r;
-	int tw, kw, end = x + w;
-
-	(void)l;
-	widths(w, &tw, &kw);
-	draw_cell(ui, y, x, or_empty(r->at), tw, attr, 0);
-	x += tw + 1;
-	draw_cell(ui, y, x, or_empty(r->actor), 10, attr, 0);
-	x += 11;
-	draw_cell(ui, y, x, or_empty(r->op), 6, attr, 0);
-	x += 7;
-	draw_cell(ui, y, x, or_empty(r->object), 11, attr, 0);
-	x += 12;
-	draw_cell(ui, y, x, or_empty(r->key), kw, attr, 0);
-	x += kw + 1;
-	/* what it became; a removal shows what was there */
-	if (end - x > 0)
-		draw_cell(ui, y, x, r->after && strcmp(r->after, "{}") != 0 ? r->after : or_empty(r->before), end - x,
-			  attr, 0);
+	return w >= 100 ? (w - 54) / 2 : 20;
 }
 
-static const char *header(struct list *l, int w, char *buf, size_t len)
+/* what it became; a removal shows what was there */
+static const char *values_text(const struct list_column *c, const void *row, char *buf, size_t len)
 {
-	int tw, kw;
+	const struct audit_row *r = &((const struct audit_item *)row)->r;
 
-	(void)l;
-	widths(w, &tw, &kw);
-	snprintf(buf, len, "  %-*s %-10s %-6s %-11s %-*s %s", tw, "AT (UTC)", "ADMIN", "OP", "OBJECT", kw, "KEY", "VALUES");
-	return buf;
+	(void)c;
+	(void)buf;
+	(void)len;
+	return r->after && strcmp(r->after, "{}") != 0 ? r->after : or_empty(r->before);
 }
 
-static const struct list_ops audit_list_ops = {
-	.row_size = sizeof(struct audit_item),
-	.fetch = fetch,
-	.start_before = start_before,
-	.key = key,
-	.free_row = free_row,
-	.draw_row = draw_row,
-	.header = header,
+#define AUDIT_FIELD(m) .text = list_col_string, .field = offsetof(struct audit_item, r.m)
+
+static const struct list_column columns[] = {
+	{.title = "AT (UTC)", .width_of = time_width, AUDIT_FIELD(at)},
+	{.title = "ADMIN", .width = 10, AUDIT_FIELD(actor)},
+	{.title = "OP", .width = 6, AUDIT_FIELD(op)},
+	{.title = "OBJECT", .width = 11, AUDIT_FIELD(object)},
+	{.title = "KEY", .width_of = key_width, AUDIT_FIELD(key)},
+	{.title = "VALUES", .width = LIST_REST, .text = values_text},
 };
-
-struct audit_screen {
-	struct list list;
-};
-
-static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
-{
-	struct audit_screen *a = s->data;
-
-	if (!a->list.loaded)
-		list_reload(ui, &a->list, 1);
-	list_draw(ui, &a->list, y0, h, w);
-}
 
 /* `/` sets the filters: checked by one read before they replace the old. */
 static void set_filter(struct ui *ui, struct list *l)
@@ -246,75 +210,66 @@ static void show_row(struct ui *ui, const struct audit_item *it)
 	dialog_ask(ui, "Audit entry", text, "");
 }
 
-static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
+static int set_filter_key(struct ui *ui, struct screen *s, enum req r, void *row)
 {
-	struct audit_screen *a = s->data;
-	struct audit_item *row = list_current(&a->list);
-
-	(void)ch;
-	switch (r) {
-	case REQ_SEARCH:
-		set_filter(ui, &a->list);
-		return 1;
-	case REQ_ENTER:
-		if (row)
-			show_row(ui, row);
-		return 1;
-	case REQ_SORT:
-		a->list.reverse = !a->list.reverse;
-		list_reload(ui, &a->list, 1);
-		ui_message(ui, 0, "%s first", a->list.reverse ? "oldest" : "newest");
-		return 1;
-	case REQ_MARK:
-	case REQ_MARK_PATTERN:
-		ui_message(ui, 0, "the audit log is read-only: nothing to mark");
-		return 1;
-	default:
-		break;
-	}
-	return list_key(ui, &a->list, r);
+	(void)r;
+	(void)row;
+	set_filter(ui, &list_screen_state(s)->list);
+	return 1;
 }
 
-static void refresh_fn(struct ui *ui, struct screen *s)
+static int show(struct ui *ui, struct screen *s, enum req r, void *row)
 {
-	struct audit_screen *a = s->data;
-
-	list_reload(ui, &a->list, 0);
+	(void)s;
+	(void)r;
+	if (row)
+		show_row(ui, row);
+	return 1;
 }
 
-static void close_fn(struct screen *s)
+static int sort(struct ui *ui, struct screen *s, enum req r, void *row)
 {
-	struct audit_screen *a = s->data;
+	struct list *l = &list_screen_state(s)->list;
 
-	list_free(&a->list);
-	free(a);
+	(void)r;
+	(void)row;
+	l->reverse = !l->reverse;
+	list_reload(ui, l, 1);
+	ui_message(ui, 0, "%s first", l->reverse ? "oldest" : "newest");
+	return 1;
 }
 
-static int action_for(enum req r)
-{
-	return r == REQ_VIEW_AUDIT ? ACTION_AUDIT_LIST : -1;
-}
+#define READ_ONLY "the audit log is read-only: nothing to mark"
 
-static const struct screen_ops audit_ops = {
-	.name = "Audit log",
-	.view = REQ_VIEW_AUDIT,
-	.draw = draw,
-	.key = key_fn,
-	.reload = refresh_fn,
-	.close = close_fn,
-	.action_for = action_for,
+static const struct screen_key keys[] = {
+	SCREEN_KEY(REQ_SEARCH, NULL, set_filter_key),
+	SCREEN_KEY(REQ_ENTER, NULL, show),
+	SCREEN_KEY(REQ_SORT, NULL, sort),
+	SCREEN_SAYS(REQ_MARK, READ_ONLY, 0, 0),
+	SCREEN_SAYS(REQ_MARK_PATTERN, READ_ONLY, 0, 0),
+	SCREEN_KEY(REQ_VIEW_AUDIT, "list", NULL),
+};
+
+static const struct list_screen audit = {
+	.ops = {.name = "Audit log", .view = REQ_VIEW_AUDIT, LIST_SCREEN_OPS},
+	.list =
+		{
+			.row_size = sizeof(struct audit_item),
+			.fetch = fetch,
+			.start_before = start_before,
+			.key = key,
+			.free_row = free_row,
+			.columns = columns,
+			.ncolumns = LIST_COUNT(columns),
+		},
+	.title = "Audit log, newest first   (/ filters, Enter shows an entry, o: oldest first)",
+	.object = "audit",
+	.keys = keys,
+	.nkeys = LIST_COUNT(keys),
 };
 
 struct screen *screen_audit_new(struct ui *ui)
 {
-	struct screen *s = xcalloc(1, sizeof *s);
-	struct audit_screen *a = xcalloc(1, sizeof *a);
-
 	(void)ui;
-	list_init(&a->list, &audit_list_ops, a);
-	s->ops = &audit_ops;
-	s->data = a;
-	s->list = &a->list;
-	snprintf(s->title, sizeof s->title, "Audit log, newest first   (/ filters, Enter shows an entry, o: oldest first)");
-	return s;
+	return list_screen_new(&audit, "", 0);
 }

@@ -10,10 +10,6 @@
 #include "lib/xalloc.h"
 #include "tui/ui.h"
 
-struct domains {
-	struct list list;
-};
-
 /* The search text as the stored names spell it (idn_pattern): 0 when it
  * cannot match any (a Unicode label libidn2 refuses, which a search typed
  * a key at a time passes through: "bü-" on the way to "bü-cher"), so the
@@ -68,146 +64,86 @@ static const char *key(const void *row)
 	return ((const struct domain_row *)row)->d.name;
 }
 
-static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int x, int w, int attr)
+static int name_width(int w)
 {
-	const struct domain_row *d = row;
-	char q[32], mb[32], al[32], used[32], alloc[48];
-	int nw = w - 58 > 12 ? w - 58 : 12;
-	char u[VM_DOMAIN_SHOWN];
-
-	(void)l;
-	draw_cell(ui, y, x, idn_shown(d->d.name, u, sizeof u), nw, attr, 0);
-	x += nw + 1;
-	draw_cell(ui, y, x, d->d.enabled ? "yes" : "no", 4,
-		  d->d.enabled || attr == ui->attrs[UIC_CURSOR] ? attr : ui->attrs[UIC_DISABLED], 0);
-	x += 5;
-	draw_cell(ui, y, x, fmt_mb(d->d.quota_mb, 1, q, sizeof q), 10, attr, 1);
-	x += 11;
-	/* "~": a big domain's counts, the rollup's (see DOMAIN_BIG) */
-	snprintf(mb, sizeof mb, "%s%lld", d->counts_as_of ? "~" : "", d->mailboxes);
-	draw_cell(ui, y, x, mb, 9, attr, 1);
-	x += 10;
-	snprintf(al, sizeof al, "%s%lld", d->counts_as_of ? "~" : "", d->aliases);
-	draw_cell(ui, y, x, al, 7, attr, 1);
-	x += 8;
-	fmt_bytes(d->used_bytes, used, sizeof used);
-	snprintf(alloc, sizeof alloc, "%s/%lldM", used, d->allocated_mb);
-	draw_cell(ui, y, x, alloc, w - (x - 2) > 0 ? w - (x - 2) : 0, attr, 1);
+	return w - 58 > 12 ? w - 58 : 12;
 }
 
-static const char *header(struct list *l, int w, char *buf, size_t len)
+static const char *name_text(const struct list_column *c, const void *row, char *buf, size_t len)
 {
-	int nw = w - 58 > 12 ? w - 58 : 12;
+	(void)c;
+	return idn_shown(((const struct domain_row *)row)->d.name, buf, len);
+}
 
-	(void)l;
-	snprintf(buf, len, "  %-*s %-4s %10s %9s %7s %*s", nw, "DOMAIN", "ON", "QUOTA", "MAILBOXES", "ALIASES",
-		 w - nw - 35 > 0 ? w - nw - 35 : 1, "USED/ALLOCATED");
+static const char *quota_text(const struct list_column *c, const void *row, char *buf, size_t len)
+{
+	(void)c;
+	return fmt_mb(((const struct domain_row *)row)->d.quota_mb, 1, buf, len);
+}
+
+/* "~": a big domain's counts, the rollup's (see DOMAIN_BIG) */
+static const char *mailboxes_text(const struct list_column *c, const void *row, char *buf, size_t len)
+{
+	const struct domain_row *d = row;
+
+	(void)c;
+	snprintf(buf, len, "%s%lld", d->counts_as_of ? "~" : "", d->mailboxes);
 	return buf;
 }
 
-static const struct list_ops domain_list_ops = {
-	.row_size = sizeof(struct domain_row),
-	.fetch = fetch,
-	.start_before = start_before,
-	.key = key,
-	.draw_row = draw_row,
-	.header = header,
+static const char *aliases_text(const struct list_column *c, const void *row, char *buf, size_t len)
+{
+	const struct domain_row *d = row;
+
+	(void)c;
+	snprintf(buf, len, "%s%lld", d->counts_as_of ? "~" : "", d->aliases);
+	return buf;
+}
+
+static const char *usage_text(const struct list_column *c, const void *row, char *buf, size_t len)
+{
+	const struct domain_row *d = row;
+	char used[32];
+
+	(void)c;
+	snprintf(buf, len, "%s/%lldM", fmt_bytes(d->used_bytes, used, sizeof used), d->allocated_mb);
+	return buf;
+}
+
+static const struct list_column columns[] = {
+	{.title = "DOMAIN", .width_of = name_width, .text = name_text},
+	LIST_COL_ON(struct domain_row, d.enabled),
+	{.title = "QUOTA", .width = 10, .right = 1, .text = quota_text},
+	{.title = "MAILBOXES", .width = 9, .right = 1, .text = mailboxes_text},
+	{.title = "ALIASES", .width = 7, .right = 1, .text = aliases_text},
+	{.title = "USED/ALLOCATED", .width = LIST_REST, .right = 1, .text = usage_text},
 };
 
-static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
+static const char *word(const void *row)
 {
-	struct domains *d = s->data;
-
-	if (!d->list.loaded)
-		list_reload(ui, &d->list, 1);
-	list_draw(ui, &d->list, y0, h, w);
+	return ((const struct domain_row *)row)->d.name;
 }
 
-static int action_for(enum req r)
+static int edit(struct ui *ui, const char *domain, const char *name)
 {
-	switch (r) {
-	case REQ_ADD:
-		return ACTION_DOMAIN_ADD;
-	case REQ_EDIT:
-	case REQ_ENABLE:
-	case REQ_DISABLE:
-	case REQ_SET_QUOTA:
-		return ACTION_DOMAIN_SET;
-	case REQ_DELETE:
-		return ACTION_DOMAIN_DEL;
-	case REQ_RENAME:
-		return action_find("domain", "rename");
-	default:
-		return -1;
-	}
+	(void)domain;
+	return edit_domain(ui, name);
 }
 
-static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
+static int open_mailboxes(struct ui *ui, struct screen *s, enum req r, void *row)
 {
-	struct domains *d = s->data;
-	struct domain_row *row = list_current(&d->list);
+	const struct domain_row *d = row;
 
-	(void)ch;
-	if (list_key(ui, &d->list, r))
-		return 1;
-	switch (r) {
-	case REQ_ENTER:
-		if (row)
-			ui_push(ui, screen_mailboxes_new(ui, row->d.name, row->d.id));
-		return 1;
-	case REQ_RENAME:
-		if (row && edit_rename(ui, "domain", row->d.name)) {
-			list_unmark_all(&d->list);
-			ui_refresh_all(ui);
-		}
-		return 1;
-	case REQ_ADD:
-		if (edit_domain(ui, NULL))
-			ui_refresh_all(ui);
-		return 1;
-	case REQ_EDIT:
-		if (row && edit_domain(ui, row->d.name))
-			ui_refresh_all(ui);
-		return 1;
-	case REQ_DELETE:
-	case REQ_ENABLE:
-	case REQ_DISABLE:
-	case REQ_SET_QUOTA: {
-		size_t n = 0;
-		const char **t = list_targets(&d->list, &n);
-
-		if (n && edit_bulk(ui, "domain", r, t, n)) {
-			if (r == REQ_DELETE)
-				list_unmark_all(&d->list);
-			ui_refresh_all(ui);
-		}
-		free(t);
-		return 1;
-	}
-	default:
-		return 0;
-	}
-}
-
-static void refresh_fn(struct ui *ui, struct screen *s)
-{
-	struct domains *d = s->data;
-
-	list_reload(ui, &d->list, 0);
-}
-
-static void close_fn(struct screen *s)
-{
-	struct domains *d = s->data;
-
-	list_free(&d->list);
-	free(d);
+	(void)s;
+	(void)r;
+	if (d)
+		ui_push(ui, screen_mailboxes_new(ui, d->d.name, d->d.id));
+	return 1;
 }
 
 static const char *selected(struct screen *s, long long *id)
 {
-	struct domains *d = s->data;
-	struct domain_row *row = list_current(&d->list);
+	struct domain_row *row = list_current(&list_screen_state(s)->list);
 
 	if (!row)
 		return NULL;
@@ -215,27 +151,34 @@ static const char *selected(struct screen *s, long long *id)
 	return row->d.name;
 }
 
-static const struct screen_ops domains_ops = {
-	.name = "Domains",
-	.view = REQ_VIEW_DOMAINS,
-	.draw = draw,
-	.key = key_fn,
-	.reload = refresh_fn,
-	.close = close_fn,
-	.action_for = action_for,
-	.selected_domain = selected,
+static const struct screen_key keys[] = {
+	SCREEN_KEY(REQ_ENTER, NULL, open_mailboxes), SCREEN_KEY(REQ_ADD, "add", screen_add),
+	SCREEN_KEY(REQ_EDIT, "set", screen_edit),    SCREEN_KEY(REQ_RENAME, "rename", screen_rename),
+	SCREEN_KEY(REQ_DELETE, "del", screen_bulk),  SCREEN_KEY(REQ_ENABLE, "set", screen_bulk),
+	SCREEN_KEY(REQ_DISABLE, "set", screen_bulk), SCREEN_KEY(REQ_SET_QUOTA, "set", screen_bulk),
+};
+
+static const struct list_screen domains = {
+	.ops = {.name = "Domains", .view = REQ_VIEW_DOMAINS, LIST_SCREEN_OPS, .selected_domain = selected},
+	.list =
+		{
+			.row_size = sizeof(struct domain_row),
+			.fetch = fetch,
+			.start_before = start_before,
+			.key = key,
+			.columns = columns,
+			.ncolumns = LIST_COUNT(columns),
+		},
+	.title = "Domains",
+	.object = "domain",
+	.word = word,
+	.edit = edit,
+	.keys = keys,
+	.nkeys = LIST_COUNT(keys),
 };
 
 struct screen *screen_domains_new(struct ui *ui)
 {
-	struct screen *s = xcalloc(1, sizeof *s);
-	struct domains *d = xcalloc(1, sizeof *d);
-
 	(void)ui;
-	list_init(&d->list, &domain_list_ops, d);
-	s->ops = &domains_ops;
-	s->data = d;
-	s->list = &d->list;
-	snprintf(s->title, sizeof s->title, "Domains");
-	return s;
+	return list_screen_new(&domains, "", 0);
 }

@@ -21,7 +21,7 @@ static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
 	draw_cell(ui, y++, 0, "  KEYS            ACTION               WHAT IT DOES", w, ui->attrs[UIC_HEADER], 0);
 	for (int r = 1; r < REQ_COUNT; r++) {
 		char keys[128], what[512];
-		int act = hp->from && hp->from->action_for ? hp->from->action_for((enum req)r) : -1;
+		int act = hp->from && hp->from->action_for ? hp->from->action_for(hp->from, (enum req)r) : -1;
 
 		if (line++ < hp->top)
 			continue;

@@ -411,16 +411,95 @@ int list_key(struct ui *ui, struct list *l, enum req r)
 	}
 }
 
+/* ---- columns ---- */
+
+const char *list_col_yes_no(const struct list_column *c, const void *row, char *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	return *(const int *)((const char *)row + c->field) ? "yes" : "no";
+}
+
+const char *list_col_chars(const struct list_column *c, const void *row, char *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	return (const char *)row + c->field;
+}
+
+const char *list_col_string(const struct list_column *c, const void *row, char *buf, size_t len)
+{
+	const char *s = *(const char *const *)(const void *)((const char *)row + c->field);
+
+	(void)buf;
+	(void)len;
+	return s ? s : "";
+}
+
+int list_col_dim_off(struct ui *ui, const struct list_column *c, const void *row, int attr)
+{
+	int on = *(const int *)((const char *)row + c->field);
+
+	return on || attr == ui->attrs[UIC_CURSOR] ? attr : ui->attrs[UIC_DISABLED];
+}
+
+/* The width of column c in a list w columns wide, `used` taken before it. */
+static int column_width(const struct list_column *c, int w, int used)
+{
+	if (c->width_of)
+		return c->width_of(w);
+	if (c->width == LIST_REST)
+		return w - used > 0 ? w - used : 0;
+	return c->width;
+}
+
+static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int x, int w, int attr)
+{
+	char buf[2048];
+	int used = 0;
+
+	for (int i = 0; i < l->ops->ncolumns; i++) {
+		const struct list_column *c = &l->ops->columns[i];
+		int cw = column_width(c, w, used), a = c->attr ? c->attr(ui, c, row, attr) : attr;
+
+		if (c->draw)
+			c->draw(ui, row, y, x + used, cw, a);
+		else
+			draw_cell(ui, y, x + used, c->text(c, row, buf, sizeof buf), cw, a, c->right);
+		used += cw + !c->tight;
+	}
+}
+
+/* The titles where draw_row puts the cells, after the cursor's two columns. */
+static const char *header(struct list *l, int w, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "  ");
+	int used = 0;
+
+	for (int i = 0; i < l->ops->ncolumns && n < len; i++) {
+		const struct list_column *c = &l->ops->columns[i];
+		int cw = column_width(c, w, used);
+		int k = snprintf(buf + n, len - n, c->right ? "%*s%s" : "%-*s%s", cw, c->title,
+				 c->tight || i + 1 == l->ops->ncolumns ? "" : " ");
+
+		if (k < 0)
+			break;
+		n += (size_t)k;
+		used += cw + !c->tight;
+	}
+	return buf;
+}
+
 void list_draw(struct ui *ui, struct list *l, int y0, int h, int w)
 {
-	char hb[512];
+	char hb[1024];
 
 	l->height = h - 1 > 1 ? h - 1 : 1;
 	if (l->top > l->cur)
 		l->top = l->cur;
 	if (l->cur >= l->top + l->height)
 		l->top = l->cur - l->height + 1;
-	draw_cell(ui, y0, 0, l->ops->header(l, w - 2, hb, sizeof hb), w, ui->attrs[UIC_HEADER], 0);
+	draw_cell(ui, y0, 0, header(l, w - 2, hb, sizeof hb), w, ui->attrs[UIC_HEADER], 0);
 	for (int i = 0; i < l->height; i++) {
 		int idx = l->top + i, y = y0 + 1 + i;
 
@@ -437,7 +516,7 @@ void list_draw(struct ui *ui, struct list *l, int y0, int h, int w)
 
 			/* visible without colour too: '>' the cursor, '*' a mark */
 			draw_cell(ui, y, 0, idx == l->cur ? (marked ? ">*" : "> ") : (marked ? " *" : " "), 2, attr, 0);
-			l->ops->draw_row(ui, l, row, y, 2, w - 2, attr);
+			draw_row(ui, l, row, y, 2, w - 2, attr);
 		}
 	}
 	if (l->n == 0 && l->loaded)

@@ -245,8 +245,9 @@ static void close_fn(struct screen *s)
 	free(d);
 }
 
-static int action_for(enum req r)
+static int action_for(const struct screen_ops *ops, enum req r)
 {
+	(void)ops;
 	return r == REQ_EDIT ? ACTION_MAILBOX_SET : r == REQ_DELETE ? ACTION_MAILBOX_DEL : -1;
 }
 

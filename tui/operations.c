@@ -14,10 +14,6 @@ struct op_item {
 	char key[24];
 };
 
-struct ops_screen {
-	struct list list;
-};
-
 static enum vm_status fetch(struct ui *ui, struct list *l, const char *after, int n, void **rows, size_t *nrows,
 			    struct vm_error *err)
 {
@@ -62,101 +58,64 @@ static void free_row(void *row)
 	free(((struct op_item *)row)->op.argument);
 }
 
-static void draw_row(struct ui *ui, struct list *l, const void *row, int y, int x, int w, int attr)
+static const char *id_text(const struct list_column *c, const void *row, char *buf, size_t len)
 {
-	const struct op_item *it = row;
-	char id[24];
-	int aw = (w - 18) / 2;
-
-	(void)l;
-	snprintf(id, sizeof id, "%lld", it->op.id);
-	draw_cell(ui, y, x, id, 8, attr, 1);
-	x += 9;
-	draw_cell(ui, y, x, it->op.type, 8, attr, 0);
-	x += 9;
-	draw_cell(ui, y, x, it->op.address[0] ? it->op.address : "(deleted)", aw, attr, 0);
-	x += aw + 1;
-	draw_cell(ui, y, x, it->op.argument, w - (x - 2) > 0 ? w - (x - 2) : 0, attr, 0);
-}
-
-static const char *header(struct list *l, int w, char *buf, size_t len)
-{
-	(void)l;
-	snprintf(buf, len, "  %8s %-8s %-*s %s", "ID", "TYPE", (w - 18) / 2, "MAILBOX", "PATH");
+	(void)c;
+	snprintf(buf, len, "%lld", ((const struct op_item *)row)->op.id);
 	return buf;
 }
 
-static const struct list_ops op_list_ops = {
-	.row_size = sizeof(struct op_item),
-	.fetch = fetch,
-	.start_before = start_before,
-	.key = key,
-	.free_row = free_row,
-	.draw_row = draw_row,
-	.header = header,
+static int mailbox_width(int w)
+{
+	return (w - 18) / 2;
+}
+
+static const char *mailbox_text(const struct list_column *c, const void *row, char *buf, size_t len)
+{
+	const struct op_item *it = row;
+
+	(void)c;
+	(void)buf;
+	(void)len;
+	return it->op.address[0] ? it->op.address : "(deleted)";
+}
+
+static const struct list_column columns[] = {
+	{.title = "ID", .width = 8, .right = 1, .text = id_text},
+	{.title = "TYPE", .width = 8, .text = list_col_chars, .field = offsetof(struct op_item, op.type)},
+	{.title = "MAILBOX", .width_of = mailbox_width, .text = mailbox_text},
+	{.title = "PATH", .width = LIST_REST, .text = list_col_string, .field = offsetof(struct op_item, op.argument)},
 };
 
-static void draw(struct ui *ui, struct screen *s, int y0, int h, int w)
-{
-	struct ops_screen *o = s->data;
+#define NOT_HERE "not available on the operations screen"
 
-	if (!o->list.loaded)
-		list_reload(ui, &o->list, 1);
-	list_draw(ui, &o->list, y0, h, w);
-}
+static const struct screen_key keys[] = {
+	SCREEN_SAYS(REQ_SEARCH, NOT_HERE, 0, 1),
+	SCREEN_SAYS(REQ_MARK, NOT_HERE, 0, 1),
+	SCREEN_SAYS(REQ_MARK_PATTERN, NOT_HERE, 0, 1),
+	SCREEN_SAYS(REQ_SORT, NOT_HERE, 0, 1),
+};
 
-static int key_fn(struct ui *ui, struct screen *s, enum req r, int ch)
-{
-	struct ops_screen *o = s->data;
-
-	(void)ch;
-	if (r == REQ_SEARCH || r == REQ_MARK || r == REQ_MARK_PATTERN || r == REQ_SORT) {
-		ui_message(ui, 0, "%s: not available on the operations screen", req_name(r));
-		return 1;
-	}
-	return list_key(ui, &o->list, r);
-}
-
-static void refresh_fn(struct ui *ui, struct screen *s)
-{
-	struct ops_screen *o = s->data;
-
-	list_reload(ui, &o->list, 0);
-}
-
-static void close_fn(struct screen *s)
-{
-	struct ops_screen *o = s->data;
-
-	list_free(&o->list);
-	free(o);
-}
-
-static int action_for(enum req r)
-{
-	(void)r;
-	return -1;
-}
-
-static const struct screen_ops ops_ops = {
-	.name = "Operations",
-	.view = REQ_VIEW_OPS,
-	.draw = draw,
-	.key = key_fn,
-	.reload = refresh_fn,
-	.close = close_fn,
-	.action_for = action_for,
+static const struct list_screen operations = {
+	.ops = {.name = "Operations", .view = REQ_VIEW_OPS, LIST_SCREEN_OPS},
+	.list =
+		{
+			.row_size = sizeof(struct op_item),
+			.fetch = fetch,
+			.start_before = start_before,
+			.key = key,
+			.free_row = free_row,
+			.columns = columns,
+			.ncolumns = LIST_COUNT(columns),
+		},
+	.title = "Pending operations (applied by `ops run`)",
+	.keys = keys,
+	.nkeys = LIST_COUNT(keys),
+	.no_status = 1,
 };
 
 struct screen *screen_ops_new(struct ui *ui)
 {
-	struct screen *s = xcalloc(1, sizeof *s);
-	struct ops_screen *o = xcalloc(1, sizeof *o);
-
 	(void)ui;
-	list_init(&o->list, &op_list_ops, o);
-	s->ops = &ops_ops;
-	s->data = o;
-	snprintf(s->title, sizeof s->title, "Pending operations (applied by `ops run`)");
-	return s;
+	return list_screen_new(&operations, "", 0);
 }

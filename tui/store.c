@@ -223,8 +223,9 @@ static void close_fn(struct screen *s)
 	free(st);
 }
 
-static int action_for(enum req r)
+static int action_for(const struct screen_ops *ops, enum req r)
 {
+	(void)ops;
 	return r == REQ_VIEW_STORE ? ACTION_STORE_CHECK : -1;
 }
 

@@ -117,8 +117,9 @@ struct screen_ops {
 	/* Re-reads its rows (after a change, or on REFRESH). */
 	void (*reload)(struct ui *ui, struct screen *s);
 	void (*close)(struct screen *s);
-	/* Statement for a generic request on this screen, or -1 (for help). */
-	int (*action_for)(enum req r);
+	/* Statement for a generic request on the screen of these ops, or -1
+	 * (for help, which knows the ops of the screen it was opened from). */
+	int (*action_for)(const struct screen_ops *ops, enum req r);
 	/* The domain under the cursor (domains screen), or NULL; may be NULL. */
 	const char *(*selected_domain)(struct screen *s, long long *domain_id);
 };
@@ -233,8 +234,42 @@ int form_run(struct ui *ui, struct form_spec *f);
 int form_field_error(struct form_spec *f, const char *msg);
 
 /* list.c: a window of rows around the cursor, read page by page with
- * keyset pagination (never all rows). */
+ * keyset pagination (never all rows), drawn as columns. */
 struct list;
+
+/* A column: its title, its width, how a row's cell is made. Columns are
+ * drawn left to right with a blank between them; the header is the titles
+ * in the same places. */
+#define LIST_REST (-1) /* width: what the columns before it leave */
+struct list_column {
+	const char *title;
+	int width;              /* columns, or LIST_REST (unless width_of is set) */
+	int (*width_of)(int w); /* the width in a list w columns wide */
+	int right;              /* right-aligned */
+	int tight;              /* no blank after it */
+	/* The cell's text: formatted into buf (of len) or pointing into row. */
+	const char *(*text)(const struct list_column *c, const void *row, char *buf, size_t len);
+	/* The cell's attribute, from the row's (cursor, mark); NULL: the row's. */
+	int (*attr)(struct ui *ui, const struct list_column *c, const void *row, int attr);
+	/* Draws the cell itself instead of text (a usage bar); NULL: text. */
+	void (*draw)(struct ui *ui, const void *row, int y, int x, int w, int attr);
+	size_t field; /* the row's field the shared formatters below read */
+};
+/* Shared formatters, reading the field at c->field: "yes"/"no" of an int,
+ * a char array, a char pointer (NULL: ""). */
+const char *list_col_yes_no(const struct list_column *c, const void *row, char *buf, size_t len);
+const char *list_col_chars(const struct list_column *c, const void *row, char *buf, size_t len);
+const char *list_col_string(const struct list_column *c, const void *row, char *buf, size_t len);
+/* The disabled colour when the int at c->field is 0 (not under the cursor). */
+int list_col_dim_off(struct ui *ui, const struct list_column *c, const void *row, int attr);
+/* The "ON" column of a row type's int enabled member. */
+#define LIST_COL_ON(type, member)                                                                                      \
+	{                                                                                                              \
+		.title = "ON", .width = 4, .text = list_col_yes_no, .attr = list_col_dim_off,                          \
+		.field = offsetof(type, member)                                                                        \
+	}
+#define LIST_COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
+
 struct list_ops {
 	size_t row_size;
 	/* Up to n rows after key `after` ("" = from the start), in key order. */
@@ -245,9 +280,8 @@ struct list_ops {
 				       size_t len, int *count, struct vm_error *err);
 	const char *(*key)(const void *row);
 	void (*free_row)(void *row); /* NULL if rows own nothing */
-	/* Draws one row at (y, x) in w columns; attr is the cursor/mark attribute. */
-	void (*draw_row)(struct ui *ui, struct list *l, const void *row, int y, int x, int w, int attr);
-	const char *(*header)(struct list *l, int w, char *buf, size_t len);
+	const struct list_column *columns;
+	int ncolumns;
 };
 struct list {
 	const struct list_ops *ops;
@@ -281,6 +315,70 @@ void list_unmark_all(struct list *l);
 /* The keys to act on: the marked ones, or the current row's. Caller frees
  * the array (not the strings, which stay valid until the list changes). */
 const char **list_targets(struct list *l, size_t *n);
+
+/* screen.c: a list screen made from its declaration: the list (its page
+ * query and columns), the statements' object, the keys (requests of the key
+ * table, keys.c) and the add/edit hooks. screen.c draws it, hands movement,
+ * search, marks and order to the list (list.c), runs its keys, reloads and
+ * frees it, and tells the help screen which statement a key runs. */
+struct screen_key {
+	enum req req;
+	const char *verb; /* the statement `OBJECT VERB` it runs (the help shows it), or NULL */
+	/* Runs the request on the row under the cursor (NULL: none); returns
+	 * 0 to hand it on to the list. NULL: the list has it. */
+	int (*run)(struct ui *ui, struct screen *s, enum req r, void *row);
+	const char *says; /* instead: only this message ("REQ: says" if named) */
+	int says_error, named;
+};
+/* A key row that runs fn (the statement `OBJECT verb`, verb may be NULL),
+ * and one that only says text (error: as an error; named: "REQ: text"). */
+#define SCREEN_KEY(r, verb_, fn)                                                                                       \
+	{                                                                                                              \
+		.req = (r), .verb = (verb_), .run = (fn)                                                               \
+	}
+#define SCREEN_SAYS(r, text, error, named_)                                                                            \
+	{                                                                                                              \
+		.req = (r), .says = (text), .says_error = (error), .named = (named_)                                   \
+	}
+struct list_screen {
+	struct screen_ops ops; /* first: screen.c finds the declaration from s->ops */
+	struct list_ops list;
+	const char *title, *title_after;      /* the title: title, the shown domain, title_after */
+	const char *object;                   /* the statements' object ("mailbox"), edit_bulk's */
+	int local_keys;                       /* the keys are local parts of the screen's domain ("*" the catch-all) */
+	const char *(*word)(const void *row); /* the row as its statements name it */
+	/* The add or edit form (word NULL: add); 1 when something changed. */
+	int (*edit)(struct ui *ui, const char *domain, const char *word);
+	const struct screen_key *keys;
+	int nkeys;
+	int no_status; /* the status line shows nothing of the list (marks, order) */
+};
+/* The data of a list screen: the list (its ctx is the struct screen) and
+ * the screen's own state (the mailboxes' order). */
+struct list_screen_state {
+	struct list list;
+	int order;
+};
+/* The ops a declaration's .ops takes besides name and view. */
+void list_screen_draw(struct ui *ui, struct screen *s, int y0, int h, int w);
+int list_screen_key(struct ui *ui, struct screen *s, enum req r, int ch);
+void list_screen_reload(struct ui *ui, struct screen *s);
+void list_screen_close(struct screen *s);
+int list_screen_action_for(const struct screen_ops *ops, enum req r);
+#define LIST_SCREEN_OPS                                                                                                \
+	.draw = list_screen_draw, .key = list_screen_key, .reload = list_screen_reload, .close = list_screen_close,    \
+	.action_for = list_screen_action_for
+/* Key runners: the add and edit forms, rename, and the bulk requests
+ * (delete, enable, disable, set-quota) on the marked rows or the current. */
+int screen_add(struct ui *ui, struct screen *s, enum req r, void *row);
+int screen_edit(struct ui *ui, struct screen *s, enum req r, void *row);
+int screen_rename(struct ui *ui, struct screen *s, enum req r, void *row);
+int screen_bulk(struct ui *ui, struct screen *s, enum req r, void *row);
+/* A screen of def about domain ("" and 0: none). */
+struct screen *list_screen_new(const struct list_screen *def, const char *domain, long long domain_id);
+/* The screen a list belongs to, and its state. */
+struct screen *list_screen_of(const struct list *l);
+struct list_screen_state *list_screen_state(const struct screen *s);
 
 /* The screens */
 struct screen *screen_domains_new(struct ui *ui);
