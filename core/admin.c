@@ -8,8 +8,6 @@
 
 #include "core/auth.h"
 #include "core/domain.h"
-#include "core/lang/interp.h"
-#include "lib/output.h"
 #include "core/password.h"
 #include "core/validate.h"
 #include "lib/xalloc.h"
@@ -228,6 +226,21 @@ static char *full_name(const char *first, const char *last)
 	return xasprintf("%s%s%s", first, *first && *last ? " " : "", last);
 }
 
+/* What admin add and admin set check before their transaction: the name
+ * given split into first and last (room for VM_NAME_MAX * 4 + 1 each), the
+ * password given hashed into hash (room for PASSWORD_HASH_MAX + 1). */
+static enum vm_status name_and_hash(struct vm *vm, const struct admin_opts *o, char *first, char *last, char *hash,
+				    struct vm_error *err)
+{
+	enum vm_status st;
+
+	if (o->name && (st = valid_name(o->name, first, last, err)) != VM_OK)
+		return st;
+	if (o->password && (st = password_hash(password_scheme(vm), o->password, hash, err)) != VM_OK)
+		return st;
+	return VM_OK;
+}
+
 enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin_opts *o, struct vm_error *err)
 {
 	char login[ADMIN_LOGIN_MAX + 1], hash[PASSWORD_HASH_MAX + 1] = "";
@@ -247,11 +260,7 @@ enum vm_status admin_add(struct vm *vm, const char *login_in, const struct admin
 	if (superadmin && o->domains && *o->domains)
 		return vm_fail(err, VM_ERR_USAGE,
 			       "domains= goes with role=domainadmin (a superadministrator has every domain)");
-	if (o->name && (st = valid_name(o->name, first, last, err)) != VM_OK)
-		return st;
-	if (o->password &&
-	    (st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-				o->password, hash, err)) != VM_OK)
+	if ((st = name_and_hash(vm, o, first, last, hash, err)) != VM_OK)
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		goto wipe;
@@ -357,11 +366,7 @@ enum vm_status admin_set(struct vm *vm, const char *login_in, const struct admin
 
 	if ((st = auth_require_superuser(vm, "admin set", err)) != VM_OK)
 		return st;
-	if (o->name && (st = valid_name(o->name, first, last, err)) != VM_OK)
-		return st;
-	if (o->password &&
-	    (st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-				o->password, hash, err)) != VM_OK)
+	if ((st = name_and_hash(vm, o, first, last, hash, err)) != VM_OK)
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		goto wipe;
@@ -530,79 +535,4 @@ enum vm_status admin_list(struct vm *vm, struct admin_info **rows, size_t *n, st
 	if (st != VM_OK)
 		admin_infos_free(rows, *n);
 	return st;
-}
-
-/* ---- statements ---- */
-
-static enum vm_status opts_from(const struct args *a, struct admin_opts *o, struct vm_error *err)
-{
-	const char *role = args_opt(a, "role"), *en = args_opt(a, "enabled");
-	enum vm_status st;
-
-	memset(o, 0, sizeof *o);
-	o->password = args_opt(a, "password");
-	o->domains = args_opt(a, "domains");
-	o->name = args_opt(a, "name");
-	if (role) {
-		o->has_role = 1;
-		if (strcmp(role, "superadmin") == 0)
-			o->superadmin = 1;
-		else if (strcmp(role, "domainadmin") != 0)
-			return vm_fail(err, VM_ERR_INVALID, "role: expected superadmin or domainadmin");
-	}
-	if (en) {
-		o->has_enabled = 1;
-		if ((st = valid_bool(en, "enabled", &o->enabled, err)) != VM_OK)
-			return st;
-	}
-	return VM_OK;
-}
-
-enum vm_status cmd_admin_add(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	struct admin_opts o;
-	enum vm_status st = opts_from(a, &o, err);
-
-	return st != VM_OK ? st : admin_add(vm, a->pos[0], &o, err);
-}
-
-enum vm_status cmd_admin_set(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	struct admin_opts o;
-	enum vm_status st = opts_from(a, &o, err);
-
-	if (st != VM_OK)
-		return st;
-	if (!o.password && !o.has_role && !o.domains && !o.name && !o.has_enabled)
-		return vm_fail(err, VM_ERR_USAGE, "nothing to change (give password=, role=, domains=, name= or enabled=)");
-	return admin_set(vm, a->pos[0], &o, err);
-}
-
-enum vm_status cmd_admin_del(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	return admin_del(vm, a->pos[0], err);
-}
-
-enum vm_status cmd_admin_list(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	static const char *const cols[] = {"login", "role", "enabled", "name", "domains", "mailbox"};
-	struct admin_info *rows = NULL;
-	struct out_table t;
-	size_t n = 0;
-	enum vm_status st;
-
-	(void)a;
-	if ((st = admin_list(vm, &rows, &n, err)) != VM_OK)
-		return st;
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 6, cols);
-	for (size_t i = 0; i < n; i++) {
-		const struct admin_info *r = &rows[i];
-		const char *v[6] = {r->login, role_name(r->superadmin),         yesno(r->enabled),
-				    r->name,  r->superadmin ? "*" : r->domains, yesno(r->has_mailbox)};
-
-		out_table_row(&t, v);
-	}
-	out_table_end(&t);
-	admin_infos_free(&rows, n);
-	return VM_OK;
 }

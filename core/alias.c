@@ -8,6 +8,7 @@
 
 #include "core/domain.h"
 #include "core/match.h"
+#include "core/usage.h"
 #include "lib/xalloc.h"
 
 void alias_clear(struct alias *a)
@@ -371,7 +372,7 @@ enum vm_status alias_add(struct vm *vm, const char *address, const char *const *
 				5, (const char *const[]){a.local, did, rs.ext, (has_enabled && !enabled) ? "0" : "1", dates},
 				&a.id, err, "adding alias")) != VM_OK)
 		goto out;
-	if ((st = domain_usage_bump(vm, d.id, 0, 1, err)) != VM_OK)
+	if ((st = usage_bump(vm, d.id, 0, 1, err)) != VM_OK)
 		goto out;
 	if ((st = write_recipients(vm, a.id, &rs, err)) != VM_OK)
 		goto out;
@@ -457,7 +458,7 @@ static enum vm_status delete_alias(struct vm *vm, struct alias *a, struct vm_err
 			 "deleting alias")) != VM_OK ||
 	    (st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1, (const char *const[]){dates}, NULL, err,
 			 "deleting alias")) != VM_OK ||
-	    (st = domain_usage_bump(vm, a->domain_id, 0, -1, err)) != VM_OK) {
+	    (st = usage_bump(vm, a->domain_id, 0, -1, err)) != VM_OK) {
 		db_result_free(&res);
 		return st;
 	}

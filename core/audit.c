@@ -6,15 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/lang/interp.h"
+#include "core/auditlog.h"
 #include "core/match.h"
 #include "lib/output.h"
 #include "lib/xalloc.h"
 #include "sql/schema.h"
-
-/* A TEXT column holds 65535 bytes on MySQL; a value is cut before that, at
- * a character boundary, so that the row still goes in. */
-#define AUDIT_VALUE_MAX 60000
 
 static const char *script_for(struct vm *vm)
 {
@@ -50,136 +46,20 @@ enum vm_status audit_create_table(struct vm *vm, FILE *out, struct vm_error *err
 	}
 	if ((st = vm_tx_end(vm, 1, err)) != VM_OK)
 		return st;
-	vm->audit_state = 0;
+	audit_recheck(vm);
 	fprintf(out, "added the audit log table vmailadm_audit%s\n", vm->dry_run ? " (dry run: rolled back)" : "");
-	return VM_OK;
-}
-
-static int secret_field(const char *name)
-{
-	return strstr(name, "password") || strstr(name, "hash") || strstr(name, "secret");
-}
-
-/* Cuts s (in place) to at most max bytes without splitting a UTF-8 sequence. */
-static void cut_utf8(char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	s[max] = '\0';
-}
-
-/* The fields' before (which = 0) or after (1) values as a JSON object, or
- * NULL when the object did not exist on that side. Caller frees. */
-static char *fields_json(const struct change *c, int which)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	if ((which == 0 && c->op == CHANGE_ADD) || (which == 1 && c->op == CHANGE_DEL))
-		return NULL;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		xdie("out of memory");
-	fputc('{', f);
-	for (size_t j = 0; j < c->nfields; j++) {
-		const struct field *fd = &c->fields[j];
-		const char *v = which ? fd->after : fd->before;
-
-		if (j)
-			fputc(',', f);
-		out_json_string(f, fd->name);
-		fputc(':', f);
-		if (!v)
-			fputs("null", f);
-		else
-			out_json_string(f, secret_field(fd->name) ? "(set)" : v);
-	}
-	fputc('}', f);
-	if (fclose(f) != 0)
-		xdie("out of memory");
-	cut_utf8(buf, AUDIT_VALUE_MAX);
-	return buf;
-}
-
-/* Is the table there? Looked up once per session. */
-static enum vm_status table_state(struct vm *vm, struct vm_error *err)
-{
-	struct db_result *res = NULL;
-	struct db_error dberr = {0};
-
-	if (vm->audit_state)
-		return VM_OK;
-	if (vm->db->ops->introspect(vm->db->conn, DB_INTROSPECT_TABLES, NULL, &res, &dberr) != DB_OK)
-		return vm_db_fail(err, &dberr, "looking for the audit log table");
-	vm->audit_state = -1;
-	for (size_t r = 0; r < res->nrows; r++)
-		if (db_value(res, r, 0) && strcmp(db_value(res, r, 0), "vmailadm_audit") == 0)
-			vm->audit_state = 1;
-	db_result_free(&res);
 	return VM_OK;
 }
 
 enum vm_status audit_ensure_table(struct vm *vm, FILE *out, struct vm_error *err)
 {
 	enum vm_status st;
+	int present;
 
-	vm->audit_state = 0;
-	if ((st = table_state(vm, err)) != VM_OK)
+	audit_recheck(vm);
+	if ((st = audit_present(vm, &present, err)) != VM_OK)
 		return st;
-	return vm->audit_state > 0 ? VM_OK : audit_create_table(vm, out, err);
-}
-
-enum vm_status audit_record(struct vm *vm, struct vm_error *err)
-{
-	static const char *const opname[] = {"add", "change", "remove"};
-	static int warned;
-	enum vm_status st = VM_OK;
-	const char *now;
-
-	if (vm->audit_done >= vm->changes.n)
-		return VM_OK;
-	if ((st = table_state(vm, err)) != VM_OK)
-		return st;
-	if (vm->audit_state < 0) {
-		if (!vm->actor.superuser)
-			return vm_fail(err, VM_ERR_REFUSED,
-				       "the audit log table vmailadm_audit is missing, so a domain administrator's "
-				       "changes cannot be recorded; a superadministrator must run `vmailadm db init`; "
-				       "nothing was changed");
-		if (!warned++)
-			fprintf(stderr, "vmailadm: warning: no audit log table (vmailadm_audit): this change is not "
-					"recorded; `vmailadm db init` adds the table\n");
-		vm->audit_done = vm->changes.n;
-		return VM_OK;
-	}
-	now = vm_now();
-	for (size_t i = vm->audit_done; i < vm->changes.n && st == VM_OK; i++) {
-		const struct change *c = &vm->changes.items[i];
-		char *before = fields_json(c, 0), *after = fields_json(c, 1);
-		char *key = xstrdup(c->key);
-		const char *actor = *vm->actor.login ? vm->actor.login : "unknown";
-		long long id;
-
-		cut_utf8(key, AUDIT_VALUE_MAX);
-		st = vm_sql_insert(vm,
-				   "INSERT INTO vmailadm_audit (at, actor, origin, object, object_key, op, before_value, "
-				   "after_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-				   8,
-				   (const char *const[]){now, actor, vm->actor.origin, c->object, key, opname[c->op],
-							 before, after},
-				   &id, err, "writing the audit log");
-		free(before);
-		free(after);
-		free(key);
-	}
-	if (st == VM_OK)
-		vm->audit_done = vm->changes.n;
-	return st;
+	return present ? VM_OK : audit_create_table(vm, out, err);
 }
 
 /* "YYYY-MM-DD[( |T)HH:MM[:SS]]" -> "YYYY-MM-DD HH:MM:SS" into out (20
@@ -326,39 +206,4 @@ enum vm_status audit_page(struct vm *vm, const struct audit_query *q, long long 
 	if (newer)
 		return audit_select(vm, q, ">", bound, 0, limit, rows, n, err);
 	return audit_select(vm, q, bound > 0 ? "<" : NULL, bound, 1, limit, rows, n, err);
-}
-
-enum vm_status cmd_audit_list(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	static const char *const cols[] = {"at", "admin", "origin", "op", "object", "key", "before", "after"};
-	struct audit_query q = {0};
-	struct out_table t;
-	long long last = 0;
-	enum vm_status st = VM_OK;
-
-	q.object = args_opt(a, "object");
-	q.actor = args_opt(a, "admin");
-	q.since = args_opt(a, "since");
-	q.until = args_opt(a, "until");
-	q.limit = 500;
-	out_table_begin(&t, vm->out, vm->format == VM_FORMAT_JSON, 8, cols);
-	for (;;) {
-		struct audit_row *rows = NULL;
-		size_t n = 0;
-
-		q.after_id = last;
-		if ((st = audit_list(vm, &q, &rows, &n, &last, err)) != VM_OK)
-			break;
-		for (size_t i = 0; i < n; i++) {
-			const struct audit_row *r = &rows[i];
-			const char *v[8] = {r->at, r->actor, r->origin, r->op, r->object, r->key, r->before, r->after};
-
-			out_table_row(&t, v);
-		}
-		audit_rows_free(&rows, n);
-		if (n < (size_t)q.limit)
-			break;
-	}
-	out_table_end(&t);
-	return st;
 }

@@ -12,17 +12,15 @@
  * the same transaction: a change and its audit row commit together or not at
  * all. A dry run writes none. When the table is missing (a database Modoboa
  * made, before `db init` added it), a superadministrator's change goes on
- * with a warning on stderr; a domain administrator's change is refused. */
+ * with a warning on stderr; a domain administrator's change is refused.
+ * Writing is auditlog.h (below the transaction, which calls it); this
+ * header is adding the table and reading the log back. */
 #ifndef VMAILADM_AUDIT_H
 #define VMAILADM_AUDIT_H
 
 #include <stdio.h>
 
 #include "core/vm.h"
-
-/* Writes vm->changes[vm->audit_done..] into the audit log and advances
- * audit_done. Called inside the open transaction. */
-enum vm_status audit_record(struct vm *vm, struct vm_error *err) __attribute__((warn_unused_result));
 
 /* Adds the table to an existing database (`db init` on a database that has
  * Modoboa's tables but no vmailadm_audit) and prints a line to out. */

@@ -12,6 +12,7 @@
 #include "core/match.h"
 #include "core/search.h"
 #include "core/services.h"
+#include "core/usage.h"
 #include "lib/xalloc.h"
 
 /* ---- the hashing pool ---- */
@@ -98,25 +99,6 @@ struct item {
 	char services[64]; /* the domain's default, "" when it has none */
 };
 
-/* mailbox.c's quota rule, with its message (kept identical on purpose). */
-static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q, int *follows,
-				 struct vm_error *err)
-{
-	char b1[32], b2[32];
-
-	if (!has_q) {
-		*out_q = d->quota_mb;
-		*follows = 1;
-		return VM_OK;
-	}
-	if (d->quota_mb > 0 && (q == 0 || q > d->quota_mb))
-		return vm_fail(err, VM_ERR_QUOTA, "mailbox %s: quota %s is over the cap of domain %s (%s)", addr,
-			       fmt_mb(q, 1, b1, sizeof b1), d->name, fmt_mb(d->quota_mb, 1, b2, sizeof b2));
-	*out_q = q;
-	*follows = 0;
-	return VM_OK;
-}
-
 static enum vm_status domain_of(struct vm *vm, struct dom_cache **cache, size_t *ncache, const char *name,
 				struct dom_cache **out, struct vm_error *err)
 {
@@ -182,7 +164,7 @@ static enum vm_status check_local(struct vm *vm, const struct bulk_mailbox *b, s
 	it->domain_id = dc->d.id;
 	if (dc->has_services)
 		services_format(dc->services, it->services, sizeof it->services);
-	return quota_rule(&dc->d, it->addr, b->o.has_quota, b->o.quota_mb, &it->quota, &it->follows, err);
+	return mailbox_quota_rule(&dc->d, it->addr, b->o.has_quota, b->o.quota_mb, &it->quota, &it->follows, err);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -195,29 +177,41 @@ static int has_str(char **sorted, size_t n, const char *s)
 	return n && bsearch(&s, sorted, n, sizeof *sorted, cmp_str) != NULL;
 }
 
-/* "(?, ?), (?, ?)": rows groups of cols placeholders. Caller frees. */
-static char *values_sql(const char *head, size_t rows, int cols, const char *tail)
+/* head, then rows copies of row ("(?,?)") joined by commas, then tail
+ * (NULL: none). Caller frees. */
+static char *values_sql(const char *head, size_t rows, const char *row, const char *tail)
 {
-	size_t hl = strlen(head), tl = tail ? strlen(tail) : 0;
-	size_t cap = hl + tl + rows * ((size_t)cols * 3 + 4) + 1, p = hl;
-	char *s = xmalloc(cap);
+	size_t hl = strlen(head), rl = strlen(row), tl = tail ? strlen(tail) : 0;
+	char *s = xmalloc(hl + rows * (rl + 1) + tl + 1), *p = s;
 
-	memcpy(s, head, hl);
+	memcpy(p, head, hl);
+	p += hl;
 	for (size_t r = 0; r < rows; r++) {
 		if (r)
-			s[p++] = ',';
-		s[p++] = '(';
-		for (int c = 0; c < cols; c++) {
-			if (c)
-				s[p++] = ',';
-			s[p++] = '?';
-		}
-		s[p++] = ')';
+			*p++ = ',';
+		memcpy(p, row, rl);
+		p += rl;
 	}
 	if (tl)
-		memcpy(s + p, tail, tl);
-	s[p + tl] = '\0';
+		memcpy(p, tail, tl);
+	p[tl] = '\0';
 	return s;
+}
+
+/* One INSERT of rows rows: head, the row's placeholders ("(?,?,0)") once
+ * a row, tail; p holds rows x (the row's ?s) parameters, row by row. */
+static enum vm_status insert_rows(struct vm *vm, const char *head, size_t rows, const char *row, const char *tail,
+				  const char *const *p, struct db_result **res, struct vm_error *err, const char *what)
+{
+	char *sql = values_sql(head, rows, row, tail);
+	int cols = 0;
+	enum vm_status st;
+
+	for (const char *c = row; *c; c++)
+		cols += *c == '?';
+	st = vm_sql(vm, sql, (int)rows * cols, p, res, err, what);
+	free(sql);
+	return st;
 }
 
 /* Collects into *set (appending) column 0 of each row, or "col1@col0-domain"
@@ -279,238 +273,299 @@ static void free_strs(char **v, size_t n)
 	free(v);
 }
 
-/* Numbers as text for parameters: one buffer, fixed slots. */
+/* ---- the rows of one slice (BULK_CHUNK mailboxes), a statement a table ---- */
+
 #define NUMW 24
+
+/* A mailbox's numbers as text, the parameters of the statements below. */
+struct chunk_nums {
+	char user_id[NUMW], quota[NUMW], domain_id[NUMW], dates_id[NUMW], mbox_id[NUMW];
+};
+
+struct chunk {
+	struct vm *vm;
+	const struct bulk_mailbox *items;
+	struct item *its;
+	struct chunk_nums *nums;
+	size_t m;
+	const char *now;
+};
+
+static int same_login(const struct item *it, const char *key)
+{
+	return strcmp(it->addr, key) == 0;
+}
+
+static int same_user(const struct item *it, const char *key)
+{
+	return it->user_id == vm_ll(key);
+}
+
+/* The item whose key is column 1 of row r of res, or NULL. RETURNING comes
+ * back in VALUES order on every engine we know, but that is not a
+ * documented promise: look from the one after the last match (*hint). */
+static struct item *item_of_row(const struct chunk *ch, const struct db_result *res, size_t r, size_t *hint,
+				int (*same)(const struct item *, const char *))
+{
+	const char *key = db_value(res, r, 1);
+
+	for (size_t k = 0; key && k < ch->m; k++) {
+		size_t i = (*hint + k) % ch->m;
+
+		if (same(&ch->its[i], key)) {
+			*hint = i + 1;
+			return &ch->its[i];
+		}
+	}
+	return NULL;
+}
+
+/* admin_objectdates: the rows are alike, so any id may go to any mailbox */
+static enum vm_status add_dates(struct chunk *ch, struct vm_error *err)
+{
+	const char **p = xcalloc(2 * ch->m, sizeof *p);
+	struct db_result *res = NULL;
+	enum vm_status st;
+
+	for (size_t i = 0; i < ch->m; i++)
+		p[2 * i] = p[2 * i + 1] = ch->now;
+	st = insert_rows(ch->vm, "INSERT INTO admin_objectdates (creation, last_modification) VALUES ", ch->m, "(?,?)",
+			 " RETURNING id", p, &res, err, "adding mailbox dates");
+	free(p);
+	if (st == VM_OK && res->nrows != ch->m)
+		st = vm_fail(err, VM_ERR_DB, "adding mailbox dates: %zu ids back for %zu rows", res->nrows, ch->m);
+	for (size_t i = 0; st == VM_OK && i < ch->m; i++) {
+		ch->its[i].dates_id = vm_ll(db_value(res, i, 0));
+		snprintf(ch->nums[i].dates_id, NUMW, "%lld", ch->its[i].dates_id);
+	}
+	db_result_free(&res);
+	return st;
+}
+
+static enum vm_status add_users(struct chunk *ch, struct vm_error *err)
+{
+	const char **p = xcalloc(11 * ch->m, sizeof *p);
+	struct db_result *res = NULL;
+	enum vm_status st;
+	size_t hint = 0;
+
+	for (size_t i = 0; i < ch->m; i++) {
+		const char **q = p + 11 * i;
+		const struct item *it = &ch->its[i];
+		const struct bulk_mailbox *b = &ch->items[i];
+
+		q[0] = it->hash;
+		q[1] = ch->now;
+		q[2] = "0";
+		q[3] = it->addr;
+		q[4] = it->first;
+		q[5] = it->last;
+		q[6] = it->addr;
+		q[7] = "0";
+		q[8] = (b->o.has_enabled && !b->o.enabled) ? "0" : "1";
+		q[9] = ch->now;
+		q[10] = "1";
+	}
+	st = insert_rows(ch->vm,
+			 "INSERT INTO admin_user (password, last_login, is_superuser, username, first_name, "
+			 "last_name, email, is_staff, is_active, date_joined, is_local) VALUES ",
+			 ch->m, "(?,?,?,?,?,?,?,?,?,?,?)", " RETURNING id, username", p, &res, err,
+			 "adding the mailboxes' users");
+	explicit_bzero(p, 11 * ch->m * sizeof *p); /* the hashes: no copies left around */
+	free(p);
+	for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
+		struct item *it = item_of_row(ch, res, r, &hint, same_login);
+
+		if (it)
+			it->user_id = vm_ll(db_value(res, r, 0));
+	}
+	db_result_free(&res);
+	for (size_t i = 0; st == VM_OK && i < ch->m; i++) {
+		if (!ch->its[i].user_id)
+			return vm_fail(err, VM_ERR_DB, "adding the mailboxes' users: no id back for %s", ch->its[i].addr);
+		snprintf(ch->nums[i].user_id, NUMW, "%lld", ch->its[i].user_id);
+	}
+	return st;
+}
+
+static enum vm_status add_user_groups(struct chunk *ch, const char *grp, struct vm_error *err)
+{
+	const char **p = xcalloc(2 * ch->m, sizeof *p);
+	enum vm_status st;
+
+	for (size_t i = 0; i < ch->m; i++) {
+		p[2 * i] = ch->nums[i].user_id;
+		p[2 * i + 1] = grp;
+	}
+	st = insert_rows(ch->vm, "INSERT INTO admin_user_groups (user_id, group_id) VALUES ", ch->m, "(?,?)", NULL, p,
+			 NULL, err, "adding the users' group");
+	free(p);
+	return st;
+}
+
+/* MariaDB runs a row trigger's statements one by one for each row: the
+ * quota copies' and the search trigrams' triggers took much of its server
+ * time per mailbox (tests/bench/RESULTS.md). @vmailadm_bulk makes them stand aside for one statement
+ * (sql/mysql-quota.sql, mysql-search.sql); the quota rows carry their
+ * copies (attach_quota_rows) and search_bulk_added adds the trigrams, one
+ * statement each for the slice. PostgreSQL: the same for its quota trigger,
+ * for this transaction only. aside = 1 before the statement; aside = 0
+ * after it, given how it went (prev): MariaDB's variable belongs to the
+ * session and is always cleared, PostgreSQL's only when the transaction
+ * is still good. */
+static enum vm_status triggers_aside(struct vm *vm, int aside, enum vm_status prev, struct vm_error *err)
+{
+	enum db_engine eng = vm->db->ops->engine;
+	struct vm_error e2 = {0};
+	enum vm_status st;
+
+	if (aside) {
+		if (eng == DB_ENGINE_MYSQL)
+			return vm_sql(vm, "SET @vmailadm_bulk = 1", 0, NULL, NULL, err, "adding mailboxes");
+		if (eng == DB_ENGINE_PGSQL)
+			return vm_sql(vm, "SELECT set_config('vmailadm.bulk', '1', true)", 0, NULL, NULL, err,
+				      "adding mailboxes");
+		return VM_OK;
+	}
+	if (eng == DB_ENGINE_MYSQL)
+		st = vm_sql(vm, "SET @vmailadm_bulk = NULL", 0, NULL, NULL, &e2, "adding mailboxes");
+	else if (eng == DB_ENGINE_PGSQL && prev == VM_OK)
+		st = vm_sql(vm, "SELECT set_config('vmailadm.bulk', '', true)", 0, NULL, NULL, &e2, "adding mailboxes");
+	else
+		return prev;
+	if (prev == VM_OK && st != VM_OK) {
+		*err = e2;
+		return st;
+	}
+	return prev;
+}
+
+static enum vm_status add_mailboxes(struct chunk *ch, struct vm_error *err)
+{
+	const char **p = xcalloc(6 * ch->m, sizeof *p);
+	struct db_result *res = NULL;
+	enum vm_status st;
+	size_t hint = 0;
+
+	for (size_t i = 0; i < ch->m; i++) {
+		const char **q = p + 6 * i;
+		struct chunk_nums *nu = &ch->nums[i];
+
+		snprintf(nu->quota, NUMW, "%d", ch->its[i].quota);
+		snprintf(nu->domain_id, NUMW, "%lld", ch->its[i].domain_id);
+		q[0] = ch->its[i].local;
+		q[1] = nu->quota;
+		q[2] = ch->its[i].follows ? "1" : "0";
+		q[3] = nu->domain_id;
+		q[4] = nu->user_id;
+		q[5] = nu->dates_id;
+	}
+	if ((st = triggers_aside(ch->vm, 1, VM_OK, err)) == VM_OK) {
+		st = insert_rows(ch->vm,
+				 "INSERT INTO admin_mailbox (address, quota, use_domain_quota, domain_id, user_id, "
+				 "dates_id) VALUES ",
+				 ch->m, "(?,?,?,?,?,?)", " RETURNING id, user_id", p, &res, err, "adding mailboxes");
+		st = triggers_aside(ch->vm, 0, st, err);
+	}
+	free(p);
+	for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
+		struct item *it = item_of_row(ch, res, r, &hint, same_user);
+
+		if (it)
+			it->mbox_id = vm_ll(db_value(res, r, 0));
+	}
+	db_result_free(&res);
+	for (size_t i = 0; st == VM_OK && i < ch->m; i++) {
+		if (!ch->its[i].mbox_id)
+			return vm_fail(err, VM_ERR_DB, "adding mailboxes: no id back for %s", ch->its[i].addr);
+		snprintf(ch->nums[i].mbox_id, NUMW, "%lld", ch->its[i].mbox_id);
+	}
+	return st;
+}
+
+/* Dovecot may have made a usage row already (mail before the account): keep
+ * its figures and attach it, as mailbox_add does; the copies of the quota
+ * and domain go with the link (what the triggers would write). */
+static enum vm_status attach_quota_rows(struct chunk *ch, char **quota_rows, size_t nquota_rows, struct vm_error *err)
+{
+	const char **p = xcalloc(4 * ch->m, sizeof *p);
+	size_t ninsert = 0;
+	enum vm_status st = VM_OK;
+
+	for (size_t i = 0; st == VM_OK && i < ch->m; i++) {
+		const struct chunk_nums *nu = &ch->nums[i];
+
+		if (has_str(quota_rows, nquota_rows, ch->its[i].addr)) {
+			st = vm_sql(ch->vm,
+				    "UPDATE admin_quota SET mbox_id = ?, quota_mb = ?, domain_id = ? WHERE username = ?",
+				    4, (const char *const[]){nu->mbox_id, nu->quota, nu->domain_id, ch->its[i].addr},
+				    NULL, err, "adding quota row");
+			continue;
+		}
+		p[4 * ninsert] = nu->mbox_id;
+		p[4 * ninsert + 1] = ch->its[i].addr;
+		p[4 * ninsert + 2] = nu->quota;
+		p[4 * ninsert + 3] = nu->domain_id;
+		ninsert++;
+	}
+	if (st == VM_OK && ninsert)
+		st = insert_rows(ch->vm,
+				 "INSERT INTO admin_quota (mbox_id, username, quota_mb, domain_id, bytes, messages) "
+				 "VALUES ",
+				 ninsert, "(?,?,?,?,0,0)", NULL, p, NULL, err, "adding quota rows");
+	free(p);
+	return st;
+}
+
+/* The domain's default services, as mailbox_add gives them. */
+static enum vm_status add_default_services(struct chunk *ch, struct vm_error *err)
+{
+	long long *ids = xcalloc(ch->m, sizeof *ids);
+	size_t n = 0;
+	enum vm_status st;
+
+	for (size_t i = 0; i < ch->m; i++)
+		if (*ch->its[i].services)
+			ids[n++] = ch->its[i].mbox_id;
+	st = services_bulk_defaults(ch->vm, ids, n, err);
+	free(ids);
+	return st;
+}
+
+/* The rollup's counts: one bump per run of the same domain (a slice is
+ * mostly one domain). */
+static enum vm_status count_in_rollup(struct chunk *ch, struct vm_error *err)
+{
+	enum vm_status st = VM_OK;
+
+	for (size_t i = 0, j; st == VM_OK && i < ch->m; i = j) {
+		for (j = i + 1; j < ch->m && ch->its[j].domain_id == ch->its[i].domain_id; j++)
+			;
+		st = usage_bump(ch->vm, ch->its[i].domain_id, (long long)(j - i), 0, err);
+	}
+	return st;
+}
 
 static enum vm_status insert_chunk(struct vm *vm, const struct bulk_mailbox *items, struct item *its, size_t m,
 				   const char *grp, char **quota_rows, size_t nquota_rows, struct vm_error *err)
 {
-	const char *now = vm_now();
-	const char **p = xcalloc(m * 11, sizeof *p);
-	char *nums = xcalloc(m * 4, NUMW);
-	long long *ids = xcalloc(m ? m : 1, sizeof *ids);
-	int mysql = vm->db->ops->engine == DB_ENGINE_MYSQL, pg = vm->db->ops->engine == DB_ENGINE_PGSQL;
-	struct db_result *res = NULL;
-	size_t k, ninsert = 0;
-	char *sql;
+	struct chunk ch = {vm, items, its, xcalloc(m ? m : 1, sizeof *ch.nums), m, vm_now()};
 	enum vm_status st;
 
-	/* admin_objectdates: the rows are alike, so any id may go to any mailbox */
-	for (size_t i = 0; i < m; i++) {
-		p[2 * i] = now;
-		p[2 * i + 1] = now;
-	}
-	sql = values_sql("INSERT INTO admin_objectdates (creation, last_modification) VALUES ", m, 2, " RETURNING id");
-	st = vm_sql(vm, sql, (int)(2 * m), p, &res, err, "adding mailbox dates");
-	free(sql);
-	if (st != VM_OK)
-		goto out;
-	if (res->nrows != m) {
-		st = vm_fail(err, VM_ERR_DB, "adding mailbox dates: %zu ids back for %zu rows", res->nrows, m);
-		goto out;
-	}
-	for (size_t i = 0; i < m; i++)
-		its[i].dates_id = vm_ll(db_value(res, i, 0));
-	db_result_free(&res);
-
-	for (size_t i = 0; i < m; i++) {
-		const char **q = p + 11 * i;
-
-		q[0] = its[i].hash;
-		q[1] = now;
-		q[2] = "0";
-		q[3] = its[i].addr;
-		q[4] = its[i].first;
-		q[5] = its[i].last;
-		q[6] = its[i].addr;
-		q[7] = "0";
-		q[8] = (items[i].o.has_enabled && !items[i].o.enabled) ? "0" : "1";
-		q[9] = now;
-		q[10] = "1";
-	}
-	sql = values_sql("INSERT INTO admin_user (password, last_login, is_superuser, username, first_name, "
-			 "last_name, email, is_staff, is_active, date_joined, is_local) VALUES ",
-			 m, 11, " RETURNING id, username");
-	st = vm_sql(vm, sql, (int)(11 * m), p, &res, err, "adding the mailboxes' users");
-	free(sql);
-	for (size_t i = 0; i < 11 * m; i++)
-		p[i] = NULL; /* the hashes: no copies left around */
-	if (st != VM_OK)
-		goto out;
-	/* RETURNING comes back in VALUES order on every engine we know, but that
-	 * is not a documented promise: match by username, starting in order */
-	for (size_t r = 0, hint = 0; r < res->nrows; r++) {
-		const char *u = db_value(res, r, 0 + 1);
-
-		for (k = 0; k < m; k++) {
-			size_t i = (hint + k) % m;
-
-			if (strcmp(its[i].addr, u) == 0) {
-				its[i].user_id = vm_ll(db_value(res, r, 0));
-				hint = i + 1;
-				break;
-			}
-		}
-	}
-	db_result_free(&res);
-	for (size_t i = 0; i < m; i++)
-		if (!its[i].user_id) {
-			st = vm_fail(err, VM_ERR_DB, "adding the mailboxes' users: no id back for %s", its[i].addr);
-			goto out;
-		}
-
-	for (size_t i = 0; i < m; i++) {
-		snprintf(nums + (4 * i) * NUMW, NUMW, "%lld", its[i].user_id);
-		p[2 * i] = nums + (4 * i) * NUMW;
-		p[2 * i + 1] = grp;
-	}
-	sql = values_sql("INSERT INTO admin_user_groups (user_id, group_id) VALUES ", m, 2, NULL);
-	st = vm_sql(vm, sql, (int)(2 * m), p, NULL, err, "adding the users' group");
-	free(sql);
-	if (st != VM_OK)
-		goto out;
-
-	for (size_t i = 0; i < m; i++) {
-		const char **q = p + 6 * i;
-
-		snprintf(nums + (4 * i + 1) * NUMW, NUMW, "%d", its[i].quota);
-		snprintf(nums + (4 * i + 2) * NUMW, NUMW, "%lld", its[i].domain_id);
-		snprintf(nums + (4 * i + 3) * NUMW, NUMW, "%lld", its[i].dates_id);
-		q[0] = its[i].local;
-		q[1] = nums + (4 * i + 1) * NUMW;
-		q[2] = its[i].follows ? "1" : "0";
-		q[3] = nums + (4 * i + 2) * NUMW;
-		q[4] = nums + (4 * i) * NUMW;
-		q[5] = nums + (4 * i + 3) * NUMW;
-	}
-	sql = values_sql("INSERT INTO admin_mailbox (address, quota, use_domain_quota, domain_id, user_id, dates_id) "
-			 "VALUES ",
-			 m, 6, " RETURNING id, user_id");
-	/* MariaDB runs a row trigger's statements one by one for each row: the
-	 * quota copies' and the search trigrams' triggers were half its server
-	 * time per mailbox. @vmailadm_bulk makes them stand aside for this one
-	 * statement (sql/mysql-quota.sql, mysql-search.sql); the quota rows
-	 * below carry their copies and search_bulk_added adds the trigrams, one
-	 * statement each for the slice */
-	if (mysql && (st = vm_sql(vm, "SET @vmailadm_bulk = 1", 0, NULL, NULL, err, "adding mailboxes")) != VM_OK) {
-		free(sql);
-		goto out;
-	}
-	/* PostgreSQL: the same for its quota trigger, for this transaction only */
-	if (pg && (st = vm_sql(vm, "SELECT set_config('vmailadm.bulk', '1', true)", 0, NULL, NULL, err,
-			       "adding mailboxes")) != VM_OK) {
-		free(sql);
-		goto out;
-	}
-	st = vm_sql(vm, sql, (int)(6 * m), p, &res, err, "adding mailboxes");
-	free(sql);
-	if (mysql || (pg && st == VM_OK)) {
-		struct vm_error e2 = {0};
-		enum vm_status st2 =
-			vm_sql(vm, mysql ? "SET @vmailadm_bulk = NULL" : "SELECT set_config('vmailadm.bulk', '', true)",
-			       0, NULL, NULL, &e2, "adding mailboxes");
-
-		if (st == VM_OK && st2 != VM_OK) {
-			st = st2;
-			*err = e2;
-		}
-	}
-	if (st != VM_OK)
-		goto out;
-	for (size_t r = 0, hint = 0; r < res->nrows; r++) {
-		long long uid = vm_ll(db_value(res, r, 1));
-
-		for (k = 0; k < m; k++) {
-			size_t i = (hint + k) % m;
-
-			if (its[i].user_id == uid) {
-				its[i].mbox_id = vm_ll(db_value(res, r, 0));
-				hint = i + 1;
-				break;
-			}
-		}
-	}
-	db_result_free(&res);
-
-	for (size_t i = 0; i < m; i++) {
-		if (!its[i].mbox_id) {
-			st = vm_fail(err, VM_ERR_DB, "adding mailboxes: no id back for %s", its[i].addr);
-			goto out;
-		}
-		snprintf(nums + (4 * i + 3) * NUMW, NUMW, "%lld", its[i].mbox_id); /* the dates id is written */
-		ids[i] = its[i].mbox_id;
-	}
-	if (mysql && (st = search_bulk_added(vm, ids, m, err)) != VM_OK)
-		goto out;
-
-	/* Dovecot may have made a usage row already (mail before the account):
-	 * keep its figures and attach it, as mailbox_add does; the copies of the
-	 * quota and domain go with the link (what the triggers would write) */
-	for (size_t i = 0; i < m; i++) {
-		const char *mid = nums + (4 * i + 3) * NUMW, *qt = nums + (4 * i + 1) * NUMW,
-			   *dom = nums + (4 * i + 2) * NUMW;
-
-		if (has_str(quota_rows, nquota_rows, its[i].addr)) {
-			if ((st = vm_sql(vm, "UPDATE admin_quota SET mbox_id = ?, quota_mb = ?, domain_id = ? WHERE username = ?",
-					 4, (const char *const[]){mid, qt, dom, its[i].addr}, NULL, err,
-					 "adding quota row")) != VM_OK)
-				goto out;
-			continue;
-		}
-		p[4 * ninsert] = mid;
-		p[4 * ninsert + 1] = its[i].addr;
-		p[4 * ninsert + 2] = qt;
-		p[4 * ninsert + 3] = dom;
-		ninsert++;
-	}
-	if (ninsert) {
-		sql = values_sql("INSERT INTO admin_quota (mbox_id, username, quota_mb, domain_id, bytes, messages) VALUES ",
-				 ninsert, 4, NULL);
-		/* values_sql wrote (?,?,?,?) groups: bytes and messages are constants */
-		{
-			char *fixed = xmalloc(strlen(sql) * 2);
-			const char *s = sql;
-			char *d = fixed;
-
-			while (*s) {
-				if (s[0] == '?' && s[1] == ')') {
-					memcpy(d, "?,0,0)", 6);
-					d += 6;
-					s += 2;
-				} else {
-					*d++ = *s++;
-				}
-			}
-			*d = '\0';
-			free(sql);
-			sql = fixed;
-		}
-		st = vm_sql(vm, sql, (int)(4 * ninsert), p, NULL, err, "adding quota rows");
-		free(sql);
-	}
-	/* the domain's default services, as mailbox_add gives them */
-	if (st == VM_OK) {
-		long long *sids = xcalloc(m, sizeof *sids);
-		size_t nids = 0;
+	if ((st = add_dates(&ch, err)) == VM_OK && (st = add_users(&ch, err)) == VM_OK &&
+	    (st = add_user_groups(&ch, grp, err)) == VM_OK && (st = add_mailboxes(&ch, err)) == VM_OK) {
+		long long *ids = xcalloc(m ? m : 1, sizeof *ids);
 
 		for (size_t i = 0; i < m; i++)
-			if (*its[i].services)
-				sids[nids++] = its[i].mbox_id;
-		st = services_bulk_defaults(vm, sids, nids, err);
-		free(sids);
+			ids[i] = its[i].mbox_id;
+		if (vm->db->ops->engine == DB_ENGINE_MYSQL)
+			st = search_bulk_added(vm, ids, m, err);
+		free(ids);
 	}
-	/* the rollup's counts: one bump per run of the same domain (a slice
-	 * is mostly one domain) */
-	for (size_t i = 0, j; st == VM_OK && i < m; i = j) {
-		for (j = i + 1; j < m && its[j].domain_id == its[i].domain_id; j++)
-			;
-		st = domain_usage_bump(vm, its[i].domain_id, (long long)(j - i), 0, err);
-	}
-out:
-	db_result_free(&res);
-	free(p);
-	free(nums);
-	free(ids);
+	if (st == VM_OK && (st = attach_quota_rows(&ch, quota_rows, nquota_rows, err)) == VM_OK &&
+	    (st = add_default_services(&ch, err)) == VM_OK)
+		st = count_in_rollup(&ch, err);
+	free(ch.nums);
 	return st;
 }
 
@@ -613,7 +668,7 @@ enum vm_status bulk_mailbox_add(struct vm *vm, const struct bulk_mailbox *items,
 		jobs[njobs].given = items[i].o.password ? NULL : items[i].o.password_hash;
 		job_of[i] = njobs++;
 	}
-	bulk_hash_all(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT", jobs, njobs);
+	bulk_hash_all(password_scheme(vm), jobs, njobs);
 	/* 4. the first refusal, in mailbox_add's order of checks */
 	for (size_t i = 0; i < limit; i++) {
 		const struct bulk_mailbox *b = &items[i];
@@ -630,8 +685,7 @@ enum vm_status bulk_mailbox_add(struct vm *vm, const struct bulk_mailbox *items,
 		else if (jobs[job_of[i]].ok)
 			memcpy(its[i].hash, jobs[job_of[i]].out, sizeof its[i].hash);
 		else if (b->o.password) /* again, for its message */
-			st = password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-					   b->o.password, its[i].hash, err);
+			st = password_hash(password_scheme(vm), b->o.password, its[i].hash, err);
 		else
 			st = password_check_hash(b->o.password_hash, its[i].hash, err);
 		if (st != VM_OK) {

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,10 +152,172 @@ static int clean_value(char *v, char **out)
 	return 0;
 }
 
+/* Checks of string values: 1 when v may be used. */
+static int path_not_root(const char *v)
+{
+	return v[0] == '/' && strcmp(v, "/") != 0;
+}
+
+static int abs_path(const char *v)
+{
+	return v[0] == '/';
+}
+
+static int socket_path(const char *v)
+{
+	return v[0] == '/' && !strpbrk(v, " \t,\"#");
+}
+
+/* The configuration keys, one line each: section, key, how the value is read
+ * (STR: a string, checked when the last column says CHECK; STR_OR_NULL: an
+ * empty value sets NULL; INT: a number in RANGE; CHOICE: one of two WORDS, 0
+ * or 1), the field of struct conf it sets, and what it must be. A refused
+ * value reads "FILE:LINE: [section] key must be ..." (with ", not 'VALUE'"
+ * for INT and CHOICE). */
+#define CONF_KEY_LIST(X)                                                                                                   \
+	X(database, url, STR, db_url, ANY)                                                                                 \
+	X(database, password_file, STR, db_password_file, ANY)                                                             \
+	X(mail, root, STR, mail_root, CHECK(path_not_root, "an absolute path other than /"))                               \
+	X(mail, owner, STR, mail_owner, ANY)                                                                               \
+	X(mail, delete, CHOICE, mail_delete_remove, WORDS("archive", "remove", "archive or remove"))                       \
+	X(mail, archive, STR, mail_archive, CHECK(abs_path, "an absolute path"))                                           \
+	X(mail, stuck_after, INT, mail_stuck_after, RANGE(1, 525600, "1..525600 minutes"))                                 \
+	X(passwords, scheme, STR, password_scheme, ANY)                                                                    \
+	X(postfix, maps, STR, postfix_maps, ANY)                                                                           \
+	X(postfix, group, STR, postfix_group, ANY)                                                                         \
+	X(postfix, sasl_socket, STR, sasl_socket, CHECK(socket_path, "an absolute path without blanks, ',', '\"' or '#'")) \
+	X(postfix, postconf, STR, postconf, ANY)                                                                           \
+	X(dovecot, dir, STR, dovecot_dir, ANY)                                                                             \
+	X(dovecot, group, STR, dovecot_group, ANY)                                                                         \
+	X(dovecot, recalc, STR, quota_recalc, ANY)                                                                         \
+	X(dovecot, lda, STR, dovecot_lda, CHECK_AS(abs_path, "start with an absolute path"))                               \
+	X(dovecot, postmaster, STR_OR_NULL, dovecot_postmaster, ANY)                                                       \
+	X(dovecot, doveconf, STR, doveconf, ANY)                                                                           \
+	X(sieve, sievec, STR, sievec, ANY)                                                                                 \
+	X(sieve, doveadm, STR, sieve_doveadm, ANY)                                                                         \
+	X(sieve, user_scripts, CHOICE, sieve_user_scripts, WORDS("no", "yes", "yes or no"))                                \
+	X(monitor, interval, INT, monitor_interval, RANGE(1, 3600, "1..3600 seconds"))                                     \
+	X(monitor, warn, INT, monitor_warn, RANGE(1, 1000, "a percentage"))                                                \
+	X(monitor, critical, INT, monitor_critical, RANGE(1, 1000, "a percentage"))                                        \
+	X(access, unix_logins, STR, unix_logins, ANY)
+
+enum conf_type { CONF_STR, CONF_STR_OR_NULL, CONF_INT, CONF_CHOICE };
+
+struct conf_key {
+	const char *section, *key;
+	enum conf_type type;
+	size_t offset;               /* of a char * (STR...) or an int (INT, CHOICE) in struct conf */
+	int (*check)(const char *v); /* STR: NULL or 1 when v may be used */
+	int lo, hi;                  /* INT */
+	const char *word[2];         /* CHOICE: the words for 0 and 1 */
+	const char *must;            /* the message after "[section] key " */
+};
+
+#define ANY .check = NULL
+#define CHECK(fn, what) .check = fn, .must = "must be " what
+#define CHECK_AS(fn, what) .check = fn, .must = "must " what
+#define RANGE(l, h, what) .lo = l, .hi = h, .must = "must be " what
+#define WORDS(w0, w1, what) .word = {w0, w1}, .must = "must be " what
+#define X(sec, k, type_, field, rule) {#sec, #k, CONF_##type_, offsetof(struct conf, field), rule},
+static const struct conf_key conf_keys[] = {CONF_KEY_LIST(X)};
+#undef X
+#undef ANY
+#undef CHECK
+#undef CHECK_AS
+#undef RANGE
+#undef WORDS
+
+static const struct conf_key *find_key(const char *section, const char *key)
+{
+	for (size_t i = 0; i < sizeof conf_keys / sizeof conf_keys[0]; i++)
+		if ((!key || strcmp(conf_keys[i].key, key) == 0) && strcmp(conf_keys[i].section, section) == 0)
+			return &conf_keys[i];
+	return NULL;
+}
+
+/* Sets the key's field from val; -1 with the message (after "FILE:LINE: ") when val is refused. */
+static int set_key(struct conf *cfg, const struct conf_key *k, const char *val, char *errbuf, size_t errlen)
+{
+	char *base = (char *)cfg;
+	char **str = (char **)(void *)(base + k->offset);
+	int *num = (int *)(void *)(base + k->offset);
+
+	switch (k->type) {
+	case CONF_STR:
+		if (k->check && !k->check(val))
+			break;
+		set_str(str, val);
+		return 0;
+	case CONF_STR_OR_NULL:
+		set_str(str, *val ? val : NULL);
+		return 0;
+	case CONF_INT:
+		if (parse_int(val, k->lo, k->hi, num) == 0)
+			return 0;
+		snprintf(errbuf, errlen, "[%s] %s %s, not '%s'", k->section, k->key, k->must, val);
+		return -1;
+	case CONF_CHOICE:
+		for (int i = 0; i < 2; i++)
+			if (strcmp(val, k->word[i]) == 0) {
+				*num = i;
+				return 0;
+			}
+		snprintf(errbuf, errlen, "[%s] %s %s, not '%s'", k->section, k->key, k->must, val);
+		return -1;
+	}
+	snprintf(errbuf, errlen, "[%s] %s %s", k->section, k->key, k->must);
+	return -1;
+}
+
+/* Reads one line (trimmed, not empty, not a comment) into cfg, keeping the
+ * current [section]; -1 with the message (after "FILE:LINE: ") in errbuf. */
+static int conf_line(struct conf *cfg, char *s, char *section, size_t seclen, char *errbuf, size_t errlen)
+{
+	const struct conf_key *k;
+	char *eq, *key, *val;
+
+	if (*s == '[') {
+		char *e = strchr(s, ']');
+
+		if (!e || e - s - 1 >= (long)seclen) {
+			snprintf(errbuf, errlen, "bad section header");
+			return -1;
+		}
+		*e = '\0';
+		snprintf(section, seclen, "%s", trim(s + 1));
+		if (!find_key(section, NULL)) {
+			snprintf(errbuf, errlen, "unknown section [%s]", section);
+			return -1;
+		}
+		return 0;
+	}
+	eq = strchr(s, '=');
+	if (!eq) {
+		snprintf(errbuf, errlen, "expected 'key = value'");
+		return -1;
+	}
+	*eq = '\0';
+	key = trim(s);
+	if (clean_value(eq + 1, &val) != 0) {
+		snprintf(errbuf, errlen, "%s: unterminated or misplaced quote", key);
+		return -1;
+	}
+	if (!*section) {
+		snprintf(errbuf, errlen, "'%s' outside of a [section]", key);
+		return -1;
+	}
+	k = find_key(section, key);
+	if (!k) {
+		snprintf(errbuf, errlen, "unknown key '%s' in [%s]", key, section);
+		return -1;
+	}
+	return set_key(cfg, k, val, errbuf, errlen);
+}
+
 int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 {
 	FILE *f;
-	char line[4096];
+	char line[4096], *msg = xmalloc(errlen ? errlen : 1);
 	char section[64] = "";
 	int lineno = 0, rc = -1;
 
@@ -163,12 +326,13 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 	if (!f) {
 		snprintf(errbuf, errlen, "config file %s: %s", path, strerror(errno));
 		conf_free(cfg);
+		free(msg);
 		return -1;
 	}
 	set_str(&cfg->path, path);
 	while (fgets(line, sizeof line, f)) {
-		char *s, *eq, *key, *val;
 		size_t len = strlen(line);
+		char *s;
 
 		lineno++;
 		if (len == sizeof line - 1 && line[len - 1] != '\n') {
@@ -182,142 +346,10 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 		s = trim(line);
 		if (!*s || *s == '#' || *s == ';')
 			continue;
-		if (*s == '[') {
-			char *e = strchr(s, ']');
-
-			if (!e || e - s - 1 >= (long)sizeof section) {
-				snprintf(errbuf, errlen, "%s:%d: bad section header", path, lineno);
-				goto out;
-			}
-			*e = '\0';
-			snprintf(section, sizeof section, "%s", trim(s + 1));
-			if (strcmp(section, "database") && strcmp(section, "mail") && strcmp(section, "passwords") &&
-			    strcmp(section, "postfix") && strcmp(section, "dovecot") && strcmp(section, "monitor") &&
-			    strcmp(section, "access") && strcmp(section, "sieve")) {
-				snprintf(errbuf, errlen, "%s:%d: unknown section [%s]", path, lineno, section);
-				goto out;
-			}
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (!eq) {
-			snprintf(errbuf, errlen, "%s:%d: expected 'key = value'", path, lineno);
+		if (conf_line(cfg, s, section, sizeof section, msg, errlen ? errlen : 1) != 0) {
+			snprintf(errbuf, errlen, "%s:%d: %s", path, lineno, msg);
 			goto out;
 		}
-		*eq = '\0';
-		key = trim(s);
-		if (clean_value(eq + 1, &val) != 0) {
-			snprintf(errbuf, errlen, "%s:%d: %s: unterminated or misplaced quote", path, lineno, key);
-			goto out;
-		}
-		if (!*section) {
-			snprintf(errbuf, errlen, "%s:%d: '%s' outside of a [section]", path, lineno, key);
-			goto out;
-		}
-#define IS(sec, k) (strcmp(section, sec) == 0 && strcmp(key, k) == 0)
-		if (IS("database", "url")) {
-			set_str(&cfg->db_url, val);
-		} else if (IS("database", "password_file")) {
-			set_str(&cfg->db_password_file, val);
-		} else if (IS("mail", "root")) {
-			if (val[0] != '/' || strcmp(val, "/") == 0) {
-				snprintf(errbuf, errlen, "%s:%d: [mail] root must be an absolute path other than /",
-					 path, lineno);
-				goto out;
-			}
-			set_str(&cfg->mail_root, val);
-		} else if (IS("mail", "owner")) {
-			set_str(&cfg->mail_owner, val);
-		} else if (IS("mail", "delete")) {
-			if (strcmp(val, "archive") == 0)
-				cfg->mail_delete_remove = 0;
-			else if (strcmp(val, "remove") == 0)
-				cfg->mail_delete_remove = 1;
-			else {
-				snprintf(errbuf, errlen, "%s:%d: [mail] delete must be archive or remove, not '%s'",
-					 path, lineno, val);
-				goto out;
-			}
-		} else if (IS("mail", "archive")) {
-			if (val[0] != '/') {
-				snprintf(errbuf, errlen, "%s:%d: [mail] archive must be an absolute path", path, lineno);
-				goto out;
-			}
-			set_str(&cfg->mail_archive, val);
-		} else if (IS("mail", "stuck_after")) {
-			if (parse_int(val, 1, 525600, &cfg->mail_stuck_after)) {
-				snprintf(errbuf, errlen, "%s:%d: [mail] stuck_after must be 1..525600 minutes, not '%s'",
-					 path, lineno, val);
-				goto out;
-			}
-		} else if (IS("passwords", "scheme")) {
-			set_str(&cfg->password_scheme, val);
-		} else if (IS("postfix", "maps")) {
-			set_str(&cfg->postfix_maps, val);
-		} else if (IS("postfix", "group")) {
-			set_str(&cfg->postfix_group, val);
-		} else if (IS("postfix", "sasl_socket")) {
-			if (val[0] != '/' || strpbrk(val, " \t,\"#")) {
-				snprintf(errbuf, errlen,
-					 "%s:%d: [postfix] sasl_socket must be an absolute path without blanks, ',', '\"' or '#'",
-					 path, lineno);
-				goto out;
-			}
-			set_str(&cfg->sasl_socket, val);
-		} else if (IS("dovecot", "dir")) {
-			set_str(&cfg->dovecot_dir, val);
-		} else if (IS("dovecot", "group")) {
-			set_str(&cfg->dovecot_group, val);
-		} else if (IS("dovecot", "recalc")) {
-			set_str(&cfg->quota_recalc, val);
-		} else if (IS("dovecot", "lda")) {
-			if (val[0] != '/') {
-				snprintf(errbuf, errlen, "%s:%d: [dovecot] lda must start with an absolute path", path,
-					 lineno);
-				goto out;
-			}
-			set_str(&cfg->dovecot_lda, val);
-		} else if (IS("dovecot", "postmaster")) {
-			set_str(&cfg->dovecot_postmaster, *val ? val : NULL);
-		} else if (IS("dovecot", "doveconf")) {
-			set_str(&cfg->doveconf, val);
-		} else if (IS("postfix", "postconf")) {
-			set_str(&cfg->postconf, val);
-		} else if (IS("sieve", "sievec")) {
-			set_str(&cfg->sievec, val);
-		} else if (IS("sieve", "doveadm")) {
-			set_str(&cfg->sieve_doveadm, val);
-		} else if (IS("sieve", "user_scripts")) {
-			if (strcmp(val, "yes") == 0)
-				cfg->sieve_user_scripts = 1;
-			else if (strcmp(val, "no") == 0)
-				cfg->sieve_user_scripts = 0;
-			else {
-				snprintf(errbuf, errlen, "%s:%d: [sieve] user_scripts must be yes or no, not '%s'",
-					 path, lineno, val);
-				goto out;
-			}
-		} else if (IS("monitor", "interval")) {
-			if (parse_int(val, 1, 3600, &cfg->monitor_interval)) {
-				snprintf(errbuf, errlen, "%s:%d: [monitor] interval must be 1..3600 seconds, not '%s'",
-					 path, lineno, val);
-				goto out;
-			}
-		} else if (IS("monitor", "warn") || IS("monitor", "critical")) {
-			int *dst = strcmp(key, "warn") == 0 ? &cfg->monitor_warn : &cfg->monitor_critical;
-
-			if (parse_int(val, 1, 1000, dst)) {
-				snprintf(errbuf, errlen, "%s:%d: [monitor] %s must be a percentage, not '%s'", path,
-					 lineno, key, val);
-				goto out;
-			}
-		} else if (IS("access", "unix_logins")) {
-			set_str(&cfg->unix_logins, val);
-		} else {
-			snprintf(errbuf, errlen, "%s:%d: unknown key '%s' in [%s]", path, lineno, key, section);
-			goto out;
-		}
-#undef IS
 	}
 	if (ferror(f)) {
 		snprintf(errbuf, errlen, "config file %s: read error", path);
@@ -333,6 +365,7 @@ int conf_load(struct conf *cfg, const char *path, char *errbuf, size_t errlen)
 	rc = 0;
 out:
 	fclose(f);
+	free(msg);
 	if (rc != 0)
 		conf_free(cfg); /* nothing half-read stays behind */
 	return rc;

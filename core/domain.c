@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/mailbox.h"
-#include "core/alias.h"
 #include "core/idn.h"
 #include "core/match.h"
+#include "core/usage.h"
 #include "lib/xalloc.h"
 
 #define DOMAIN_COLS "id, name, quota, enabled, dates_id"
@@ -189,172 +188,10 @@ out:
 	return vm_tx_finish(vm, st, err);
 }
 
-static enum vm_status usage_state(struct vm *vm, struct vm_error *err);
-
-enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struct vm_error *err)
-{
-	struct domain d;
-	struct db_result *res = NULL;
-	enum vm_status st;
-	char idb[32], mbuf[32];
-	const char *p[1] = {idb};
-	struct change *c;
-
-	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
-		return st;
-	if ((st = domain_get(vm, name, &d, err)) != VM_OK)
-		goto out;
-	if (!vm->actor.superuser) {
-		st = vm_fail(err, VM_ERR_DENIED, "only a superadministrator may delete domains");
-		goto out;
-	}
-	snprintf(idb, sizeof idb, "%lld", d.id);
-	/* mailboxes, one by one: each removes its user, quota row, alias links
-	 * and queues its files' removal */
-	if ((st = vm_sql(vm, "SELECT address FROM admin_mailbox WHERE domain_id = ? ORDER BY address", 1, p, &res, err,
-			 "reading mailboxes")) != VM_OK)
-		goto out;
-	for (size_t r = 0; r < res->nrows && st == VM_OK; r++) {
-		char *addr = xasprintf("%s@%s", db_value(res, r, 0), d.name);
-
-		st = mailbox_del(vm, addr, keep_files, err);
-		free(addr);
-	}
-	db_result_free(&res);
-	if (st != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "SELECT address FROM admin_alias WHERE domain_id = ? ORDER BY address", 1, p, &res, err,
-			 "reading aliases")) != VM_OK)
-		goto out;
-	for (size_t r = 0; r < res->nrows && st == VM_OK; r++) {
-		const char *local = db_value(res, r, 0);
-		char *addr = strcmp(local, "*") == 0 ? xasprintf("@%s", d.name) : xasprintf("%s@%s", local, d.name);
-
-		st = alias_del(vm, addr, err);
-		/* an alias may already be gone: removed with its last recipient */
-		if (st == VM_ERR_NOT_FOUND)
-			st = VM_OK;
-		free(addr);
-	}
-	db_result_free(&res);
-	if (st != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "SELECT name FROM admin_domainalias WHERE target_id = ? ORDER BY name", 1, p, &res, err,
-			 "reading domain aliases")) != VM_OK)
-		goto out;
-	for (size_t r = 0; r < res->nrows && st == VM_OK; r++)
-		st = domainalias_del(vm, db_value(res, r, 0), err);
-	db_result_free(&res);
-	if (st != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm,
-			 "DELETE FROM admin_objectaccess WHERE object_id = ? AND content_type_id IN "
-			 "(SELECT id FROM django_content_type WHERE app_label = 'admin' AND model = 'domain')",
-			 1, p, NULL, err, "removing grants")) != VM_OK)
-		goto out;
-	if ((st = services_forget_domain(vm, d.id, d.name, err)) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_domain WHERE id = ?", 1, p, NULL, err, "deleting domain")) != VM_OK)
-		goto out;
-	/* its rollup row, which a later domain given the same id (SQLite
-	 * reuses the highest) would otherwise inherit */
-	if ((st = usage_state(vm, err)) != VM_OK ||
-	    (vm->usage_state > 0 && (st = vm_sql(vm, "DELETE FROM vmailadm_domain_usage WHERE domain_id = ?", 1, p,
-						 NULL, err, "deleting domain")) != VM_OK))
-		goto out;
-	snprintf(idb, sizeof idb, "%lld", d.dates_id);
-	if ((st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1, p, NULL, err, "deleting domain")) != VM_OK)
-		goto out;
-	c = change_begin(&vm->changes, CHANGE_DEL, "domain", d.name);
-	change_field(c, "quota", fmt_mb(d.quota_mb, 1, mbuf, sizeof mbuf), NULL);
-	change_field(c, "enabled", yesno(d.enabled), NULL);
-out:
-	db_result_free(&res);
-	return vm_tx_finish(vm, st, err);
-}
-
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define BIG_S STR(DOMAIN_BIG)
 #define IS_BIG "(u.mailboxes >= " BIG_S " OR u.aliases >= " BIG_S ")"
-
-/* Whether the rollup (and admin_quota's domain copy, added with it by the
- * live-quota addition) is there with its aliases column (a rollup made
- * before that column is used only once `db upgrade` adds it); looked up
- * once per session. */
-static enum vm_status usage_state(struct vm *vm, struct vm_error *err)
-{
-	struct db_result *res = NULL;
-	struct db_error dberr = {0};
-
-	if (vm->usage_state)
-		return VM_OK;
-	if (vm->db->ops->introspect(vm->db->conn, DB_INTROSPECT_COLUMNS, "vmailadm_domain_usage", &res, &dberr) != DB_OK)
-		return vm_db_fail(err, &dberr, "looking for the table vmailadm_domain_usage");
-	vm->usage_state = -1;
-	for (size_t r = 0; r < res->nrows; r++)
-		if (db_value(res, r, 0) && strcmp(db_value(res, r, 0), "aliases") == 0)
-			vm->usage_state = 1;
-	db_result_free(&res);
-	return VM_OK;
-}
-
-enum vm_status domain_usage_bump(struct vm *vm, long long domain_id, long long mailboxes, long long aliases,
-				 struct vm_error *err)
-{
-	struct vm_usage_bump *b = NULL;
-	enum vm_status st;
-
-	if ((st = usage_state(vm, err)) != VM_OK || vm->usage_state < 0 || (!mailboxes && !aliases))
-		return st;
-	/* a script mostly works domain by domain: look from the last one */
-	for (size_t i = vm->nbumps; i-- > 0 && !b;)
-		if (vm->bumps[i].domain_id == domain_id)
-			b = &vm->bumps[i];
-	if (!b) {
-		if (vm->nbumps == vm->capbumps) {
-			vm->capbumps = vm->capbumps ? 2 * vm->capbumps : 16;
-			vm->bumps = xreallocarray(vm->bumps, vm->capbumps, sizeof *vm->bumps);
-		}
-		b = &vm->bumps[vm->nbumps++];
-		b->domain_id = domain_id;
-		b->mailboxes = b->aliases = 0;
-	}
-	b->mailboxes += mailboxes;
-	b->aliases += aliases;
-	return VM_OK;
-}
-
-static int bump_cmp(const void *x, const void *y)
-{
-	const struct vm_usage_bump *a = x, *b = y;
-
-	return a->domain_id < b->domain_id ? -1 : a->domain_id > b->domain_id;
-}
-
-enum vm_status domain_usage_flush(struct vm *vm, struct vm_error *err)
-{
-	enum vm_status st = VM_OK;
-
-	if (!vm->nbumps)
-		return VM_OK;
-	qsort(vm->bumps, vm->nbumps, sizeof *vm->bumps, bump_cmp);
-	for (size_t i = 0; i < vm->nbumps && st == VM_OK; i++) {
-		char id[24], m[24], a[24];
-
-		if (!vm->bumps[i].mailboxes && !vm->bumps[i].aliases)
-			continue;
-		snprintf(id, sizeof id, "%lld", vm->bumps[i].domain_id);
-		snprintf(m, sizeof m, "%lld", vm->bumps[i].mailboxes);
-		snprintf(a, sizeof a, "%lld", vm->bumps[i].aliases);
-		st = vm_sql(vm,
-			    "UPDATE vmailadm_domain_usage SET mailboxes = mailboxes + CAST(? AS INTEGER), "
-			    "aliases = aliases + CAST(? AS INTEGER) WHERE domain_id = ?",
-			    3, (const char *const[]){m, a, id}, NULL, err, "counting in the per-domain rollup");
-	}
-	vm->nbumps = 0;
-	return st;
-}
 
 enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit, struct domain_row **rows,
 			   size_t *n, struct vm_error *err)
@@ -363,7 +200,7 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 	struct match_params mp = {0};
 	struct db_result *res = NULL;
 	const char *p[8];
-	int np = 0;
+	int np = 0, rollup;
 	enum vm_status st;
 
 	*rows = NULL;
@@ -374,9 +211,9 @@ enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after,
 			return st;
 		prefix = pat;
 	}
-	if ((st = usage_state(vm, err)) != VM_OK)
+	if ((st = usage_present(vm, &rollup, err)) != VM_OK)
 		return st;
-	if (vm->usage_state > 0)
+	if (rollup)
 		/* CASE evaluates the subquery only for the rows that take that
 		 * branch (on all three engines): a big domain costs one primary
 		 * key lookup in the rollup */
@@ -547,18 +384,14 @@ enum vm_status domainalias_set(struct vm *vm, const char *name, const char *targ
 			       struct vm_error *err)
 {
 	struct domainalias da;
-	struct domain t, cur;
+	struct domain t;
 	enum vm_status st;
 	char idb[32], tid[32];
 	struct change *c;
 
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = domainalias_read(vm, name, &da, err)) != VM_OK)
-		goto out;
-	if ((st = domain_get(vm, da.target, &cur, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, cur.id, cur.name, err)) != VM_OK)
+	if ((st = domainalias_get(vm, name, &da, err)) != VM_OK)
 		goto out;
 	snprintf(idb, sizeof idb, "%lld", da.id);
 	c = change_begin(&vm->changes, CHANGE_SET, "domainalias", da.name);
@@ -588,7 +421,6 @@ out:
 enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error *err)
 {
 	struct domainalias da;
-	struct domain t;
 	enum vm_status st;
 	char idb[32];
 	struct change *c;
@@ -596,11 +428,7 @@ enum vm_status domainalias_del(struct vm *vm, const char *name, struct vm_error 
 
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = domainalias_read(vm, name, &da, err)) != VM_OK)
-		goto out;
-	if ((st = domain_get(vm, da.target, &t, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, t.id, t.name, err)) != VM_OK)
+	if ((st = domainalias_get(vm, name, &da, err)) != VM_OK)
 		goto out;
 	snprintf(idb, sizeof idb, "%lld", da.id);
 	if ((st = vm_sql(vm, "SELECT dates_id FROM admin_domainalias WHERE id = ?", 1, (const char *const[]){idb}, &res,

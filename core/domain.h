@@ -11,7 +11,8 @@
  *    the removal of their files unless keep_files), its aliases, the domain
  *    aliases pointing at it, and administrators' grants on it; a domain's
  *    or domain alias's deletion takes the sender grants of its addresses
- *    (sender.h) with it. */
+ *    (sender.h) with it. domain_del is cascade.c, above mailbox.c and
+ *    alias.c whose deletions it runs. */
 #ifndef VMAILADM_DOMAIN_H
 #define VMAILADM_DOMAIN_H
 
@@ -50,7 +51,7 @@ struct domain_row {
  * when the domain has a rollup row. Counts are exact (index-only), except
  * in a domain the rollup counts at least DOMAIN_BIG mailboxes or aliases
  * in: its mailbox and alias counts are the rollup's, which vmailadm's own
- * additions and deletions keep current (domain_usage_bump) and `quota
+ * additions and deletions keep current (usage_bump, usage.h) and `quota
  * rollup` refreshes. So a page counts at most 2 x DOMAIN_BIG index entries
  * per domain (tests/bench/RESULTS.md has the figures). */
 #define DOMAIN_BIG 1000
@@ -77,17 +78,6 @@ enum vm_status domain_del(struct vm *vm, const char *name, int keep_files, struc
  * counted and summed exactly. */
 enum vm_status domain_list(struct vm *vm, const char *prefix, const char *after, int limit, struct domain_row **rows,
 			   size_t *n, struct vm_error *err) __attribute__((warn_unused_result));
-/* Adds mailboxes and aliases (negative: removes) to the domain's rollup
- * counts when the open transaction commits (nothing when the domain has no
- * rollup row or the database no rollup). The changes are written by
- * domain_usage_flush, which vm_tx_end calls before the commit: in domain id
- * order, so two transactions (or a transaction and `quota rollup`) never
- * wait for each other's rows in opposite orders, and only for the moment
- * of the commit. */
-enum vm_status domain_usage_bump(struct vm *vm, long long domain_id, long long mailboxes, long long aliases,
-				 struct vm_error *err) __attribute__((warn_unused_result));
-enum vm_status domain_usage_flush(struct vm *vm, struct vm_error *err) __attribute__((warn_unused_result));
-
 struct domainalias {
 	long long id;
 	char name[VM_DOMAIN_MAX + 1];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* impact.h: what a deletion will take with it, for the console's
  * confirmations ("3 aliases point at this mailbox"). Read-only counts; the
- * deleting itself is mailbox_del / domain_del. */
+ * deleting itself is mailbox_del / domain_del (cascade.c). */
 #ifndef VMAILADM_IMPACT_H
 #define VMAILADM_IMPACT_H
 

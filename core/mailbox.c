@@ -6,30 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/alias.h"
 #include "core/auth.h"
 #include "core/domain.h"
 #include "core/match.h"
-#include "core/ops.h"
-#include "core/sieve.h"
+#include "core/usage.h"
 #include "lib/xalloc.h"
 
 #define MAILBOX_SELECT                                                                                                 \
-	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, "                          \
-	"mb.use_domain_quota, u.is_active, u.first_name, u.last_name, q.bytes, q.messages, "                           \
-	"(SELECT COUNT(*) FROM admin_mailboxoperation o WHERE o.mailbox_id = mb.id) "                                  \
-	"FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "                                            \
-	"JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = u.username "
+	MAILBOX_COLUMNS "FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "                            \
+			"JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = u.username "
 
-static void fill_mailbox(const struct db_result *res, size_t r, struct mailbox *mb)
+void mailbox_from_row(const struct db_result *res, size_t r, struct mailbox *mb)
 {
 	memset(mb, 0, sizeof *mb);
 	mb->id = vm_ll(db_value(res, r, 0));
 	mb->user_id = vm_ll(db_value(res, r, 1));
 	mb->domain_id = vm_ll(db_value(res, r, 2));
 	mb->dates_id = vm_ll(db_value(res, r, 3));
-	snprintf(mb->local, sizeof mb->local, "%s", db_value(res, r, 4));
-	snprintf(mb->domain, sizeof mb->domain, "%s", db_value(res, r, 5));
+	snprintf(mb->local, sizeof mb->local, "%s", db_value(res, r, 4) ? db_value(res, r, 4) : "");
+	snprintf(mb->domain, sizeof mb->domain, "%s", db_value(res, r, 5) ? db_value(res, r, 5) : "");
 	snprintf(mb->address, sizeof mb->address, "%s@%s", mb->local, mb->domain);
 	mb->quota_mb = (int)vm_ll(db_value(res, r, 6));
 	mb->use_domain_quota = vm_ll(db_value(res, r, 7)) != 0;
@@ -56,7 +51,7 @@ static enum vm_status get_by_parts(struct vm *vm, const char *local, const char 
 		db_result_free(&res);
 		return vm_fail(err, VM_ERR_NOT_FOUND, "no mailbox %s@%s", local, domain);
 	}
-	fill_mailbox(res, 0, mb);
+	mailbox_from_row(res, 0, mb);
 	db_result_free(&res);
 	{
 		struct services sv;
@@ -78,6 +73,17 @@ enum vm_status mailbox_get(struct vm *vm, const char *address, struct mailbox *m
 	return get_by_parts(vm, local, domain, mb, err);
 }
 
+enum vm_status mailbox_get_to_change(struct vm *vm, const char *address, struct mailbox *mb, struct vm_error *err)
+{
+	enum vm_status st;
+
+	if ((st = mailbox_get(vm, address, mb, err)) != VM_OK)
+		return st;
+	if ((st = vm_check_domain(vm, mb->domain_id, mb->domain, err)) != VM_OK)
+		return st;
+	return auth_check_user(vm, mb->user_id, mb->address, err);
+}
+
 char *mailbox_home(struct vm *vm, const char *domain, const char *local)
 {
 	return xasprintf("%s/%s/%s", vm->cfg && vm->cfg->mail_root ? vm->cfg->mail_root : "/var/vmail", domain, local);
@@ -88,9 +94,8 @@ static const char *yesno(int b)
 	return b ? "yes" : "no";
 }
 
-/* Applies the quota rule: q (has_q) against the domain's cap. */
-static enum vm_status quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q, int *follows,
-				 struct vm_error *err)
+enum vm_status mailbox_quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q, int *follows,
+				  struct vm_error *err)
 {
 	char b1[32], b2[32];
 
@@ -114,8 +119,7 @@ static enum vm_status stored_password(struct vm *vm, const struct mailbox_opts *
 		return vm_fail(err, VM_ERR_USAGE, "give password= or password-hash=, not both");
 	if (o->password_hash)
 		return password_check_hash(o->password_hash, out, err);
-	return password_hash(vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT",
-			     o->password, out, err);
+	return password_hash(password_scheme(vm), o->password, out, err);
 }
 
 enum vm_status mailbox_users_group(struct vm *vm, char *out, size_t len, struct vm_error *err)
@@ -172,7 +176,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 	}
 	if ((st = vm_check_domain(vm, d.id, d.name, err)) != VM_OK)
 		goto out;
-	if ((st = quota_rule(&d, addr, o->has_quota, o->quota_mb, &quota, &follows, err)) != VM_OK)
+	if ((st = mailbox_quota_rule(&d, addr, o->has_quota, o->quota_mb, &quota, &follows, err)) != VM_OK)
 		goto out;
 	st = get_by_parts(vm, local, dname, &existing, err);
 	if (st == VM_OK) {
@@ -238,7 +242,7 @@ enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mail
 	db_result_free(&res);
 	if (st != VM_OK)
 		goto out;
-	if ((st = domain_usage_bump(vm, d.id, 1, 0, err)) != VM_OK)
+	if ((st = usage_bump(vm, d.id, 1, 0, err)) != VM_OK)
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_ADD, "mailbox", addr);
 	change_field(c, "quota", NULL, follows ? "domain" : fmt_mb(quota, 1, mbuf, sizeof mbuf));
@@ -272,11 +276,7 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = mailbox_get(vm, address, &mb, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
-		goto out;
-	if ((st = auth_check_user(vm, mb.user_id, mb.address, err)) != VM_OK)
+	if ((st = mailbox_get_to_change(vm, address, &mb, err)) != VM_OK)
 		goto out;
 	if ((st = domain_get(vm, mb.domain, &d, err)) != VM_OK)
 		goto out;
@@ -286,7 +286,7 @@ enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mail
 	if (o->has_quota) {
 		int q, follows;
 
-		if ((st = quota_rule(&d, mb.address, 1, o->quota_mb, &q, &follows, err)) != VM_OK)
+		if ((st = mailbox_quota_rule(&d, mb.address, 1, o->quota_mb, &q, &follows, err)) != VM_OK)
 			goto out;
 		snprintf(qb, sizeof qb, "%d", q);
 		if ((st = vm_sql(vm, "UPDATE admin_mailbox SET quota = ?, use_domain_quota = ? WHERE id = ?", 3,
@@ -331,74 +331,6 @@ out:
 	return vm_tx_finish(vm, st, err);
 }
 
-enum vm_status mailbox_del(struct vm *vm, const char *address, int keep_files, struct vm_error *err)
-{
-	struct mailbox mb;
-	struct db_result *res = NULL;
-	char uid[32], mid[32], dates[32], mbuf[32];
-	char *home = NULL;
-	enum vm_status st;
-	struct change *c;
-
-	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
-		return st;
-	if ((st = mailbox_get(vm, address, &mb, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
-		goto out;
-	if ((st = auth_check_user(vm, mb.user_id, mb.address, err)) != VM_OK)
-		goto out;
-	snprintf(uid, sizeof uid, "%lld", mb.user_id);
-	snprintf(mid, sizeof mid, "%lld", mb.id);
-	snprintf(dates, sizeof dates, "%lld", mb.dates_id);
-	/* aliases that lose their last recipient go too */
-	if ((st = vm_sql(vm, "SELECT alias_id FROM admin_alias_mboxes WHERE mailbox_id = ?", 1,
-			 (const char *const[]){mid}, &res, err, "reading aliases")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_alias_mboxes WHERE mailbox_id = ?", 1, (const char *const[]){mid}, NULL,
-			 err, "removing alias links")) != VM_OK)
-		goto out;
-	for (size_t r = 0; r < res->nrows && st == VM_OK; r++)
-		st = alias_note_recipient_removed(vm, vm_ll(db_value(res, r, 0)), mb.address, err);
-	db_result_free(&res);
-	if (st != VM_OK)
-		goto out;
-	if ((st = services_forget_mailbox(vm, mb.id, err)) != VM_OK)
-		goto out;
-	home = mailbox_home(vm, mb.domain, mb.local);
-	if ((st = ops_mailbox_deleted(vm, mb.id, home, keep_files, err)) != VM_OK)
-		goto out;
-	if ((st = sieve_mailbox_deleted(vm, mb.id, mb.address, err)) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_quota WHERE mbox_id = ? OR username = ?", 2,
-			 (const char *const[]){mid, mb.address}, NULL, err, "removing quota row")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_mailbox WHERE id = ?", 1, (const char *const[]){mid}, NULL, err,
-			 "deleting mailbox")) != VM_OK ||
-	    (st = domain_usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_user_groups WHERE user_id = ?", 1, (const char *const[]){uid}, NULL,
-			 err, "deleting user")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_objectaccess WHERE user_id = ?", 1, (const char *const[]){uid}, NULL,
-			 err, "deleting user")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_user WHERE id = ?", 1, (const char *const[]){uid}, NULL, err,
-			 "deleting user")) != VM_OK)
-		goto out;
-	if ((st = vm_sql(vm, "DELETE FROM admin_objectdates WHERE id = ?", 1, (const char *const[]){dates}, NULL, err,
-			 "deleting mailbox")) != VM_OK)
-		goto out;
-	c = change_begin(&vm->changes, CHANGE_DEL, "mailbox", mb.address);
-	change_field(c, "quota", fmt_mb(mb.quota_mb, 1, mbuf, sizeof mbuf), NULL);
-	change_field(c, "enabled", yesno(mb.enabled), NULL);
-	change_field(c, "files", keep_files ? "kept" : "queued for removal", NULL);
-out:
-	free(home);
-	db_result_free(&res);
-	return vm_tx_finish(vm, st, err);
-}
-
 enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct mailbox **rows, size_t *n,
 			    struct vm_error *err)
 {
@@ -413,7 +345,7 @@ enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct
 		return st;
 	*rows = xcalloc(res->nrows ? res->nrows : 1, sizeof **rows);
 	for (size_t r = 0; r < res->nrows; r++)
-		fill_mailbox(res, r, &(*rows)[r]);
+		mailbox_from_row(res, r, &(*rows)[r]);
 	*n = res->nrows;
 	db_result_free(&res);
 	/* the page's services in one more query (the console shows the disabled ones) */

@@ -16,7 +16,8 @@
  *    the options given; the row is written only when there is either.
  *  - Deleting removes the user, its group rows, its quota row and its alias
  *    links (an alias left without recipients is removed too), and queues the
- *    removal of its home (ops.h) unless keep_files. */
+ *    removal of its home (ops.h) unless keep_files. mailbox_del is
+ *    cascade.c, with the other deletions that take objects along. */
 #ifndef VMAILADM_MAILBOX_H
 #define VMAILADM_MAILBOX_H
 
@@ -24,6 +25,8 @@
 #include "core/services.h"
 #include "core/validate.h"
 #include "core/vm.h"
+
+struct domain;
 
 struct mailbox {
 	long long id, user_id, domain_id, dates_id;
@@ -53,6 +56,11 @@ struct mailbox_opts {
 
 enum vm_status mailbox_get(struct vm *vm, const char *address, struct mailbox *mb, struct vm_error *err)
 	__attribute__((warn_unused_result));
+/* mailbox_get for a change: then the actor's rights over it, its domain
+ * (vm_check_domain) and, as a mailbox's account may be an administrator's
+ * login, auth_check_user. */
+enum vm_status mailbox_get_to_change(struct vm *vm, const char *address, struct mailbox *mb, struct vm_error *err)
+	__attribute__((warn_unused_result));
 enum vm_status mailbox_add(struct vm *vm, const char *address, const struct mailbox_opts *o, struct vm_error *err)
 	__attribute__((warn_unused_result));
 enum vm_status mailbox_set(struct vm *vm, const char *address, const struct mailbox_opts *o, struct vm_error *err)
@@ -72,6 +80,26 @@ struct mailbox_query {
 };
 enum vm_status mailbox_list(struct vm *vm, const struct mailbox_query *q, struct mailbox **rows, size_t *n,
 			    struct vm_error *err) __attribute__((warn_unused_result));
+
+/* The quota rule of a new or changed mailbox addr in domain d: quota q MB
+ * when has_q (0 = unlimited), refused (VM_ERR_QUOTA, naming both) over a
+ * capped domain's cap; without has_q the domain's quota, followed
+ * (*follows = 1). *out_q is the quota to store. bulk.c applies it too. */
+enum vm_status mailbox_quota_rule(const struct domain *d, const char *addr, int has_q, int q, int *out_q, int *follows,
+				  struct vm_error *err) __attribute__((warn_unused_result));
+
+/* The columns of a struct mailbox, in the order mailbox_from_row reads
+ * them, over mb (admin_mailbox), d (admin_domain), u (admin_user) and q
+ * (admin_quota, outer-joined: NULL usage = no row). Every query that lists
+ * mailboxes (mailbox.c, mbsort.c) selects these and decodes with
+ * mailbox_from_row. */
+#define MAILBOX_COLUMNS                                                                                                \
+	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, "                          \
+	"mb.use_domain_quota, u.is_active, u.first_name, u.last_name, q.bytes, q.messages, "                           \
+	"(SELECT COUNT(*) FROM admin_mailboxoperation o WHERE o.mailbox_id = mb.id) "
+/* Row r of a MAILBOX_COLUMNS result into *mb (cleared first; services and
+ * vacation are left empty). */
+void mailbox_from_row(const struct db_result *res, size_t r, struct mailbox *mb);
 
 /* The id of auth_group SimpleUsers, which every mailbox's user joins (read
  * once per session; made when missing), as decimal text into out. */

@@ -142,8 +142,8 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 	}
 	if (glob && *glob && vm->db->ops->engine == DB_ENGINE_PGSQL && !search_has_trigram(glob)) {
 		/* with no trigram to look up, PostgreSQL's planner still took the
-		 * pg_trgm index for '%z' and read all of it (800 ms at 1M, against
-		 * 60 ms for the domain's scan): an expression keeps it off */
+		 * pg_trgm index for '%z' and read all of it, far slower than the
+		 * domain's scan (tests/bench/RESULTS.md): an expression keeps it off */
 		char *expr = xasprintf("(%s || '')", col);
 
 		match_glob(&sql, expr, glob, &mp);

@@ -9,13 +9,6 @@
 
 #include "lib/xalloc.h"
 
-/* The columns of mailbox.c's MAILBOX_SELECT, in its order, so that a row
- * here is the row mailbox_list would give. */
-#define MBSORT_COLUMNS                                                                                                 \
-	"SELECT mb.id, mb.user_id, mb.domain_id, mb.dates_id, mb.address, d.name, mb.quota, "                          \
-	"mb.use_domain_quota, u.is_active, u.first_name, u.last_name, q.bytes, q.messages, "                           \
-	"(SELECT COUNT(*) FROM admin_mailboxoperation o WHERE o.mailbox_id = mb.id) "
-
 /* usage: driven by admin_quota's per-domain index; quota: by admin_mailbox's */
 #define MBSORT_FROM_USAGE                                                                                              \
 	"FROM admin_quota q JOIN admin_user u ON u.username = q.username "                                             \
@@ -25,27 +18,6 @@
 	"FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "                                            \
 	"JOIN admin_user u ON u.id = mb.user_id LEFT JOIN admin_quota q ON q.username = u.username "                   \
 	"WHERE mb.domain_id = ?"
-
-static void fill_row(const struct db_result *res, size_t r, struct mailbox *mb)
-{
-	memset(mb, 0, sizeof *mb);
-	mb->id = vm_ll(db_value(res, r, 0));
-	mb->user_id = vm_ll(db_value(res, r, 1));
-	mb->domain_id = vm_ll(db_value(res, r, 2));
-	mb->dates_id = vm_ll(db_value(res, r, 3));
-	snprintf(mb->local, sizeof mb->local, "%s", db_value(res, r, 4) ? db_value(res, r, 4) : "");
-	snprintf(mb->domain, sizeof mb->domain, "%s", db_value(res, r, 5) ? db_value(res, r, 5) : "");
-	snprintf(mb->address, sizeof mb->address, "%s@%s", mb->local, mb->domain);
-	mb->quota_mb = (int)vm_ll(db_value(res, r, 6));
-	mb->use_domain_quota = vm_ll(db_value(res, r, 7)) != 0;
-	mb->enabled = vm_ll(db_value(res, r, 8)) != 0;
-	snprintf(mb->first, sizeof mb->first, "%s", db_value(res, r, 9) ? db_value(res, r, 9) : "");
-	snprintf(mb->last, sizeof mb->last, "%s", db_value(res, r, 10) ? db_value(res, r, 10) : "");
-	mb->has_usage = db_value(res, r, 11) != NULL;
-	mb->bytes = vm_ll(db_value(res, r, 11));
-	mb->messages = vm_ll(db_value(res, r, 12));
-	mb->pending_ops = vm_ll(db_value(res, r, 13));
-}
 
 /* The usage ratio of admin_quota row `t`, written exactly as the engine's
  * index admin_quota_domain_usage_name is (else the planner cannot use it). */
@@ -84,10 +56,10 @@ static enum vm_status range(struct vm *vm, const struct mbsort_query *q, int sca
 		 * the same (or its mirror) to be read from it */
 		if (eng == DB_ENGINE_PGSQL)
 			nulls = scan_desc ? " NULLS LAST" : " NULLS FIRST";
-		sql = xasprintf(MBSORT_COLUMNS MBSORT_FROM_USAGE " AND %s ORDER BY %s %s%s, q.username %s LIMIT %d",
+		sql = xasprintf(MAILBOX_COLUMNS MBSORT_FROM_USAGE " AND %s ORDER BY %s %s%s, q.username %s LIMIT %d",
 				cond, k1, dir, nulls, dir, want);
 	} else {
-		sql = xasprintf(MBSORT_COLUMNS MBSORT_FROM_QUOTA " AND %s ORDER BY mb.quota %s, mb.address %s LIMIT %d",
+		sql = xasprintf(MAILBOX_COLUMNS MBSORT_FROM_QUOTA " AND %s ORDER BY mb.quota %s, mb.address %s LIMIT %d",
 				cond, dir, dir, want);
 	}
 	st = vm_sql(vm, sql, np + 1, params, &res, err, "reading the sorted mailboxes");
@@ -97,7 +69,7 @@ static enum vm_status range(struct vm *vm, const struct mbsort_query *q, int sca
 		return st;
 	*rows = xreallocarray(*rows, *n + res->nrows + 1, sizeof **rows);
 	for (size_t r = 0; r < res->nrows; r++)
-		fill_row(res, r, &(*rows)[(*n)++]);
+		mailbox_from_row(res, r, &(*rows)[(*n)++]);
 	db_result_free(&res);
 	return VM_OK;
 }

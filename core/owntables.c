@@ -121,11 +121,7 @@ enum vm_status owntables_add_missing(struct vm *vm, FILE *out, struct vm_error *
 	 * that the rest of an enclosing batch stays one transaction */
 	if (st == VM_OK && mysql && outer && vm->db->ops->begin(vm->db->conn, &dberr) != DB_OK)
 		st = vm_db_fail(err, &dberr, "starting a transaction after adding tables");
-	if (st != VM_OK) {
-		(void)vm_tx_end(vm, 0, NULL);
-		return st;
-	}
-	if ((st = vm_tx_end(vm, 1, err)) != VM_OK)
+	if ((st = vm_tx_finish(vm, st, err)) != VM_OK)
 		return st;
 	vm->services_state = 0; /* looked up again by services.c */
 	if (out)

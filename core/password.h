@@ -21,6 +21,9 @@
 
 /* Is the scheme name one vmailadm can write? (case-insensitive) */
 int password_scheme_known(const char *scheme);
+/* The scheme new passwords are hashed with: the configuration's
+ * [passwords] scheme, SHA512-CRYPT when none is set. */
+const char *password_scheme(const struct vm *vm);
 /* Hashes plain with scheme into out (room for PASSWORD_HASH_MAX + 1). */
 enum vm_status password_hash(const char *scheme, const char *plain, char *out, struct vm_error *err)
 	__attribute__((warn_unused_result));

@@ -7,13 +7,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/auth.h"
 #include "core/domain.h"
 #include "core/mailbox.h"
 #include "core/match.h"
 #include "core/ops.h"
 #include "core/sieve.h"
 #include "core/sender.h"
+#include "core/usage.h"
 #include "core/validate.h"
 #include "lib/xalloc.h"
 
@@ -186,12 +186,8 @@ enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char
 	snprintf(naddr, sizeof naddr, "%s@%s", nlocal, ndomain);
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = mailbox_get(vm, old_address, &mb, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
-		goto out;
 	/* renaming changes the account's login: not another administrator's */
-	if ((st = auth_check_user(vm, mb.user_id, mb.address, err)) != VM_OK)
+	if ((st = mailbox_get_to_change(vm, old_address, &mb, err)) != VM_OK)
 		goto out;
 	if (strcmp(mb.address, naddr) == 0) {
 		st = vm_fail(err, VM_ERR_INVALID, "mailbox %s is already called %s", mb.address, naddr);
@@ -228,8 +224,8 @@ enum vm_status mailbox_rename(struct vm *vm, const char *old_address, const char
 	if ((st = vm_sql(vm, "UPDATE admin_mailbox SET address = ?, domain_id = ?, quota = ? WHERE id = ?", 4,
 			 (const char *const[]){nlocal, did, qb, mid}, NULL, err, "renaming mailbox")) != VM_OK)
 		goto out;
-	if (nd.id != mb.domain_id && ((st = domain_usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK ||
-				      (st = domain_usage_bump(vm, nd.id, 1, 0, err)) != VM_OK))
+	if (nd.id != mb.domain_id && ((st = usage_bump(vm, mb.domain_id, -1, 0, err)) != VM_OK ||
+				      (st = usage_bump(vm, nd.id, 1, 0, err)) != VM_OK))
 		goto out;
 	c = change_begin(&vm->changes, CHANGE_SET, "mailbox", mb.address);
 	change_field(c, "address", mb.address, naddr);

@@ -73,7 +73,9 @@ static enum vm_status grant_exists(struct vm *vm, const char *mid, const char *l
 	return VM_OK;
 }
 
-enum vm_status sender_add(struct vm *vm, const char *mailbox, const char *address, struct vm_error *err)
+/* sender add (add) or sender del (!add) of address for mailbox: one
+ * transaction, the same checks of the mailbox and the actor's grant */
+static enum vm_status grant_change(struct vm *vm, int add, const char *mailbox, const char *address, struct vm_error *err)
 {
 	char local[VM_LOCAL_MAX + 1], domain[VM_DOMAIN_MAX + 1], mid[32], shown[VM_ADDRESS_MAX + 2];
 	struct mailbox mb;
@@ -86,67 +88,49 @@ enum vm_status sender_add(struct vm *vm, const char *mailbox, const char *addres
 	snprintf(shown, sizeof shown, "%s@%s", local, domain);
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = services_require_tables(vm, "sender add", err)) != VM_OK)
+	if ((st = services_require_tables(vm, add ? "sender add" : "sender del", err)) != VM_OK)
 		goto out;
 	if ((st = mailbox_get(vm, mailbox, &mb, err)) != VM_OK)
 		goto out;
 	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
 		goto out;
-	if ((st = check_grant_domain(vm, domain, err)) != VM_OK)
+	if (add && (st = check_grant_domain(vm, domain, err)) != VM_OK)
 		goto out;
-	if (strcmp(local, mb.local) == 0 && strcmp(domain, mb.domain) == 0) {
+	if (add && strcmp(local, mb.local) == 0 && strcmp(domain, mb.domain) == 0) {
 		st = vm_fail(err, VM_ERR_INVALID, "%s is the mailbox's own address: it may send as it already", shown);
 		goto out;
 	}
 	snprintf(mid, sizeof mid, "%lld", mb.id);
 	if ((st = grant_exists(vm, mid, local, domain, &exists, err)) != VM_OK)
 		goto out;
-	if (exists) {
+	if (add && exists) {
 		st = vm_fail(err, VM_ERR_EXISTS, "mailbox %s may send as %s already", mb.address, shown);
 		goto out;
 	}
-	if ((st = vm_sql(vm, "INSERT INTO vmailadm_sender (mailbox_id, local_part, domain) VALUES (?, ?, ?)", 3,
-			 (const char *const[]){mid, local, domain}, NULL, err, "adding the sender grant")) != VM_OK)
+	if (!add && !exists) {
+		st = vm_fail(err, VM_ERR_NOT_FOUND, "mailbox %s has no grant of %s", mb.address, shown);
 		goto out;
-	c = change_begin(&vm->changes, CHANGE_ADD, "sender", mb.address);
-	change_field(c, "address", NULL, shown);
+	}
+	if ((st = vm_sql(vm,
+			 add ? "INSERT INTO vmailadm_sender (domain, local_part, mailbox_id) VALUES (?, ?, ?)"
+			     : "DELETE FROM vmailadm_sender WHERE domain = ? AND local_part = ? AND mailbox_id = ?",
+			 3, (const char *const[]){domain, local, mid}, NULL, err,
+			 add ? "adding the sender grant" : "removing the sender grant")) != VM_OK)
+		goto out;
+	c = change_begin(&vm->changes, add ? CHANGE_ADD : CHANGE_DEL, "sender", mb.address);
+	change_field(c, "address", add ? NULL : shown, add ? shown : NULL);
 out:
 	return vm_tx_finish(vm, st, err);
 }
 
+enum vm_status sender_add(struct vm *vm, const char *mailbox, const char *address, struct vm_error *err)
+{
+	return grant_change(vm, 1, mailbox, address, err);
+}
+
 enum vm_status sender_del(struct vm *vm, const char *mailbox, const char *address, struct vm_error *err)
 {
-	char local[VM_LOCAL_MAX + 1], domain[VM_DOMAIN_MAX + 1], mid[32], shown[VM_ADDRESS_MAX + 2];
-	struct mailbox mb;
-	struct change *c;
-	int exists = 0;
-	enum vm_status st;
-
-	if ((st = parse_grant(address, local, domain, err)) != VM_OK)
-		return st;
-	snprintf(shown, sizeof shown, "%s@%s", local, domain);
-	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
-		return st;
-	if ((st = services_require_tables(vm, "sender del", err)) != VM_OK)
-		goto out;
-	if ((st = mailbox_get(vm, mailbox, &mb, err)) != VM_OK)
-		goto out;
-	if ((st = vm_check_domain(vm, mb.domain_id, mb.domain, err)) != VM_OK)
-		goto out;
-	snprintf(mid, sizeof mid, "%lld", mb.id);
-	if ((st = grant_exists(vm, mid, local, domain, &exists, err)) != VM_OK)
-		goto out;
-	if (!exists) {
-		st = vm_fail(err, VM_ERR_NOT_FOUND, "mailbox %s has no grant of %s", mb.address, shown);
-		goto out;
-	}
-	if ((st = vm_sql(vm, "DELETE FROM vmailadm_sender WHERE domain = ? AND local_part = ? AND mailbox_id = ?", 3,
-			 (const char *const[]){domain, local, mid}, NULL, err, "removing the sender grant")) != VM_OK)
-		goto out;
-	c = change_begin(&vm->changes, CHANGE_DEL, "sender", mb.address);
-	change_field(c, "address", shown, NULL);
-out:
-	return vm_tx_finish(vm, st, err);
+	return grant_change(vm, 0, mailbox, address, err);
 }
 
 #define GRANT_SELECT                                                                                                   \

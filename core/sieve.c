@@ -327,13 +327,6 @@ out:
 	return st;
 }
 
-static enum vm_status tx_done(struct vm *vm, enum vm_status st, struct vm_error *err)
-{
-	enum vm_status st2 = vm_tx_end(vm, st == VM_OK, err);
-
-	return st != VM_OK ? st : st2;
-}
-
 static const char *yesno(int b)
 {
 	return b ? "yes" : "no";
@@ -419,7 +412,7 @@ enum vm_status vacation_set(struct vm *vm, const char *address, const struct vac
 	st = rebuild(vm, mb.id, mb.address, err);
 out:
 	vacation_info_clear(&old);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status vacation_off(struct vm *vm, const char *address, struct vm_error *err)
@@ -451,7 +444,7 @@ enum vm_status vacation_off(struct vm *vm, const char *address, struct vm_error 
 	st = rebuild(vm, mb.id, mb.address, err);
 out:
 	vacation_info_clear(&old);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status vacation_get(struct vm *vm, const char *address, struct vacation_info *v, struct vm_error *err)
@@ -705,7 +698,26 @@ enum vm_status filter_add(struct vm *vm, const char *address, const char *name, 
 out:
 	filter_rows_free(&rows, n);
 	free(tests);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
+}
+
+/* In an open transaction: the mailbox of address (the actor's to change),
+ * its filters (*rows, *n: the caller frees them, also on an error) and the
+ * index *i of the one named nm. */
+static enum vm_status find_filter(struct vm *vm, const char *address, const char *nm, struct mailbox *mb,
+				  struct filter_info **rows, size_t *n, size_t *i, struct vm_error *err)
+{
+	enum vm_status st;
+
+	if ((st = target(vm, address, 1, mb, err)) != VM_OK)
+		return st;
+	if ((st = read_filters(vm, mb->id, rows, n, err)) != VM_OK)
+		return st;
+	for (*i = 0; *i < *n && strcmp((*rows)[*i].name, nm) != 0; (*i)++)
+		;
+	if (*i == *n)
+		return vm_fail(err, VM_ERR_NOT_FOUND, "%s has no filter %s", mb->address, nm);
+	return VM_OK;
 }
 
 enum vm_status filter_del(struct vm *vm, const char *address, const char *name, struct vm_error *err)
@@ -720,16 +732,8 @@ enum vm_status filter_del(struct vm *vm, const char *address, const char *name, 
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = target(vm, address, 1, &mb, err)) != VM_OK)
+	if ((st = find_filter(vm, address, nm, &mb, &rows, &n, &i, err)) != VM_OK)
 		goto out;
-	if ((st = read_filters(vm, mb.id, &rows, &n, err)) != VM_OK)
-		goto out;
-	for (i = 0; i < n && strcmp(rows[i].name, nm) != 0; i++)
-		;
-	if (i == n) {
-		st = vm_fail(err, VM_ERR_NOT_FOUND, "%s has no filter %s", mb.address, nm);
-		goto out;
-	}
 	snprintf(mid, sizeof mid, "%lld", mb.id);
 	if ((st = vm_sql(vm, "DELETE FROM vmailadm_filter WHERE mbox_id = ? AND name = ?", 2,
 			 (const char *const[]){mid, nm}, NULL, err, "removing the filter")) != VM_OK)
@@ -747,7 +751,7 @@ enum vm_status filter_del(struct vm *vm, const char *address, const char *name, 
 	st = rebuild(vm, mb.id, mb.address, err);
 out:
 	filter_rows_free(&rows, n);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status filter_move(struct vm *vm, const char *address, const char *name, int up, struct vm_error *err)
@@ -762,16 +766,8 @@ enum vm_status filter_move(struct vm *vm, const char *address, const char *name,
 		return st;
 	if ((st = vm_tx_begin(vm, 1, err)) != VM_OK)
 		return st;
-	if ((st = target(vm, address, 1, &mb, err)) != VM_OK)
+	if ((st = find_filter(vm, address, nm, &mb, &rows, &n, &i, err)) != VM_OK)
 		goto out;
-	if ((st = read_filters(vm, mb.id, &rows, &n, err)) != VM_OK)
-		goto out;
-	for (i = 0; i < n && strcmp(rows[i].name, nm) != 0; i++)
-		;
-	if (i == n) {
-		st = vm_fail(err, VM_ERR_NOT_FOUND, "%s has no filter %s", mb.address, nm);
-		goto out;
-	}
 	if ((up && i == 0) || (!up && i + 1 == n)) {
 		st = vm_fail(err, VM_ERR_REFUSED, "filter %s is %s already", nm, up ? "the first" : "the last");
 		goto out;
@@ -802,7 +798,7 @@ enum vm_status filter_move(struct vm *vm, const char *address, const char *name,
 	st = rebuild(vm, mb.id, mb.address, err);
 out:
 	filter_rows_free(&rows, n);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }
 
 enum vm_status filter_list(struct vm *vm, const char *address, struct filter_info **rows, size_t *n, struct vm_error *err)
@@ -978,5 +974,5 @@ enum vm_status sieve_import_modoboa(struct vm *vm, FILE *out, struct vm_error *e
 			imported, imported == 1 ? "y" : "ies");
 out:
 	db_result_free(&res);
-	return tx_done(vm, st, err);
+	return vm_tx_finish(vm, st, err);
 }

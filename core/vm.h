@@ -8,7 +8,14 @@
  * they validate, check the actor's rights, and read/write inside a
  * transaction opened with vm_tx_begin() and closed with vm_tx_end(). Nested
  * begin/end pairs join the outermost transaction, so a batch script can make
- * a whole file one transaction and a single statement its own. No curses. */
+ * a whole file one transaction and a single statement its own. No curses.
+ *
+ * Two files implement this header. vm.c is the bottom of core/: errors, the
+ * SQL helpers, the access check, dates; it calls nothing else of core/.
+ * session.c is the session's life: vm_open, the transactions
+ * (vm_tx_*, vm_changes_clear) and vm_close; it sits above what a commit
+ * finishes, the rollup counts (usage.h) and the audit log (auditlog.h), so
+ * those call vm.c and nothing they call calls back up into the commit. */
 #ifndef VMAILADM_VM_H
 #define VMAILADM_VM_H
 
@@ -18,6 +25,9 @@
 #include "core/change.h"
 #include "core/conf.h"
 #include "db/db.h"
+
+struct audit_state;
+struct usage_state;
 
 #define VM_STATUS_LIST(X)                                                                                              \
 	X(VM_OK, "ok")                                                                                                 \
@@ -75,22 +85,19 @@ struct vm {
 	int dry_run;   /* the outermost transaction ends in rollback */
 	int tx_depth;
 	struct change_list changes; /* changes made in the open transaction */
+	size_t audit_done;          /* changes[0..audit_done) are finished: in the audit log, or rolled back */
 	enum vm_format format;
 	FILE *out;                    /* where statements print (stdout) */
 	long long simple_users_group; /* auth_group id cache, 0 = not read yet */
-	void *hook_ctx;               /* for front ends */
 	char *url;                    /* the URL opened (owned; holds a password: never print it);
 	                     * map and Dovecot config generation read its parameters */
-	size_t audit_done;            /* changes[0..audit_done) are in the audit log (or rolled back) */
-	int audit_state;              /* core/audit.c: 0 not looked yet, 1 table present, -1 missing */
 	int search_state; /* core/search.c: 0 not looked yet, 1 the substring search index is whole, -1 not */
-	int usage_state; /* core/domain.c: 0 not looked yet, 1 vmailadm_domain_usage present (with its aliases column), -1 not */
-	int sieve_state; /* core/sieve.c: 1 once its tables were seen (a miss is looked again) */
+	int sieve_state;  /* core/sieve.c: 1 once its tables were seen (a miss is looked again) */
 	int services_state; /* core/services.c: 0 not looked yet, 1 vmailadm_sender and the services tables present, -1 not */
-	struct vm_usage_bump {
-		long long domain_id, mailboxes, aliases;
-	} * bumps; /* core/domain.c: rollup counts to change at commit */
-	size_t nbumps, capbumps;
+	/* What one file keeps per session, opaque here: that file allocates it
+	 * on first use, vm_close frees it. */
+	struct audit_state *audit; /* core/auditlog.c: whether the audit log table is there */
+	struct usage_state *usage; /* core/usage.c: whether the rollup is there, its counts to change at commit */
 };
 
 /* Opens the database named in cfg/url and fills vm. read_only makes the

@@ -211,3 +211,54 @@ void db_rollback(struct db *db)
 		db->in_tx = 0;
 	}
 }
+
+static int type_matches(const struct db_type_rule *rule, const char *t)
+{
+	size_t n;
+
+	switch (rule->match) {
+	case DB_TYPE_EXACT:
+		return strcmp(t, rule->engine) == 0;
+	case DB_TYPE_WORD:
+		n = strcspn(t, "( ");
+		return strlen(rule->engine) == n && strncmp(t, rule->engine, n) == 0;
+	case DB_TYPE_PREFIX:
+		return strncmp(t, rule->engine, strlen(rule->engine)) == 0;
+	}
+	return 0;
+}
+
+char *db_norm_type(const char *t, const struct db_type_rule *rules, const char *varchar_prefix)
+{
+	unsigned n;
+
+	for (; rules->engine; rules++)
+		if (type_matches(rules, t))
+			return xstrdup(rules->name);
+	if (strncmp(t, varchar_prefix, strlen(varchar_prefix)) == 0 && sscanf(t + strlen(varchar_prefix), "%u", &n) == 1)
+		return xasprintf("varchar(%u)", n);
+	return xasprintf("other:%s", t);
+}
+
+struct db_result *db_columns_result(const struct db_result *raw, const struct db_type_rule *rules,
+				    const char *varchar_prefix,
+				    char *(*norm_default)(const void *ctx, const char *d, const char *type),
+				    const void *ctx)
+{
+	struct db_result *res = db_result_new(4);
+	size_t r;
+
+	for (r = 0; r < 4; r++)
+		db_result_set_colname(res, r, raw->colnames[r]);
+	for (r = 0; r < raw->nrows; r++) {
+		char *type = db_norm_type(db_value(raw, r, 1), rules, varchar_prefix);
+		const char *dflt = db_value(raw, r, 3);
+		char *d = dflt ? norm_default(ctx, dflt, type) : NULL;
+		const char *v[4] = {db_value(raw, r, 0), type, db_value(raw, r, 2), d};
+
+		db_result_add_row(res, v, NULL);
+		free(type);
+		free(d);
+	}
+	return res;
+}

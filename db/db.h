@@ -146,4 +146,26 @@ void db_result_set_colname(struct db_result *res, size_t c, const char *name);
 /* Appends a row; values copied (NULL allowed). lens[i] may be (size_t)-1 for strlen. */
 void db_result_add_row(struct db_result *res, const char *const *vals, const size_t *lens);
 
+/* Helpers for backends' introspection: the engine's type names as db.h names
+ * them (DB_INTROSPECT_COLUMNS). A rule matches the catalog's type text whole
+ * (EXACT), its first word, up to '(' or ' ' (WORD), or its start (PREFIX). */
+enum db_type_match { DB_TYPE_EXACT, DB_TYPE_WORD, DB_TYPE_PREFIX };
+struct db_type_rule {
+	enum db_type_match match;
+	const char *engine; /* NULL ends a table */
+	const char *name;   /* "int", "bool", ... */
+};
+/* The first rule that matches t, else "varchar(N)" when t is varchar_prefix
+ * (the engine's spelling of "varchar(") and a number N, else "other:<t>".
+ * Caller frees. */
+char *db_norm_type(const char *t, const struct db_type_rule *rules, const char *varchar_prefix);
+/* The DB_INTROSPECT_COLUMNS result from raw rows (column_name, engine type,
+ * nullable, engine default or NULL): types by db_norm_type, defaults (when not
+ * NULL) by norm_default(ctx, default, normalised type), which returns an owned
+ * string or NULL for none. Caller frees with db_result_free. */
+struct db_result *db_columns_result(const struct db_result *raw, const struct db_type_rule *rules,
+				    const char *varchar_prefix,
+				    char *(*norm_default)(const void *ctx, const char *d, const char *type),
+				    const void *ctx);
+
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/url.h"
 #include "lib/xalloc.h"
 
 struct db_conn {
@@ -38,154 +39,81 @@ static void url_free(struct my_url *u)
 	memset(u, 0, sizeof *u);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes n bytes of s into a new string; NULL when malformed or
- * when it would hold a NUL byte. */
-static char *pct_decode(const char *s, size_t n)
-{
-	char *out = xmalloc(n + 1), *o = out;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int hi = i + 1 < n ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
-
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-				free(out);
-				return NULL;
-			}
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 /* Parses mysql://[user[:password]@][host[:port]]/db[?socket=PATH].
  * Messages name the part that is wrong, never its value when it may be secret. */
 static enum db_status url_parse(const char *url, struct my_url *u, struct db_error *err)
 {
-	const char *p = strstr(url, "://"), *q, *at, *hp, *slash, *colon, *end;
+	const char *p = strstr(url, "://"), *key, *val;
+	struct url_parts parts;
+	enum url_status us;
+	enum db_status st = DB_OK;
+	size_t klen, vlen;
 
 	memset(u, 0, sizeof *u);
 	if (!p)
 		return db_error_set(err, DB_ERR_URL, "mysql: URL must start with mysql:// or mariadb://");
 	u->scheme = xstrndup(url, (size_t)(p - url));
-	p += 3;
-	/* the query starts at the first '?' after the user info, which may hold
-	 * any character except '?' unencoded */
-	q = strchr(p, '?');
-	end = q ? q : p + strlen(p);
-	at = NULL;
-	for (hp = p; hp < end; hp++)
-		if (*hp == '@')
-			at = hp;
-	if (at) {
-		colon = memchr(p, ':', (size_t)(at - p));
-		u->user = pct_decode(p, (size_t)((colon ? colon : at) - p));
-		if (!u->user) {
-			url_free(u);
-			return db_error_set(err, DB_ERR_URL, "mysql: bad percent-encoding in the URL's user name");
-		}
-		if (colon) {
-			u->password = pct_decode(colon + 1, (size_t)(at - colon - 1));
-			if (!u->password) {
-				url_free(u);
-				return db_error_set(err, DB_ERR_URL, "mysql: bad percent-encoding in the URL's password");
-			}
-		}
-		hp = at + 1;
-	} else {
-		hp = p;
-	}
-	slash = memchr(hp, '/', (size_t)(end - hp));
-	if (!slash) {
-		url_free(u);
-		return db_error_set(err, DB_ERR_URL,
-				    "mysql: no database name in URL (expected mysql://user:password@host:port/DATABASE)");
-	}
-	/* host[:port], host may be [v6] */
-	if (*hp == '[') {
-		const char *rb = memchr(hp, ']', (size_t)(slash - hp));
-
-		if (!rb) {
-			url_free(u);
-			return db_error_set(err, DB_ERR_URL, "mysql: unterminated [IPv6 address] in URL host");
-		}
-		u->host = xstrndup(hp + 1, (size_t)(rb - hp - 1));
-		colon = rb + 1 < slash && rb[1] == ':' ? rb + 1 : NULL;
-		if (rb + 1 < slash && !colon) {
-			url_free(u);
-			return db_error_set(err, DB_ERR_URL, "mysql: unexpected text after ] in URL host");
-		}
-	} else {
-		colon = memchr(hp, ':', (size_t)(slash - hp));
-		if ((colon ? colon : slash) > hp) {
-			u->host = pct_decode(hp, (size_t)((colon ? colon : slash) - hp));
-			if (!u->host) {
-				url_free(u);
-				return db_error_set(err, DB_ERR_URL, "mysql: bad percent-encoding in the URL's host");
-			}
-		}
-	}
-	if (colon) {
-		char *num = xstrndup(colon + 1, (size_t)(slash - colon - 1));
+	us = url_split(p + 3, &parts);
+	if (us == URL_BAD_USER)
+		st = db_error_set(err, DB_ERR_URL, "mysql: bad percent-encoding in the URL's user name");
+	else if (us == URL_BAD_PASSWORD)
+		st = db_error_set(err, DB_ERR_URL, "mysql: bad percent-encoding in the URL's password");
+	else if (!parts.has_path)
+		st = db_error_set(err, DB_ERR_URL,
+				  "mysql: no database name in URL (expected mysql://user:password@host:port/DATABASE)");
+	else if (us == URL_BAD_BRACKET)
+		st = db_error_set(err, DB_ERR_URL, "mysql: unterminated [IPv6 address] in URL host");
+	else if (parts.text_after_bracket)
+		st = db_error_set(err, DB_ERR_URL, "mysql: unexpected text after ] in URL host");
+	else if (us == URL_BAD_HOST)
+		st = db_error_set(err, DB_ERR_URL, "mysql: bad percent-encoding in the URL's host");
+	if (st != DB_OK)
+		goto out;
+	if (parts.port) {
+		const char *num = parts.port;
 		char *e;
 		unsigned long port = strtoul(num, &e, 10);
 
 		if (!*num || *e || port == 0 || port > 65535 || num[0] == '-' || num[0] == '+') {
-			free(num);
-			url_free(u);
-			return db_error_set(err, DB_ERR_URL,
-					    "mysql: bad port in URL (a number 1-65535; percent-encode ':' '/' '@' in the user and password)");
+			st = db_error_set(err, DB_ERR_URL,
+					  "mysql: bad port in URL (a number 1-65535; percent-encode ':' '/' '@' in the user and password)");
+			goto out;
 		}
-		free(num);
 		u->port = (unsigned)port;
 	}
-	u->db = pct_decode(slash + 1, (size_t)(end - slash - 1));
-	if (!u->db || !*u->db || strchr(u->db, '/')) {
-		url_free(u);
-		return db_error_set(err, DB_ERR_URL,
-				    "mysql: bad or missing database name in URL (mysql://user:password@host/DATABASE)");
+	if (!parts.path || !*parts.path || strchr(parts.path, '/')) {
+		st = db_error_set(err, DB_ERR_URL,
+				  "mysql: bad or missing database name in URL (mysql://user:password@host/DATABASE)");
+		goto out;
 	}
-	while (q && *q) {
-		const char *key = q + 1, *amp = strchr(key, '&'), *eq;
-		const char *kend = amp ? amp : key + strlen(key);
-
-		eq = memchr(key, '=', (size_t)(kend - key));
-		if (eq && (size_t)(eq - key) == strlen("socket") && strncmp(key, "socket", 6) == 0) {
+	u->user = parts.user;
+	u->password = parts.password;
+	u->host = parts.host;
+	u->db = parts.path;
+	parts.user = parts.password = parts.host = parts.path = NULL;
+	while (url_query_next(&parts.query, &key, &klen, &val, &vlen)) {
+		if (val && klen == strlen("socket") && strncmp(key, "socket", 6) == 0) {
 			free(u->socket);
-			u->socket = pct_decode(eq + 1, (size_t)(kend - eq - 1));
+			u->socket = url_pct_decode(val, vlen);
 			if (!u->socket || !*u->socket) {
-				url_free(u);
-				return db_error_set(err, DB_ERR_URL,
-						    "mysql: bad socket path in URL (?socket=/path/to/mysqld.sock)");
+				st = db_error_set(err, DB_ERR_URL,
+						  "mysql: bad socket path in URL (?socket=/path/to/mysqld.sock)");
+				goto out;
 			}
-		} else if (kend > key) {
-			int klen = (int)((eq ? eq : kend) - key);
+		} else if (klen > 0 || val) {
+			int n = (int)klen;
 
-			url_free(u);
-			return db_error_set(err, DB_ERR_URL,
-					    "mysql: unknown URL parameter '%.*s' (only socket=PATH is known)",
-					    klen > 40 ? 40 : klen, key);
+			st = db_error_set(err, DB_ERR_URL,
+					  "mysql: unknown URL parameter '%.*s' (only socket=PATH is known)",
+					  n > 40 ? 40 : n, key);
+			goto out;
 		}
-		q = amp;
 	}
-	return DB_OK;
+out:
+	url_parts_free(&parts);
+	if (st != DB_OK)
+		url_free(u);
+	return st;
 }
 
 /* --- errors ------------------------------------------------------------- */
@@ -716,42 +644,35 @@ static enum db_status my_rollback(struct db_conn *c, struct db_error *err)
 
 /* --- introspection ------------------------------------------------------ */
 
-/* COLUMN_TYPE as db.h names it; caller frees. */
-static char *norm_type(const char *t)
-{
-	unsigned n;
-	char word[32];
-	size_t i;
-
-	if (strcmp(t, "tinyint(1)") == 0 || strcmp(t, "tinyint(1) unsigned") == 0 || strcmp(t, "bool") == 0 ||
-	    strcmp(t, "boolean") == 0)
-		return xstrdup("bool");
-	for (i = 0; t[i] && t[i] != '(' && t[i] != ' ' && i < sizeof word - 1; i++)
-		word[i] = t[i];
-	word[i] = '\0';
-	if (strcmp(word, "int") == 0 || strcmp(word, "integer") == 0)
-		return xstrdup("int");
-	if (strcmp(word, "bigint") == 0)
-		return xstrdup("bigint");
-	if (strcmp(word, "text") == 0 || strcmp(word, "longtext") == 0 || strcmp(word, "mediumtext") == 0)
-		return xstrdup("text");
-	if (strcmp(word, "datetime") == 0 || strcmp(word, "timestamp") == 0)
-		return xstrdup("timestamp");
-	if (sscanf(t, "varchar(%u)", &n) == 1)
-		return xasprintf("varchar(%u)", n);
-	return xasprintf("other:%s", t);
-}
+/* COLUMN_TYPE as db.h names it. */
+static const struct db_type_rule my_types[] = {
+	{DB_TYPE_EXACT, "tinyint(1)", "bool"},
+	{DB_TYPE_EXACT, "tinyint(1) unsigned", "bool"},
+	{DB_TYPE_EXACT, "bool", "bool"},
+	{DB_TYPE_EXACT, "boolean", "bool"},
+	{DB_TYPE_WORD, "int", "int"},
+	{DB_TYPE_WORD, "integer", "int"},
+	{DB_TYPE_WORD, "bigint", "bigint"},
+	{DB_TYPE_WORD, "text", "text"},
+	{DB_TYPE_WORD, "longtext", "text"},
+	{DB_TYPE_WORD, "mediumtext", "text"},
+	{DB_TYPE_WORD, "datetime", "timestamp"},
+	{DB_TYPE_WORD, "timestamp", "timestamp"},
+	{0, NULL, NULL},
+};
 
 /* A column default as the other backends give it: string literals unquoted,
  * CURRENT_TIMESTAMP without its precision, NULL for no default. MariaDB quotes
  * literals ('x'), MySQL 8 does not.
  * Caller frees. */
-static char *norm_default(const struct db_conn *c, const char *d)
+static char *norm_default(const void *ctx, const char *d, const char *type)
 {
+	const struct db_conn *c = ctx;
 	size_t n = strlen(d);
 	char *out, *o;
 	const char *s;
 
+	(void)type;
 	if (strcasecmp(d, "NULL") == 0 && c->mariadb)
 		return NULL;
 	if (strncasecmp(d, "current_timestamp", 17) == 0 && (d[17] == '\0' || d[17] == '('))
@@ -790,7 +711,6 @@ static enum db_status my_introspect(struct db_conn *c, enum db_introspect what, 
 	const char *p1[1] = {table};
 	struct db_result *raw = NULL, *res;
 	enum db_status st;
-	size_t r;
 
 	*resp = NULL;
 	if (what != DB_INTROSPECT_TABLES && !table)
@@ -806,19 +726,7 @@ static enum db_status my_introspect(struct db_conn *c, enum db_introspect what, 
 		st = run(c, columns_sql, 1, p1, &raw, NULL, err);
 		if (st != DB_OK)
 			return st;
-		res = db_result_new(4);
-		for (r = 0; r < 4; r++)
-			db_result_set_colname(res, r, raw->colnames[r]);
-		for (r = 0; r < raw->nrows; r++) {
-			char *type = norm_type(db_value(raw, r, 1));
-			const char *dflt = db_value(raw, r, 3);
-			char *d = dflt ? norm_default(c, dflt) : NULL;
-			const char *v[4] = {db_value(raw, r, 0), type, db_value(raw, r, 2), d};
-
-			db_result_add_row(res, v, NULL);
-			free(type);
-			free(d);
-		}
+		res = db_columns_result(raw, my_types, "varchar(", norm_default, c);
 		db_result_free(&raw);
 		*resp = res;
 		return DB_OK;

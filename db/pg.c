@@ -329,7 +329,7 @@ static enum db_status pg_connect(const char *url, int read_only, struct db_conn 
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
 	/* Every query here reads a page or a few rows, but the planner costs a
 	 * list's correlated counts at thousands of rows each and crosses
-	 * jit_above_cost: JIT then compiles for 15-200 ms to run a 5 ms query
+	 * jit_above_cost: JIT then compiles for far longer than the query runs
 	 * (domain list at 1M mailboxes, tests/bench/RESULTS.md). A server
 	 * without JIT (before 11) refuses the name: ignored. */
 	PQclear(PQexec(c->pg, "SET jit = off"));
@@ -538,35 +538,23 @@ static enum db_status pg_rollback(struct db_conn *c, struct db_error *err)
 
 /* --- introspection ------------------------------------------------------ */
 
-/* The catalog type as db.h names it; caller frees. */
-static char *norm_type(const char *t)
-{
-	unsigned n;
-
-	if (strcmp(t, "integer") == 0)
-		return xstrdup("int");
-	if (strcmp(t, "bigint") == 0)
-		return xstrdup("bigint");
-	if (strcmp(t, "boolean") == 0)
-		return xstrdup("bool");
-	if (strcmp(t, "text") == 0)
-		return xstrdup("text");
-	if (strncmp(t, "timestamp", 9) == 0)
-		return xstrdup("timestamp");
-	if (sscanf(t, "character varying(%u)", &n) == 1)
-		return xasprintf("varchar(%u)", n);
-	return xasprintf("other:%s", t);
-}
+/* The catalog type as db.h names it. */
+static const struct db_type_rule pg_types[] = {
+	{DB_TYPE_EXACT, "integer", "int"},          {DB_TYPE_EXACT, "bigint", "bigint"},
+	{DB_TYPE_EXACT, "boolean", "bool"},         {DB_TYPE_EXACT, "text", "text"},
+	{DB_TYPE_PREFIX, "timestamp", "timestamp"}, {0, NULL, NULL},
+};
 
 /* A column default as the other backends give it: a string or number literal
  * unquoted and without its cast ('x'::character varying -> x, '-1'::integer
  * -> -1), booleans as 1/0, anything else (CURRENT_TIMESTAMP, nextval(...))
  * as PostgreSQL prints it. Caller frees. */
-static char *norm_default(const char *d, const char *type)
+static char *norm_default(const void *ctx, const char *d, const char *type)
 {
 	const char *s;
 	char *out, *o;
 
+	(void)ctx;
 	if (strcmp(type, "bool") == 0 && (strcmp(d, "true") == 0 || strcmp(d, "false") == 0))
 		return xstrdup(d[0] == 't' ? "1" : "0");
 	if (d[0] != '\'')
@@ -636,7 +624,6 @@ static enum db_status pg_introspect(struct db_conn *c, enum db_introspect what, 
 	const char *p1[1] = {table};
 	struct db_result *raw = NULL, *res;
 	enum db_status st;
-	size_t r;
 
 	*resp = NULL;
 	if (what != DB_INTROSPECT_TABLES && !table)
@@ -652,19 +639,7 @@ static enum db_status pg_introspect(struct db_conn *c, enum db_introspect what, 
 		st = run(c, columns_sql, 1, p1, &raw, err);
 		if (st != DB_OK)
 			return st;
-		res = db_result_new(4);
-		for (r = 0; r < 4; r++)
-			db_result_set_colname(res, r, raw->colnames[r]);
-		for (r = 0; r < raw->nrows; r++) {
-			char *type = norm_type(db_value(raw, r, 1));
-			const char *dflt = db_value(raw, r, 3);
-			char *d = dflt ? norm_default(dflt, type) : NULL;
-			const char *v[4] = {db_value(raw, r, 0), type, db_value(raw, r, 2), d};
-
-			db_result_add_row(res, v, NULL);
-			free(type);
-			free(d);
-		}
+		res = db_columns_result(raw, pg_types, "character varying(", norm_default, NULL);
 		db_result_free(&raw);
 		*resp = res;
 		return DB_OK;

@@ -233,30 +233,32 @@ static enum db_status sq_rollback(struct db_conn *c, struct db_error *err)
 	return sq_exec_script(c, "ROLLBACK", err);
 }
 
-/* Normalises a declared SQLite type to the names db.h promises. */
+/* Normalises a declared SQLite type (any case) to the names db.h promises. */
+static const struct db_type_rule sq_types[] = {
+	{DB_TYPE_EXACT, "integer", "int"},
+	{DB_TYPE_EXACT, "int", "int"},
+	{DB_TYPE_EXACT, "integer unsigned", "int"},
+	{DB_TYPE_EXACT, "smallint", "int"},
+	{DB_TYPE_EXACT, "smallint unsigned", "int"},
+	{DB_TYPE_EXACT, "bigint", "bigint"},
+	{DB_TYPE_EXACT, "bigint unsigned", "bigint"},
+	{DB_TYPE_EXACT, "bool", "bool"},
+	{DB_TYPE_EXACT, "boolean", "bool"},
+	{DB_TYPE_EXACT, "text", "text"},
+	{DB_TYPE_EXACT, "datetime", "timestamp"},
+	{DB_TYPE_EXACT, "timestamp", "timestamp"},
+	{0, NULL, NULL},
+};
+
 static char *norm_type(const char *t)
 {
 	char low[128];
 	size_t i;
-	unsigned n;
 
 	for (i = 0; t && t[i] && i < sizeof low - 1; i++)
 		low[i] = (char)((t[i] >= 'A' && t[i] <= 'Z') ? t[i] + 32 : t[i]);
 	low[i] = '\0';
-	if (strcmp(low, "integer") == 0 || strcmp(low, "int") == 0 || strcmp(low, "integer unsigned") == 0 ||
-	    strcmp(low, "smallint") == 0 || strcmp(low, "smallint unsigned") == 0)
-		return xstrdup("int");
-	if (strcmp(low, "bigint") == 0 || strcmp(low, "bigint unsigned") == 0)
-		return xstrdup("bigint");
-	if (strcmp(low, "bool") == 0 || strcmp(low, "boolean") == 0)
-		return xstrdup("bool");
-	if (strcmp(low, "text") == 0)
-		return xstrdup("text");
-	if (strcmp(low, "datetime") == 0 || strcmp(low, "timestamp") == 0)
-		return xstrdup("timestamp");
-	if (sscanf(low, "varchar(%u)", &n) == 1)
-		return xasprintf("varchar(%u)", n);
-	return xasprintf("other:%s", low);
+	return db_norm_type(low, sq_types, "varchar(");
 }
 
 static enum db_status sq_introspect(struct db_conn *c, enum db_introspect what, const char *table,

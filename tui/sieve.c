@@ -23,8 +23,7 @@ static enum vm_status vacation_submit(struct ui *ui, struct form_spec *f, void *
 	const char *w[10];
 	char *owned[10];
 	int n = 0, no = 0;
-	enum vm_status st, st2;
-	struct vm_error cerr = {0};
+	enum vm_status st;
 
 	if (!ui_db_ready(ui))
 		return vm_fail(err, VM_ERR_CONNECTION, "the database is unreachable: nothing was changed");
@@ -39,12 +38,7 @@ static enum vm_status vacation_submit(struct ui *ui, struct form_spec *f, void *
 				w[n++] = owned[no++] = xasprintf("%s=%s", keys[i], fl[i].value);
 	}
 	if ((st = vm_tx_begin(ui->vm, 1, err)) == VM_OK) {
-		st = ui_exec(ui, n, w, err);
-		st2 = vm_tx_end(ui->vm, st == VM_OK, &cerr);
-		if (st == VM_OK && st2 != VM_OK) {
-			*err = cerr;
-			st = st2;
-		}
+		st = vm_tx_finish(ui->vm, ui_exec(ui, n, w, err), err);
 		vm_changes_clear(ui->vm);
 	}
 	for (int i = 0; i < no; i++)

@@ -262,7 +262,7 @@ static int plan_bulk(struct vm *vm, const struct script *sc, struct bulk_plan *p
 		p->jobs[p->njobs].given = mo->password ? NULL : mo->password_hash;
 		p->job_of[i] = p->njobs++;
 	}
-	p->scheme = vm->cfg && vm->cfg->password_scheme ? vm->cfg->password_scheme : "SHA512-CRYPT";
+	p->scheme = password_scheme(vm);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	/* no thread: plan_wait hashes in this thread instead */
@@ -356,12 +356,7 @@ int batch_run(struct vm *vm, const struct script *sc, const struct batch_opts *o
 		st = vm_tx_begin(vm, interp_writes(&sc->stmts[i]), &err);
 		if (st == VM_OK) {
 			st = interp_exec(vm, &sc->stmts[i], where, &err);
-			{
-				enum vm_status st2 = vm_tx_end(vm, st == VM_OK, st == VM_OK ? &err : NULL);
-
-				if (st == VM_OK)
-					st = st2;
-			}
+			st = vm_tx_finish(vm, st, &err);
 		}
 		if (st != VM_OK) {
 			failed++;

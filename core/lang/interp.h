@@ -5,15 +5,16 @@
  * same core call.
  *
  * To add a statement: a line in ACTION_LIST and a handler with the
- * action_fn signature (declared in the module that implements it and
- * listed in interp.c's includes). */
+ * action_fn signature in core/lang/cmd_<object>.c (this header declares
+ * every handler from the table). */
 #ifndef VMAILADM_INTERP_H
 #define VMAILADM_INTERP_H
 
 #include "core/lang/stmt.h"
 #include "core/vm.h"
 
-/* Parsed words of one statement: positional words and key=value options. */
+/* Parsed words of one statement: positional words and key=value options
+ * (read with the args_* functions of core/lang/args.c). */
 struct args {
 	int npos;
 	const char **pos;
@@ -30,6 +31,11 @@ size_t args_opt_all(const struct args *a, const char *key, const char **vals);
 /* 1 if the positional word `word` (a flag like keep-files) is present; it is
  * removed from pos so handlers see only the real positional words. */
 int args_flag(struct args *a, const char *word);
+/* Option key as a size (valid_size_mb) into *mb, or as yes|no (valid_bool)
+ * into *b; *has says whether it was given. An invalid value is an error
+ * naming the key. */
+enum vm_status args_size(const struct args *a, const char *key, int *has, int *mb, struct vm_error *err);
+enum vm_status args_bool(const struct args *a, const char *key, int *has, int *b, struct vm_error *err);
 
 typedef enum vm_status (*action_fn)(struct vm *vm, struct args *a, struct vm_error *err);
 

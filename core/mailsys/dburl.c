@@ -7,42 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/url.h"
 #include "lib/xalloc.h"
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes n bytes of s; NULL on a bad escape or an encoded NUL. */
-static char *pct_decode(const char *s, size_t n)
-{
-	char *out = xmalloc(n + 1), *o = out;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int hi = i + 1 < n ? hexval((unsigned char)s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval((unsigned char)s[i + 2]) : -1;
-
-			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-				free(out);
-				return NULL;
-			}
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
 
 static void set(char **dst, char *v)
 {
@@ -92,71 +58,43 @@ static void apply_key(struct db_params *p, const char *key, char *val)
 /* scheme://[user[:password]@][host][:port][/db][?k=v&...] */
 static enum vm_status parse_uri(const char *url, struct db_params *p, struct vm_error *err)
 {
-	const char *s = strstr(url, "://") + 3, *q, *end, *at = NULL, *hp, *slash, *colon;
+	struct url_parts u;
+	enum url_status us = url_split(strstr(url, "://") + 3, &u);
+	const char *key, *val;
+	size_t klen, vlen;
 
-	q = strchr(s, '?');
-	end = q ? q : s + strlen(s);
-	for (hp = s; hp < end; hp++)
-		if (*hp == '@')
-			at = hp;
-	if (at) {
-		colon = memchr(s, ':', (size_t)(at - s));
-		p->user = pct_decode(s, (size_t)((colon ? colon : at) - s));
-		if (colon)
-			p->password = pct_decode(colon + 1, (size_t)(at - colon - 1));
-		if (!p->user || (colon && !p->password))
+	if (us != URL_OK) {
+		url_parts_free(&u);
+		if (us == URL_BAD_USER || us == URL_BAD_PASSWORD)
 			return vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in the user or password");
-		hp = at + 1;
-	} else {
-		hp = s;
-	}
-	slash = memchr(hp, '/', (size_t)(end - hp));
-	if (!slash)
-		slash = end;
-	if (*hp == '[') {
-		const char *rb = memchr(hp, ']', (size_t)(slash - hp));
-
-		if (!rb)
+		if (us == URL_BAD_BRACKET)
 			return vm_fail(err, VM_ERR_INVALID, "database URL: unterminated [IPv6 address]");
-		p->host = xstrndup(hp + 1, (size_t)(rb - hp - 1));
-		colon = rb + 1 < slash && rb[1] == ':' ? rb + 1 : NULL;
-	} else {
-		colon = memchr(hp, ':', (size_t)(slash - hp));
-		if ((colon ? colon : slash) > hp) {
-			p->host = pct_decode(hp, (size_t)((colon ? colon : slash) - hp));
-			if (!p->host)
-				return vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in the host");
-			if (p->host[0] == '/') { /* postgresql://%2Frun%2Fpostgresql/db */
-				p->socket = p->host;
-				p->host = NULL;
-			}
-		}
+		if (us == URL_BAD_HOST)
+			return vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in the host");
+		return vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in the database name");
 	}
-	if (colon)
-		p->port = xstrndup(colon + 1, (size_t)(slash - colon - 1));
-	if (slash < end) {
-		p->dbname = pct_decode(slash + 1, (size_t)(end - slash - 1));
-		if (!p->dbname)
-			return vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in the database name");
-	}
-	while (q && *q) {
-		const char *key = q + 1, *amp = strchr(key, '&'), *eq;
-		const char *kend = amp ? amp : key + strlen(key);
+	p->user = u.user;
+	p->password = u.password;
+	if (u.host && u.host[0] == '/' && !u.bracketed)
+		p->socket = u.host; /* postgresql://%2Frun%2Fpostgresql/db */
+	else
+		p->host = u.host;
+	p->port = u.port;
+	p->dbname = u.path;
+	while (url_query_next(&u.query, &key, &klen, &val, &vlen)) {
 		char *k, *v;
 
-		eq = memchr(key, '=', (size_t)(kend - key));
-		if (eq) {
-			k = xstrndup(key, (size_t)(eq - key));
-			v = pct_decode(eq + 1, (size_t)(kend - eq - 1));
-			if (!v) {
-				vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in parameter '%s'", k);
-				free(k);
-				return VM_ERR_INVALID;
-			}
-			apply_key(p, k, v);
+		if (!val)
+			continue;
+		k = xstrndup(key, klen);
+		v = url_pct_decode(val, vlen);
+		if (!v) {
+			vm_fail(err, VM_ERR_INVALID, "database URL: bad percent-encoding in parameter '%s'", k);
 			free(k);
+			return VM_ERR_INVALID;
 		}
-		q = amp;
+		apply_key(p, k, v);
+		free(k);
 	}
 	return VM_OK;
 }

@@ -2,7 +2,6 @@
 /* dovecot.c: Dovecot's SQL and quota dict configuration (see dovecot.h). */
 #include "core/mailsys/dovecot.h"
 
-#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -11,7 +10,6 @@
 
 #include "core/mailsys/dburl.h"
 #include "core/mailsys/genfile.h"
-#include "core/lang/interp.h"
 #include "core/mailsys/maps.h"
 #include "core/services.h"
 #include "core/validate.h"
@@ -230,7 +228,7 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 	const char *root = vm->cfg ? vm->cfg->mail_root : "/var/vmail";
 	const char *owner = vm->cfg ? vm->cfg->mail_owner : "vmail";
 	const char *postmaster = vm->cfg ? vm->cfg->dovecot_postmaster : NULL;
-	char *conn, *source, *group;
+	char *conn, *group;
 	enum vm_status st;
 
 	if (!dir || !*dir)
@@ -293,38 +291,7 @@ enum vm_status dovecot_generate(struct vm *vm, const char *dir, int force, struc
 	files[3].body = wiring_file(&w);
 	/* no password in it, and the LDA run as the mail owner reads it itself */
 	files[3].mode = 0644;
-	source = db_params_describe(&p);
-	st = genfile_write_set(vm, dir, "dovecot generate", source, files, 4,
-			       vm->cfg ? vm->cfg->dovecot_group : "dovecot", force, err);
-	for (int i = 0; i < 4; i++) {
-		memset(files[i].body, 0, strlen(files[i].body));
-		free(files[i].body);
-	}
-	memset(conn, 0, strlen(conn));
-	free(conn);
-	free(source);
 	free(group);
-	db_params_free(&p);
-	return st;
-}
-
-enum vm_status cmd_dovecot_generate(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	int force = args_flag(a, "force");
-
-	const char *dir = a->npos ? a->pos[0] : vm->cfg ? vm->cfg->dovecot_dir : NULL;
-	char *abs;
-	enum vm_status st;
-
-	if (a->npos > 1)
-		return vm_fail(err, VM_ERR_USAGE, "unexpected word '%s' (usage: dovecot generate [DIR] [force])",
-			       a->pos[1]);
-	if (!dir || !*dir)
-		return vm_fail(err, VM_ERR_USAGE, "no directory given and no [dovecot] dir configured");
-	abs = realpath(dir, NULL); /* the files name each other by absolute path */
-	if (!abs)
-		return vm_fail(err, VM_ERR_INVALID, "directory %s: %s", dir, strerror(errno));
-	st = dovecot_generate(vm, abs, force, err);
-	free(abs);
-	return st;
+	return genfile_write_db_set(vm, dir, "dovecot generate", &p, conn, files, 4,
+				    vm->cfg ? vm->cfg->dovecot_group : "dovecot", force, err);
 }

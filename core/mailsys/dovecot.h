@@ -18,7 +18,7 @@
  * lists mail accounts only (not administrators without a mailbox, whom
  * user_query does not know). Homes are <[mail] root>/%d/%n, owned by the uid
  * and gid of [mail] owner; quota_rule is *:bytes=<quota>M (0 = unlimited).
- * Statement: `dovecot generate [DIR] [force]` (cmd_dovecot_generate). */
+ * Statement: `dovecot generate [DIR] [force]` (core/lang/cmd_dovecot.c). */
 #ifndef VMAILADM_DOVECOT_H
 #define VMAILADM_DOVECOT_H
 

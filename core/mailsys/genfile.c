@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/output.h"
+#include "lib/readfile.h"
 #include "lib/xalloc.h"
 
 #define CHECKSUM_TAG "# vmailadm-checksum: fnv1a64:"
@@ -33,31 +34,6 @@ void genfile_checksum(const char *text, size_t len, char buf[17])
 		h *= 0x100000001b3ULL;
 	}
 	snprintf(buf, 17, "%016llx", h);
-}
-
-/* Reads a whole regular file (at most 1 MiB: ours are a few KiB). Caller frees. */
-static char *read_file(const char *path, size_t *len, int *errnum)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		*errnum = errno;
-		return NULL;
-	}
-	buf = xmalloc(1048577);
-	n = fread(buf, 1, 1048576, f);
-	if (ferror(f)) {
-		*errnum = errno ? errno : EIO;
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
 }
 
 /* Was text written by vmailadm and not edited since? Its second line
@@ -190,7 +166,7 @@ enum vm_status genfile_write_set(struct vm *vm, const char *dir, const char *wha
 		struct gen_plan *p = &plan[i];
 		char sum[17];
 		size_t oldlen = 0;
-		int errnum = 0;
+		char ebuf[1024];
 		char *old;
 
 		genfile_checksum(files[i].body, strlen(files[i].body), sum);
@@ -210,11 +186,12 @@ enum vm_status genfile_write_set(struct vm *vm, const char *dir, const char *wha
 			st = vm_fail(err, VM_ERR_REFUSED, "%s exists and is not a regular file: left alone", p->path);
 			goto out;
 		}
-		old = read_file(p->path, &oldlen, &errnum);
-		if (!old) {
-			st = vm_fail(err, VM_ERR_DENIED, "reading %s: %s", p->path, strerror(errnum));
+		if (read_whole_file(p->path, "a generated file", &old, &oldlen, ebuf, sizeof ebuf) != 0) {
+			st = vm_fail(err, VM_ERR_DENIED, "reading %s", ebuf);
 			goto out;
 		}
+		old = xrealloc(old, oldlen + 1); /* text, for strcmp and intact() */
+		old[oldlen] = '\0';
 		if (strcmp(old, p->text) == 0 && oldlen == strlen(p->text))
 			p->state = GEN_UNCHANGED;
 		else if (intact(old))
@@ -297,5 +274,38 @@ out:
 		free(plan[i].path);
 	}
 	free(plan);
+	return st;
+}
+
+enum vm_status genfile_write_db_set(struct vm *vm, const char *dir, const char *what, struct db_params *p, char *conn,
+				    struct gen_file *files, size_t n, const char *group, int force, struct vm_error *err)
+{
+	char *source = db_params_describe(p);
+	enum vm_status st = genfile_write_set(vm, dir, what, source, files, n, group, force, err);
+
+	for (size_t i = 0; i < n; i++) {
+		memset(files[i].body, 0, strlen(files[i].body));
+		free(files[i].body);
+	}
+	memset(conn, 0, strlen(conn));
+	free(conn);
+	free(source);
+	db_params_free(p);
+	return st;
+}
+
+enum vm_status genfile_generate(struct vm *vm, const char *dir, const char *none, genfile_fn fn, int force,
+				struct vm_error *err)
+{
+	char *abs;
+	enum vm_status st;
+
+	if (!dir || !*dir)
+		return vm_fail(err, VM_ERR_USAGE, "%s", none);
+	abs = realpath(dir, NULL);
+	if (!abs)
+		return vm_fail(err, VM_ERR_INVALID, "directory %s: %s", dir, strerror(errno));
+	st = fn(vm, abs, force, err);
+	free(abs);
 	return st;
 }

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "core/mailsys/dburl.h"
 #include "core/vm.h"
 
 struct gen_file {
@@ -35,6 +36,22 @@ struct gen_file {
 enum vm_status genfile_write_set(struct vm *vm, const char *dir, const char *what, const char *source,
 				 const struct gen_file *files, size_t n, const char *group, int force,
 				 struct vm_error *err) __attribute__((warn_unused_result));
+
+/* How maps generate and dovecot generate end: genfile_write_set of the n
+ * files described as the database of p, then every body and conn (they hold
+ * the password) wiped and freed, and p freed; the status of the write. */
+enum vm_status genfile_write_db_set(struct vm *vm, const char *dir, const char *what, struct db_params *p, char *conn,
+				    struct gen_file *files, size_t n, const char *group, int force,
+				    struct vm_error *err) __attribute__((warn_unused_result));
+
+/* A generator of a set of files into an absolute directory (maps_generate,
+ * dovecot_generate). */
+typedef enum vm_status (*genfile_fn)(struct vm *vm, const char *dir, int force, struct vm_error *err);
+/* Runs fn on dir made absolute (realpath): Postfix reads pgsql:FILE.cf with a
+ * relative FILE as main.cf parameters, and Dovecot's files name each other by
+ * path. none: the usage message when dir is NULL or empty. */
+enum vm_status genfile_generate(struct vm *vm, const char *dir, const char *none, genfile_fn fn, int force,
+				struct vm_error *err) __attribute__((warn_unused_result));
 
 /* The checksum the header line records: FNV-1a 64 of text, as 16 hex digits
  * in buf (17 bytes). It detects edits; it is not a security measure. */

@@ -5,18 +5,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <pwd.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/mailsys/dburl.h"
 #include "core/mailsys/dovecot.h"
+#include "lib/run.h"
 #include "lib/xalloc.h"
 
 #define OUTPUT_MAX (8u << 20) /* doveconf -n of a big host is some KiB: a bound, not a limit */
@@ -567,98 +565,21 @@ void mailcheck_postfix(const struct mailcheck_expect *x, const char *postconf_n,
  * exit status, or -1 when it could not run (reason in *errout). */
 static int capture(const char *cmd, const char *const *extra, char **out, char **errout)
 {
-	char *copy = xstrdup(cmd), *save = NULL, **argv = NULL;
-	size_t argc = 0, len[2] = {0, 0}, cap[2] = {4096, 4096};
-	char *buf[2];
-	int po[2], pe[2], status = 0, open_fds = 2;
-	pid_t pid;
+	char **argv = run_argv(cmd, extra);
+	struct run_output o;
+	int rc;
 
 	*out = *errout = NULL;
-	for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		argv = xreallocarray(argv, argc + 2, sizeof *argv);
-		argv[argc++] = t;
-	}
-	if (!argc) {
-		free(copy);
+	if (!argv) {
 		*errout = xstrdup("the command is empty");
 		return -1;
 	}
-	for (const char *const *e = extra; *e; e++) {
-		argv = xreallocarray(argv, argc + 2, sizeof *argv);
-		argv[argc++] = (char *)(uintptr_t)*e;
-	}
-	argv[argc] = NULL;
-	if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0)
-		xdie("pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-
-		if (devnull >= 0)
-			(void)dup2(devnull, 0);
-		(void)dup2(po[1], 1);
-		(void)dup2(pe[1], 2);
-		execvp(argv[0], argv);
-		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(po[1]);
-	close(pe[1]);
-	if (pid < 0) {
-		close(po[0]);
-		close(pe[0]);
-		*errout = xasprintf("cannot start %s: %s", argv[0], strerror(errno));
-		free(argv);
-		free(copy);
-		return -1;
-	}
-	buf[0] = xmalloc(cap[0]);
-	buf[1] = xmalloc(cap[1]);
-	{
-		struct pollfd pf[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
-
-		while (open_fds > 0) {
-			if (poll(pf, 2, -1) < 0) {
-				if (errno == EINTR)
-					continue;
-				break;
-			}
-			for (int i = 0; i < 2; i++) {
-				ssize_t r;
-
-				if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
-					continue;
-				if (len[i] + 4096 + 1 > cap[i]) {
-					cap[i] *= 2;
-					buf[i] = xrealloc(buf[i], cap[i]);
-				}
-				r = read(pf[i].fd, buf[i] + len[i], 4096);
-				if (r > 0 && len[i] + (size_t)r <= OUTPUT_MAX) {
-					len[i] += (size_t)r;
-				} else if (r <= 0 && !(r < 0 && errno == EINTR)) {
-					close(pf[i].fd);
-					pf[i].fd = -1;
-					open_fds--;
-				}
-			}
-		}
-		for (int i = 0; i < 2; i++)
-			if (pf[i].fd >= 0)
-				close(pf[i].fd);
-	}
-	buf[0][len[0]] = '\0';
-	buf[1][len[1]] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	*out = buf[0];
-	buf[1][strcspn(buf[1], "\n")] = '\0';
-	*errout = buf[1];
-	free(argv);
-	free(copy);
-	if (!WIFEXITED(status))
-		return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	return WEXITSTATUS(status);
+	rc = run_capture(argv, OUTPUT_MAX, &o);
+	run_argv_free(argv);
+	o.err[strcspn(o.err, "\n")] = '\0';
+	*out = o.out;
+	*errout = o.err;
+	return rc;
 }
 
 /* One command's output, or a finding saying why there is none. Caller frees. */

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "core/mailsys/genfile.h"
-#include "core/lang/interp.h"
 #include "core/services.h"
 #include "lib/xalloc.h"
 
@@ -359,7 +358,7 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 	struct gen_file files[NMAPS + 2] = {{0}};
 	struct mail_host host = {0};
 	struct db_params p;
-	char *conn, *source;
+	char *conn;
 	enum vm_status st;
 	size_t i;
 
@@ -393,36 +392,6 @@ enum vm_status maps_generate(struct vm *vm, const char *dir, int force, struct v
 	files[NMAPS].body = main_cf_snippet(db_params_driver(&p), dir, &host);
 	files[NMAPS + 1].name = "master.cf.vmailadm";
 	files[NMAPS + 1].body = master_cf_snippet(&host);
-	source = db_params_describe(&p);
-	st = genfile_write_set(vm, dir, "maps generate", source, files, NMAPS + 2,
-			       vm->cfg ? vm->cfg->postfix_group : "postfix", force, err);
-	for (i = 0; i < NMAPS + 2; i++) {
-		memset(files[i].body, 0, strlen(files[i].body));
-		free(files[i].body);
-	}
-	memset(conn, 0, strlen(conn));
-	free(conn);
-	free(source);
-	db_params_free(&p);
-	return st;
-}
-
-enum vm_status cmd_maps_generate(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	int force = args_flag(a, "force");
-	const char *dir = a->npos ? a->pos[0] : vm->cfg ? vm->cfg->postfix_maps : NULL;
-	char *abs;
-	enum vm_status st;
-
-	if (a->npos > 1)
-		return vm_fail(err, VM_ERR_USAGE, "unexpected word '%s' (usage: maps generate [DIR] [force])", a->pos[1]);
-	if (!dir || !*dir)
-		return vm_fail(err, VM_ERR_USAGE, "no directory given and no [postfix] maps configured");
-	/* Postfix needs absolute paths (pgsql:file.cf means main.cf parameters) */
-	abs = realpath(dir, NULL);
-	if (!abs)
-		return vm_fail(err, VM_ERR_INVALID, "directory %s: %s", dir, strerror(errno));
-	st = maps_generate(vm, abs, force, err);
-	free(abs);
-	return st;
+	return genfile_write_db_set(vm, dir, "maps generate", &p, conn, files, NMAPS + 2,
+				    vm->cfg ? vm->cfg->postfix_group : "postfix", force, err);
 }

@@ -20,7 +20,7 @@
  * virtual transport, the uid/gid of [mail] owner, [mail] root as the
  * mailbox base) and master.cf.vmailadm (the guide's `dovecot` pipe service,
  * running [dovecot] lda as [mail] owner).
- * Statement: `maps generate [DIR] [force]` (cmd_maps_generate, interp.h). */
+ * Statement: `maps generate [DIR] [force]` (core/lang/cmd_maps.c). */
 #ifndef VMAILADM_MAPS_H
 #define VMAILADM_MAPS_H
 

@@ -182,6 +182,26 @@ static enum vm_status drop_row(struct runner *r, const struct op_row *op, struct
 	return vm_tx_finish(r->vm, st, err);
 }
 
+/* One side of a rename from -> to: opens the directory of h below the root
+ * into *fd (made when create; -1 when it does not exist) and says whether
+ * h's entry is there (1) or not (0); -1 when that cannot be known, logged. */
+static int rename_side(struct runner *r, const char *from, const char *to, const struct mailroot_home *h, int create,
+		       const char *side, int *fd)
+{
+	char why[512] = "";
+	int state;
+
+	*fd = open_below_root(r, h->dir, create);
+	if (*fd < 0 && errno != ENOENT) {
+		oplog(r, "Rename %s -> %s failed: %s/%s: %s (kept)", from, to, r->root.cfg, h->dir, open_error(errno));
+		return -1;
+	}
+	state = *fd < 0 ? 0 : entry_state(*fd, h->name, why, sizeof why);
+	if (state < 0)
+		oplog(r, "Rename %s -> %s failed: %s: %s (kept)", from, to, side, why);
+	return state;
+}
+
 /* 1 done, 0 failed (logged). */
 static int do_rename(struct runner *r, const struct op_row *op)
 {
@@ -213,28 +233,10 @@ static int do_rename(struct runner *r, const struct op_row *op)
 		ok = 1;
 		goto out;
 	}
-	sfd = open_below_root(r, src.dir, 0);
-	if (sfd < 0 && errno != ENOENT) {
-		oplog(r, "Rename %s -> %s failed: %s/%s: %s (kept)", op->argument, dst_path, r->root.cfg, src.dir,
-		      open_error(errno));
+	if ((s = rename_side(r, op->argument, dst_path, &src, 0, "source", &sfd)) < 0)
 		goto out;
-	}
-	s = sfd < 0 ? 0 : entry_state(sfd, src.name, why, sizeof why);
-	if (s < 0) {
-		oplog(r, "Rename %s -> %s failed: source: %s (kept)", op->argument, dst_path, why);
+	if ((d = rename_side(r, op->argument, dst_path, &dst, s == 1 && !r->vm->dry_run, "destination", &dfd)) < 0)
 		goto out;
-	}
-	dfd = open_below_root(r, dst.dir, s == 1 && !r->vm->dry_run);
-	if (dfd < 0 && errno != ENOENT) {
-		oplog(r, "Rename %s -> %s failed: %s/%s: %s (kept)", op->argument, dst_path, r->root.cfg, dst.dir,
-		      open_error(errno));
-		goto out;
-	}
-	d = dfd < 0 ? 0 : entry_state(dfd, dst.name, why, sizeof why);
-	if (d < 0) {
-		oplog(r, "Rename %s -> %s failed: destination: %s (kept)", op->argument, dst_path, why);
-		goto out;
-	}
 	if (s == 0) {
 		/* a run killed after its move, or files never made: nothing to move */
 		oplog(r, "Rename %s -> %s: source missing%s; done", op->argument, dst_path,

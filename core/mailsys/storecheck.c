@@ -219,6 +219,38 @@ static int domain_visible(const struct sc *c, const char *name)
 	return !restricted(c) || names_find(&c->allowed, name) >= 0;
 }
 
+/* What a paged read (each_row) does with one row of res. */
+typedef enum vm_status (*row_fn)(struct sc *c, const struct db_result *res, size_t r, struct vm_error *err);
+
+/* Reads sql page by page (limit rows: its LIMIT): the first of its np
+ * parameters p[] (set here) is column 0 of the last row read, starting at
+ * start ("0" for ids, "" for names). fn sees every row and may end the read
+ * with an error; what names the read in a database error. */
+static enum vm_status each_row(struct sc *c, const char *sql, int np, const char **p, const char *start, size_t limit,
+			       const char *what, row_fn fn, struct vm_error *err)
+{
+	char after[VM_ADDRESS_MAX + 2];
+	enum vm_status st = VM_OK;
+
+	snprintf(after, sizeof after, "%s", start);
+	for (;;) {
+		struct db_result *res = NULL;
+		size_t n;
+
+		p[0] = after;
+		if ((st = vm_sql(c->vm, sql, np, p, &res, err, what)) != VM_OK)
+			return st;
+		for (size_t r = 0; r < res->nrows && st == VM_OK; r++)
+			st = fn(c, res, r, err);
+		n = res->nrows;
+		if (n)
+			snprintf(after, sizeof after, "%s", db_value(res, n - 1, 0));
+		db_result_free(&res);
+		if (st != VM_OK || n < limit)
+			return st;
+	}
+}
+
 static void emit(struct sc *c, enum store_kind k, const char *object, const char *detail, const char *repair)
 {
 	struct store_finding f = {k, object, detail, repair};
@@ -820,9 +852,18 @@ static void check_op(struct sc *c, long long id, long long mbox_id, const char *
 	}
 }
 
+static enum vm_status op_row(struct sc *c, const struct db_result *res, size_t r, struct vm_error *err)
+{
+	(void)err;
+	check_op(c, vm_ll(db_value(res, r, 0)), vm_ll(db_value(res, r, 1)),
+		 db_value(res, r, 2) ? db_value(res, r, 2) : "", db_value(res, r, 3) ? db_value(res, r, 3) : "",
+		 db_value(res, r, 4), db_value(res, r, 5), db_value(res, r, 6));
+	return VM_OK;
+}
+
 static enum vm_status load_ops(struct sc *c, struct vm_error *err)
 {
-	char missing[512], after[32] = "0", *sql;
+	char missing[512], *sql;
 	enum vm_status st;
 	int timed;
 
@@ -836,25 +877,7 @@ static enum vm_status load_ops(struct sc *c, struct vm_error *err)
 			"WHERE o.id > ? ORDER BY o.id LIMIT 500",
 			timed ? age_sql(c->vm->db->ops->engine) : "NULL",
 			timed ? "LEFT JOIN vmailadm_op_queued t ON t.op_id = o.id" : "");
-	for (;;) {
-		struct db_result *res = NULL;
-		const char *p[1] = {after};
-		size_t r, n;
-
-		if ((st = vm_sql(c->vm, sql, 1, p, &res, err, "reading pending operations")) != VM_OK)
-			break;
-		for (r = 0; r < res->nrows; r++)
-			check_op(c, vm_ll(db_value(res, r, 0)), vm_ll(db_value(res, r, 1)),
-				 db_value(res, r, 2) ? db_value(res, r, 2) : "",
-				 db_value(res, r, 3) ? db_value(res, r, 3) : "", db_value(res, r, 4),
-				 db_value(res, r, 5), db_value(res, r, 6));
-		if (res->nrows)
-			snprintf(after, sizeof after, "%s", db_value(res, res->nrows - 1, 0));
-		n = res->nrows;
-		db_result_free(&res);
-		if (n < 500)
-			break;
-	}
+	st = each_row(c, sql, 1, (const char *[1]){NULL}, "0", 500, "reading pending operations", op_row, err);
 	free(sql);
 	names_sort(&c->opkeys);
 	if (c->nrenaming)
@@ -864,54 +887,44 @@ static enum vm_status load_ops(struct sc *c, struct vm_error *err)
 
 /* ---- quota rows --------------------------------------------------------- */
 
+static enum vm_status quota_row(struct sc *c, const struct db_result *res, size_t r, struct vm_error *err)
+{
+	const char *u = db_value(res, r, 0), *at = u ? strrchr(u, '@') : NULL;
+	char detail[600], repair[600];
+
+	(void)err;
+	if (!u || (restricted(c) && (!at || names_find(&c->allowed, at + 1) < 0)))
+		return VM_OK;
+	snprintf(detail, sizeof detail,
+		 "no mailbox has this address (%lld bytes, %lld messages recorded; Dovecot made it, or the "
+		 "account was deleted by another tool)",
+		 vm_ll(db_value(res, r, 1)), vm_ll(db_value(res, r, 2)));
+	snprintf(repair, sizeof repair, "quota forget %s", u);
+	emit(c, STORE_ORPHAN_QUOTA, u, detail, name_safe(u) ? repair : NULL);
+	return VM_OK;
+}
+
 static enum vm_status check_quota(struct sc *c, struct vm_error *err)
 {
-	char after[VM_ADDRESS_MAX + 2] = "", like[VM_DOMAIN_MAX + 4], full[VM_ADDRESS_MAX + 2];
-	enum vm_status st = VM_OK;
+	char like[VM_DOMAIN_MAX + 4], full[VM_ADDRESS_MAX + 2];
+	const char *p[2] = {NULL, full};
 
 	snprintf(like, sizeof like, "%%@%s", c->domain);
 	snprintf(full, sizeof full, "%s@%s", c->local, c->domain);
-	for (;;) {
-		struct db_result *res = NULL;
-		const char *p[2] = {after, c->local[0] ? full : like};
-		size_t r, n;
-
-		st = vm_sql(c->vm,
-			    c->local[0]
-				    ? "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
+	if (!c->local[0])
+		p[1] = like;
+	return each_row(c,
+			c->local[0] ? "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
 				      "q.username = ? AND NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb "
 				      "ON mb.user_id = u.id WHERE u.username = q.username) ORDER BY q.username LIMIT 500"
-			    : c->domain[0]
-				    ? "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
-				      "q.username LIKE ? AND NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb "
-				      "ON mb.user_id = u.id WHERE u.username = q.username) ORDER BY q.username LIMIT 500"
-				    : "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
-				      "NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb ON mb.user_id = u.id "
-				      "WHERE u.username = q.username) ORDER BY q.username LIMIT 500",
-			    c->local[0] || c->domain[0] ? 2 : 1, p, &res, err, "reading quota rows");
-		if (st != VM_OK)
-			break;
-		for (r = 0; r < res->nrows; r++) {
-			const char *u = db_value(res, r, 0), *at = u ? strrchr(u, '@') : NULL;
-			char detail[600], repair[600];
-
-			if (!u || (restricted(c) && (!at || names_find(&c->allowed, at + 1) < 0)))
-				continue;
-			snprintf(detail, sizeof detail,
-				 "no mailbox has this address (%lld bytes, %lld messages recorded; Dovecot made it, or the "
-				 "account was deleted by another tool)",
-				 vm_ll(db_value(res, r, 1)), vm_ll(db_value(res, r, 2)));
-			snprintf(repair, sizeof repair, "quota forget %s", u);
-			emit(c, STORE_ORPHAN_QUOTA, u, detail, name_safe(u) ? repair : NULL);
-		}
-		if (res->nrows)
-			snprintf(after, sizeof after, "%s", db_value(res, res->nrows - 1, 0));
-		n = res->nrows;
-		db_result_free(&res);
-		if (n < 500)
-			break;
-	}
-	return st;
+			: c->domain[0]
+				? "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
+				  "q.username LIKE ? AND NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb "
+				  "ON mb.user_id = u.id WHERE u.username = q.username) ORDER BY q.username LIMIT 500"
+				: "SELECT q.username, q.bytes, q.messages FROM admin_quota q WHERE q.username > ? AND "
+				  "NOT EXISTS (SELECT 1 FROM admin_user u JOIN admin_mailbox mb ON mb.user_id = u.id "
+				  "WHERE u.username = q.username) ORDER BY q.username LIMIT 500",
+			c->local[0] || c->domain[0] ? 2 : 1, p, "", 500, "reading quota rows", quota_row, err);
 }
 
 /* ---- aliases ------------------------------------------------------------ */
@@ -1074,56 +1087,100 @@ static enum vm_status ext_recipient(struct sc *c, long long alias_id, const char
 	return VM_OK;
 }
 
+static enum vm_status local_domain_row(struct sc *c, const struct db_result *res, size_t r, struct vm_error *err)
+{
+	(void)err;
+	names_add(&c->local_domains, db_value(res, r, 0), 0);
+	return VM_OK;
+}
+
+static enum vm_status domain_alias_row(struct sc *c, const struct db_result *res, size_t r, struct vm_error *err)
+{
+	(void)err;
+	names_add_pair(&c->domain_aliases, db_value(res, r, 0), db_value(res, r, 1), 0);
+	return VM_OK;
+}
+
+/* "LOCAL@DOMAIN" of columns 3 and 4 ("?" for what is missing) into rc */
+static const char *recipient_of(const struct db_result *res, size_t r, char *rc, size_t len)
+{
+	snprintf(rc, len, "%s@%s", db_value(res, r, 3) ? db_value(res, r, 3) : "?",
+		 db_value(res, r, 4) ? db_value(res, r, 4) : "?");
+	return rc;
+}
+
+/* a local mailbox recipient that is gone or disabled */
+static enum vm_status mailbox_rcpt_row(struct sc *c, const struct db_result *res, size_t r, struct vm_error *err)
+{
+	char rc[VM_ADDRESS_MAX + 2];
+
+	(void)err;
+	recipient_of(res, r, rc, sizeof rc);
+	dangling(c, db_value(res, r, 1), db_value(res, r, 2), vm_ll(db_value(res, r, 5)) ? "(a mailbox id)" : rc,
+		 vm_ll(db_value(res, r, 5)) ? "names a mailbox that does not exist" : "is a disabled mailbox");
+	return VM_OK;
+}
+
+/* a local alias recipient: gone or disabled is a finding, the rest an edge */
+static enum vm_status alias_rcpt_row(struct sc *c, const struct db_result *res, size_t r, struct vm_error *err)
+{
+	long long state = vm_ll(db_value(res, r, 7));
+	const char *ad = db_value(res, r, 2), *al = db_value(res, r, 1);
+	char rc[VM_ADDRESS_MAX + 2];
+
+	(void)err;
+	if (!vm_ll(db_value(res, r, 8)))
+		return VM_OK; /* a disabled alias has no effect */
+	if (state == 0) {
+		add_edge(c, vm_ll(db_value(res, r, 5)), vm_ll(db_value(res, r, 6)));
+		return VM_OK;
+	}
+	if (!domain_visible(c, ad) || (c->local[0] && strcmp(al, c->local) != 0))
+		return VM_OK;
+	recipient_of(res, r, rc, sizeof rc);
+	dangling(c, al, ad, state == 2 ? "(an alias id)" : rc,
+		 state == 2 ? "names an alias that does not exist" : "is a disabled alias");
+	return VM_OK;
+}
+
+/* the external recipients of an alias */
+static enum vm_status ext_rcpt_row(struct sc *c, const struct db_result *res, size_t r, struct vm_error *err)
+{
+	const char *al = db_value(res, r, 1), *ad = db_value(res, r, 2);
+	char *ext = xstrdup(db_value(res, r, 3) ? db_value(res, r, 3) : ""), *save = NULL, *e;
+	int vis = domain_visible(c, ad) && !(c->local[0] && strcmp(al, c->local) != 0);
+	enum vm_status st = VM_OK;
+
+	for (e = strtok_r(ext, ",", &save); e && st == VM_OK; e = strtok_r(NULL, ",", &save)) {
+		while (*e == ' ')
+			e++;
+		c->quiet = !vis; /* only its edges matter: find them, report nothing */
+		st = ext_recipient(c, vm_ll(db_value(res, r, 0)), al, ad, e, err);
+		c->quiet = 0;
+	}
+	free(ext);
+	return st;
+}
+
 static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 {
-	char after[32] = "0", *sql;
-	enum vm_status st = VM_OK;
+	char *sql;
+	enum vm_status st;
 	int np;
 	const char *p[4];
 	const char *scope;
 
 	/* the local domains, for external recipients that name one */
-	{
-		char dafter[VM_DOMAIN_MAX + 1] = "";
-
-		for (;;) {
-			struct db_result *res = NULL;
-			size_t n;
-
-			if ((st = vm_sql(c->vm, "SELECT name FROM admin_domain WHERE name > ? ORDER BY name LIMIT 1000",
-					 1, (const char *const[]){dafter}, &res, err, "reading domains")) != VM_OK)
-				return st;
-			for (size_t r = 0; r < res->nrows; r++)
-				names_add(&c->local_domains, db_value(res, r, 0), 0);
-			if (res->nrows)
-				snprintf(dafter, sizeof dafter, "%s", db_value(res, res->nrows - 1, 0));
-			n = res->nrows;
-			db_result_free(&res);
-			if (n < 1000)
-				break;
-		}
-		names_sort(&c->local_domains);
-		dafter[0] = '\0';
-		for (;;) {
-			struct db_result *res = NULL;
-			size_t n;
-
-			if ((st = vm_sql(c->vm,
-					 "SELECT da.name, d.name FROM admin_domainalias da JOIN admin_domain d ON d.id = "
-					 "da.target_id WHERE da.name > ? ORDER BY da.name LIMIT 1000",
-					 1, (const char *const[]){dafter}, &res, err, "reading domain aliases")) != VM_OK)
-				return st;
-			for (size_t r = 0; r < res->nrows; r++)
-				names_add_pair(&c->domain_aliases, db_value(res, r, 0), db_value(res, r, 1), 0);
-			if (res->nrows)
-				snprintf(dafter, sizeof dafter, "%s", db_value(res, res->nrows - 1, 0));
-			n = res->nrows;
-			db_result_free(&res);
-			if (n < 1000)
-				break;
-		}
-		names_sort(&c->domain_aliases);
-	}
+	if ((st = each_row(c, "SELECT name FROM admin_domain WHERE name > ? ORDER BY name LIMIT 1000", 1, p, "", 1000,
+			   "reading domains", local_domain_row, err)) != VM_OK)
+		return st;
+	names_sort(&c->local_domains);
+	if ((st = each_row(c,
+			   "SELECT da.name, d.name FROM admin_domainalias da JOIN admin_domain d ON d.id = "
+			   "da.target_id WHERE da.name > ? ORDER BY da.name LIMIT 1000",
+			   1, p, "", 1000, "reading domain aliases", domain_alias_row, err)) != VM_OK)
+		return st;
+	names_sort(&c->domain_aliases);
 	/* local mailbox recipients that are gone or disabled */
 	np = 1;
 	scope = alias_scope(c, p, &np);
@@ -1134,111 +1191,27 @@ static enum vm_status check_aliases(struct sc *c, struct vm_error *err)
 			"WHERE am.id > ? AND al.enabled AND (mb.id IS NULL OR u.id IS NULL OR NOT u.is_active)%s "
 			"ORDER BY am.id LIMIT 500",
 			scope);
-	for (;;) {
-		struct db_result *res = NULL;
-		size_t n;
-
-		p[0] = after;
-		if ((st = vm_sql(c->vm, sql, np, p, &res, err, "reading alias recipients")) != VM_OK)
-			break;
-		for (size_t r = 0; r < res->nrows; r++) {
-			char rc[VM_ADDRESS_MAX + 2];
-
-			snprintf(rc, sizeof rc, "%s@%s", db_value(res, r, 3) ? db_value(res, r, 3) : "?",
-				 db_value(res, r, 4) ? db_value(res, r, 4) : "?");
-			dangling(c, db_value(res, r, 1), db_value(res, r, 2),
-				 vm_ll(db_value(res, r, 5)) ? "(a mailbox id)" : rc,
-				 vm_ll(db_value(res, r, 5)) ? "names a mailbox that does not exist"
-							    : "is a disabled mailbox");
-		}
-		if (res->nrows)
-			snprintf(after, sizeof after, "%s", db_value(res, res->nrows - 1, 0));
-		n = res->nrows;
-		db_result_free(&res);
-		if (n < 500)
-			break;
-	}
+	st = each_row(c, sql, np, p, "0", 500, "reading alias recipients", mailbox_rcpt_row, err);
 	free(sql);
 	if (st != VM_OK)
 		return st;
 	/* local alias recipients: gone or disabled findings, the rest edges */
-	snprintf(after, sizeof after, "0");
-	sql = xasprintf("SELECT aa.id, al.address, ad.name, t.address, td.name, aa.from_alias_id, aa.to_alias_id, "
-			"CASE WHEN t.id IS NULL THEN 2 WHEN t.enabled THEN 0 ELSE 1 END, "
-			"CASE WHEN al.enabled THEN 1 ELSE 0 END "
-			"FROM admin_alias_aliases aa JOIN admin_alias al ON al.id = aa.from_alias_id "
-			"JOIN admin_domain ad ON ad.id = al.domain_id LEFT JOIN admin_alias t ON t.id = aa.to_alias_id "
-			"LEFT JOIN admin_domain td ON td.id = t.domain_id WHERE aa.id > ? ORDER BY aa.id LIMIT 500");
-	for (;;) {
-		struct db_result *res = NULL;
-		size_t n;
-
-		if ((st = vm_sql(c->vm, sql, 1, (const char *const[]){after}, &res, err, "reading alias recipients")) !=
-		    VM_OK)
-			break;
-		for (size_t r = 0; r < res->nrows; r++) {
-			long long state = vm_ll(db_value(res, r, 7));
-			const char *ad = db_value(res, r, 2), *al = db_value(res, r, 1);
-			char rc[VM_ADDRESS_MAX + 2];
-
-			if (!vm_ll(db_value(res, r, 8)))
-				continue; /* a disabled alias has no effect */
-			if (state == 0) {
-				add_edge(c, vm_ll(db_value(res, r, 5)), vm_ll(db_value(res, r, 6)));
-				continue;
-			}
-			if (!domain_visible(c, ad) || (c->local[0] && strcmp(al, c->local) != 0))
-				continue;
-			snprintf(rc, sizeof rc, "%s@%s", db_value(res, r, 3) ? db_value(res, r, 3) : "?",
-				 db_value(res, r, 4) ? db_value(res, r, 4) : "?");
-			dangling(c, al, ad, state == 2 ? "(an alias id)" : rc,
-				 state == 2 ? "names an alias that does not exist" : "is a disabled alias");
-		}
-		if (res->nrows)
-			snprintf(after, sizeof after, "%s", db_value(res, res->nrows - 1, 0));
-		n = res->nrows;
-		db_result_free(&res);
-		if (n < 500)
-			break;
-	}
-	free(sql);
-	if (st != VM_OK)
+	if ((st = each_row(c,
+			   "SELECT aa.id, al.address, ad.name, t.address, td.name, aa.from_alias_id, aa.to_alias_id, "
+			   "CASE WHEN t.id IS NULL THEN 2 WHEN t.enabled THEN 0 ELSE 1 END, "
+			   "CASE WHEN al.enabled THEN 1 ELSE 0 END "
+			   "FROM admin_alias_aliases aa JOIN admin_alias al ON al.id = aa.from_alias_id "
+			   "JOIN admin_domain ad ON ad.id = al.domain_id LEFT JOIN admin_alias t ON t.id = aa.to_alias_id "
+			   "LEFT JOIN admin_domain td ON td.id = t.domain_id WHERE aa.id > ? ORDER BY aa.id LIMIT 500",
+			   1, p, "0", 500, "reading alias recipients", alias_rcpt_row, err)) != VM_OK)
 		return st;
 	/* external recipients on a local domain; every enabled alias is read,
 	 * since a loop may pass through aliases outside the scope */
-	snprintf(after, sizeof after, "0");
-	for (;;) {
-		struct db_result *res = NULL;
-		size_t n;
-
-		if ((st = vm_sql(c->vm,
-				 "SELECT al.id, al.address, ad.name, al.extmboxes FROM admin_alias al "
-				 "JOIN admin_domain ad ON ad.id = al.domain_id WHERE al.id > ? AND al.enabled "
-				 "AND al.extmboxes <> '' ORDER BY al.id LIMIT 500",
-				 1, (const char *const[]){after}, &res, err, "reading aliases")) != VM_OK)
-			break;
-		for (size_t r = 0; r < res->nrows && st == VM_OK; r++) {
-			const char *al = db_value(res, r, 1), *ad = db_value(res, r, 2);
-			char *ext = xstrdup(db_value(res, r, 3) ? db_value(res, r, 3) : ""), *save = NULL, *e;
-			int vis = domain_visible(c, ad) && !(c->local[0] && strcmp(al, c->local) != 0);
-
-			for (e = strtok_r(ext, ",", &save); e && st == VM_OK; e = strtok_r(NULL, ",", &save)) {
-				while (*e == ' ')
-					e++;
-				c->quiet = !vis; /* only its edges matter: find them, report nothing */
-				st = ext_recipient(c, vm_ll(db_value(res, r, 0)), al, ad, e, err);
-				c->quiet = 0;
-			}
-			free(ext);
-		}
-		if (res->nrows)
-			snprintf(after, sizeof after, "%s", db_value(res, res->nrows - 1, 0));
-		n = res->nrows;
-		db_result_free(&res);
-		if (st != VM_OK || n < 500)
-			break;
-	}
-	return st;
+	return each_row(c,
+			"SELECT al.id, al.address, ad.name, al.extmboxes FROM admin_alias al "
+			"JOIN admin_domain ad ON ad.id = al.domain_id WHERE al.id > ? AND al.enabled "
+			"AND al.extmboxes <> '' ORDER BY al.id LIMIT 500",
+			1, p, "0", 500, "reading aliases", ext_rcpt_row, err);
 }
 
 /* ---- alias loops: strongly connected components (Tarjan, iterative) ----- */
@@ -1487,12 +1460,7 @@ enum vm_status store_check(struct vm *vm, const struct store_check_opts *o, stru
 	    (st = check_quota(&c, err)) == VM_OK && (st = check_aliases(&c, err)) == VM_OK)
 		st = check_loops(&c, err);
 	sum->whole = !restricted(&c) && !c.domain[0];
-	{
-		enum vm_status st2 = vm_tx_end(vm, st == VM_OK, st == VM_OK ? err : NULL);
-
-		if (st == VM_OK)
-			st = st2;
-	}
+	st = vm_tx_finish(vm, st, err);
 out:
 	mailroot_close(&c.root);
 	free(c.archive_top);

@@ -40,18 +40,9 @@
 # mailboxes in one domain, the rest in domains of every size; wide = domains of 9,999
 # mailboxes each.
 # VMAILADM_BENCH_KEEP=1 keeps the databases and reuses one that already holds N mailboxes.
-set -u
-VT_LIB_TOOLS=1
-. "$(dirname "$0")/../lib.sh"
-VMAILADM=${VMAILADM:-$VT_ROOT/vmailadm}
-export VMAILADM
-TEST_TMP=${TEST_TMP:-$(vt_rundir)/bench}
-vt_mkdir755 "$TEST_TMP"
-export TEST_TMP
+. "$(dirname "$0")/benchlib.sh"
 command -v tmux >/dev/null || { echo "bench_console: tmux is not installed: skipped"; exit 0; }
-median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'; }
 maxof() { sort -n | tail -1; }
-ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )) | awk '{printf "%.1f\n", $1/1000}'; }
 sess=vmbench$$
 trap 'tmux kill-session -t "$sess" 2>/dev/null' EXIT
 

@@ -6,16 +6,7 @@
 # it transferred, and the wall time of the whole `--monitor --once` process, next to a
 # baseline measured in the same run: one indexed SELECT of a 50-row page through the
 # engine's own client (psql / mariadb / sqlite3, process start included).
-set -u
-VT_LIB_TOOLS=1
-. "$(dirname "$0")/../lib.sh"
-VMAILADM=${VMAILADM:-$VT_ROOT/vmailadm}
-export VMAILADM
-TEST_TMP=${TEST_TMP:-$(vt_rundir)/bench}
-vt_mkdir755 "$TEST_TMP"
-export TEST_TMP
-median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'; }
-ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )) | awk '{printf "%.1f\n", $1/1000}'; }
+. "$(dirname "$0")/benchlib.sh"
 
 printf '%-7s %8s %8s %12s %6s %12s %12s\n' engine mailboxes gen_s refresh_ms rows process_ms baseline_ms
 for e in ${VMAILADM_ENGINES:-sqlite pgsql mysql}; do

@@ -5,14 +5,7 @@
 # `domain rename` (accounts, quota rows, one queued rename per mailbox, one transaction)
 # and of the `ops run` that then moves N/2 maildirs under a temporary mail root.
 # Environment: VMAILADM_BENCH_RENAME_SIZES (default 10000), VMAILADM_ENGINES.
-set -u
-VT_LIB_TOOLS=1
-. "$(dirname "$0")/../lib.sh"
-VMAILADM=${VMAILADM:-$VT_ROOT/vmailadm}
-export VMAILADM
-TEST_TMP=${TEST_TMP:-$(vt_rundir)/bench}
-vt_mkdir755 "$TEST_TMP"
-export TEST_TMP
+. "$(dirname "$0")/benchlib.sh"
 secs() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; echo "$?" >"$TEST_TMP/rc"; t1=$(date +%s%N); awk -v d=$(( (t1 - t0) / 1000000 )) 'BEGIN { printf "%.2f\n", d / 1000 }'; }
 
 printf '%-7s %9s %7s %10s %9s %8s\n' engine mailboxes moved rename_s opsrun_s status

@@ -11,14 +11,7 @@
 # (the baseline is measured in the same run).
 # Environment: VMAILADM_BENCH_SENDER_SIZES (default 1000000), VMAILADM_BENCH_SENDER_RUNS
 # (default 300), VMAILADM_ENGINES.
-set -u
-VT_LIB_TOOLS=1
-. "$(dirname "$0")/../lib.sh"
-VMAILADM=${VMAILADM:-$VT_ROOT/vmailadm}
-export VMAILADM
-TEST_TMP=${TEST_TMP:-$(vt_rundir)/bench}
-vt_mkdir755 "$TEST_TMP"
-export TEST_TMP
+. "$(dirname "$0")/benchlib.sh"
 R=${VMAILADM_BENCH_SENDER_RUNS:-300}
 
 # the query line of a generated map with the key's parts filled in

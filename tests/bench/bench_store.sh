@@ -11,14 +11,7 @@
 # by every engine, and removed at the end. Usage figures are set to what the tree holds,
 # so a clean store is measured (no finding is printed). VMAILADM_BENCH_NO_USAGE=1 leaves
 # out the usage run and du -s (the slow part at 1M).
-set -u
-VT_LIB_TOOLS=1
-. "$(dirname "$0")/../lib.sh"
-VMAILADM=${VMAILADM:-$VT_ROOT/vmailadm}
-export VMAILADM
-TEST_TMP=${TEST_TMP:-$(vt_rundir)/bench}
-vt_mkdir755 "$TEST_TMP"
-export TEST_TMP
+. "$(dirname "$0")/benchlib.sh"
 MK=$TEST_TMP/mkhomes
 cc -O2 -o "$MK" "$VT_ROOT/tests/bench/mkhomes.c" || exit 1
 secs() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )) | awk '{printf "%.2f\n", $1/1000}'; }

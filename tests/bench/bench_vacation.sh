@@ -8,16 +8,7 @@
 # client), next to a baseline measured in the same run: one indexed SELECT of a 50-row
 # mailbox page through the same client (process start included). Prints each query's
 # plan (EXPLAIN) once per engine at the largest size.
-set -u
-VT_LIB_TOOLS=1
-. "$(dirname "$0")/../lib.sh"
-VMAILADM=${VMAILADM:-$VT_ROOT/vmailadm}
-export VMAILADM
-TEST_TMP=${TEST_TMP:-$(vt_rundir)/bench}
-vt_mkdir755 "$TEST_TMP"
-export TEST_TMP
-median() { sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'; }
-ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )) | awk '{printf "%.1f\n", $1/1000}'; }
+. "$(dirname "$0")/benchlib.sh"
 DAY=$(date +%F)
 LIST_SQL="SELECT v.mbox_id, mb.address, d.name, v.subject FROM vmailadm_vacation v JOIN admin_mailbox mb ON mb.id = v.mbox_id JOIN admin_domain d ON d.id = mb.domain_id WHERE v.domain_id = 1 AND v.mbox_id > 0 ORDER BY v.domain_id, v.mbox_id LIMIT 500"
 

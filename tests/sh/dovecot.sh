@@ -8,6 +8,7 @@
 # doveadm quota recalc, and `vmailadm quota show` shows the new usage. Any "Error:" in
 # Dovecot's log fails the test.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mailtest.sh"
 
 if [ "$(id -u)" != 0 ] || ! command -v dovecot >/dev/null || ! getent passwd dovecot >/dev/null; then
 	echo "skipped: needs root and Dovecot (apt-get install dovecot-core dovecot-imapd dovecot-pgsql dovecot-mysql dovecot-sqlite)"
@@ -17,27 +18,6 @@ LDA=/usr/lib/dovecot/dovecot-lda
 OWNER=nobody
 SCHEMES="SHA512-CRYPT SHA256-CRYPT BLF-CRYPT YESCRYPT"
 
-# db ENGINE NAME: a fresh database; SQLite's in a directory Dovecot's dict may write to
-db() {
-	if [ "$1" = sqlite ]; then
-		local d=$TEST_TMP/sqlite-$2
-		rm -rf "$d" && mkdir -p "$d" && chmod 1777 "$d" && printf 'sqlite:%s/%s.db\n' "$d" "$2"
-	else
-		new_db "$@"
-	fi
-}
-sqlite_share() {
-	case $1 in sqlite:*) chmod 666 "${1#sqlite:}"* ;; esac
-}
-
-DC_PID=""
-stop_dovecot() {
-	if [ -n "$DC_PID" ]; then
-		kill -TERM "$DC_PID" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$DC_PID" 2>/dev/null || break; sleep 0.1; done
-		DC_PID=""
-	fi
-}
 at_exit stop_dovecot
 
 for e in $VMAILADM_ENGINES; do
@@ -121,14 +101,7 @@ service managesieve-login {
 !include $W/dc/dovecot-vmailadm.conf
 CONF
 	mkdir -p "$W/state"
-	dovecot -c "$W/dovecot.conf" </dev/null >"$W/dovecot.out" 2>&1 9>&-
-	for _ in $(seq 50); do [ -s "$RUN/master.pid" ] && break; sleep 0.1; done
-	DC_PID=$(cat "$RUN/master.pid" 2>/dev/null)
-	if [ -z "$DC_PID" ]; then
-		fail "$e: dovecot started" "$(cat "$W/dovecot.out" "$W/dovecot.log" 2>/dev/null)"
-		continue
-	fi
-	pass "$e: dovecot started"
+	start_dovecot "$e" "$W" "$RUN" || continue
 	D() { doveadm -c "$W/dovecot.conf" "$@"; }
 
 	i=0

@@ -41,4 +41,26 @@ rm -rf "$TEST_TMP/p" && cp -a "$copy" "$TEST_TMP/p"
 echo "core/vm.c core/lang/interp.h" >>"$TEST_TMP/p/tools/layers.allow"
 check_rc "a stale exception is refused" 1 sh "$TEST_TMP/p/tools/check-layers.sh" "$TEST_TMP/p"
 check_contains "the stale exception is named" "$OUT" "'core/vm.c core/lang/interp.h' no longer occurs"
+
+# no call cycle between core/'s files (tools/callcycles.py over the objects make built)
+if command -v python3 >/dev/null && command -v nm >/dev/null && ls "$VT_ROOT"/core/*.o >/dev/null 2>&1; then
+	check_rc "core/ has no call cycle" 0 sh -c "cd '$VT_ROOT' && python3 tools/callcycles.py core"
+	check_contains "callcycles says OK" "$OUT" "callcycles: OK"
+	# planted cycles: a -> b -> c -> a (three files), then d <-> e (two)
+	cy=$TEST_TMP/cycles
+	mkdir -p "$cy/core"
+	printf 'void b(void);\nvoid a(void);\nvoid a(void) { b(); }\n' >"$cy/core/a.c"
+	printf 'void c(void);\nvoid b(void);\nvoid b(void) { c(); }\n' >"$cy/core/b.c"
+	printf 'void a(void);\nvoid c(void);\nvoid c(void) { a(); }\n' >"$cy/core/c.c"
+	printf 'void e(void);\nvoid d(void);\nvoid d(void) { e(); }\n' >"$cy/core/d.c"
+	printf 'void d(void);\nvoid e(void);\nvoid e(void) { d(); }\n' >"$cy/core/e.c"
+	for f in a b c d e; do cc -c -o "$cy/core/$f.o" "$cy/core/$f.c" || fail "cc $f.c"; done
+	check_rc "a three-file cycle is refused" 1 sh -c "cd '$cy' && python3 '$VT_ROOT/tools/callcycles.py' core"
+	check_contains "it is named with its files" "$OUT" "BAD cycle of 3: core/a.c core/b.c core/c.c"
+	check_contains "an unlisted two-file cycle is named too" "$OUT" "BAD cycle of 2: core/d.c core/e.c"
+	rm "$cy/core/c.o" "$cy/core/c.c"
+	mkdir -p "$cy/tools" && echo "core/d.c core/e.c  planted" >"$cy/tools/cycles.allow"
+	check_rc "a listed two-file cycle is allowed" 0 sh -c "cd '$cy' && python3 '$VT_ROOT/tools/callcycles.py' core"
+	check_contains "and shown as allowed" "$OUT" "allowed cycle of 2: core/d.c core/e.c"
+fi
 test_done

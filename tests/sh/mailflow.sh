@@ -15,6 +15,7 @@
 # filter files into its folder, and the user's script keeps working beside them. Any Error:/Fatal:/Panic: in Dovecot's log, or fatal:/
 # panic:/error: in Postfix's, fails the test.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mailtest.sh"
 . "$(dirname "$0")/../mailserver.sh"
 
 if [ "$(id -u)" != 0 ] || ! command -v dovecot >/dev/null || ! command -v postfix >/dev/null ||
@@ -25,19 +26,6 @@ if [ "$(id -u)" != 0 ] || ! command -v dovecot >/dev/null || ! command -v postfi
 fi
 OWNER=nobody
 FROM=sender@remote.test
-
-# db ENGINE NAME: a fresh database; SQLite's in a directory Postfix and Dovecot may write to
-db() {
-	if [ "$1" = sqlite ]; then
-		local d=$TEST_TMP/sqlite-$2
-		rm -rf "$d" && mkdir -p "$d" && chmod 1777 "$d" && printf 'sqlite:%s/%s.db\n' "$d" "$2"
-	else
-		new_db "$@"
-	fi
-}
-sqlite_share() {
-	case $1 in sqlite:*) chmod 666 "${1#sqlite:}"* ;; esac
-}
 
 # arrived HOME FOLDER SUBJECT: waits (20 s at most) until a message with SUBJECT is in
 # the maildir folder (INBOX or a folder name) of HOME

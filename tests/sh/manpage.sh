@@ -20,16 +20,16 @@ statements() {
 	printf '%s\n' "$HELP" | sed -n '/^statements:/,/^exit status:/p' | sed '1d;$d' |
 		awk '{ print $1 " " $2 }'
 }
-# long options: main.c's table ({"name", ...}), hidden ones included
+# long options: main.c's table (LONG_OPTION_LIST: SHORT("name", ...) and
+# LONG("name", ...)), hidden ones included
 long_options() {
-	sed -n '/^static const struct option longopts\[\]/,/^};/p' "$VT_ROOT/main.c" |
-		sed -n 's/^[[:space:]]*{"\([a-z-]*\)".*/\1/p'
+	sed -n '/^#define LONG_OPTION_LIST/,/[^\\]$/p' "$VT_ROOT/main.c" |
+		sed -n 's/^[[:space:]]*\(SHORT\|LONG\)("\([a-z-]*\)".*/\2/p'
 }
-# configuration keys: "section key" from core/conf.c. Written by hand until the
-# configuration keys are one X-macro table (issue 18): then read that table here.
+# configuration keys: "section key" from core/conf.c's CONF_KEY_LIST (X(section, key, ...))
 config_keys() {
-	grep -o 'IS("[a-z_]*", *"[a-z_]*")' "$VT_ROOT/core/conf.c" |
-		sed 's/IS("\([a-z_]*\)", *"\([a-z_]*\)")/\1 \2/' | sort -u
+	sed -n '/^#define CONF_KEY_LIST/,/[^\\]$/p' "$VT_ROOT/core/conf.c" |
+		sed -n 's/^[[:space:]]*X(\([a-z_]*\), *\([a-z_]*\),.*/\1 \2/p' | sort -u
 }
 exit_statuses() {
 	printf '%s\n' "$HELP" | sed -n '/^exit status:/,$p' | grep -o '\b[0-9] [a-z]' | cut -c1 | sort -u

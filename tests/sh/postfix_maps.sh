@@ -8,6 +8,7 @@
 # kept unless forced, bad directories refused, a full or read-only file system leaves
 # the previous files intact).
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mailtest.sh"
 
 if [ "$(id -u)" != 0 ] || ! getent passwd postfix >/dev/null || ! command -v postmap >/dev/null; then
 	echo "skipped: needs root, the postfix user and postmap (apt-get install postfix postfix-pgsql postfix-mysql postfix-sqlite)"
@@ -19,43 +20,10 @@ HOSTCONF=$TEST_TMP/host.conf
 printf '[mail]\nroot = /srv/vmail-t\nowner = nobody\n[dovecot]\nlda = /usr/lib/dovecot/dovecot-lda -c /etc/dovecot/private.conf\n' >"$HOSTCONF"
 NOBODY_UID=$(id -u nobody) NOBODY_GID=$(id -g nobody)
 
-PFCONF=$TEST_TMP/postfix-conf
-mkdir -p "$PFCONF" && chmod 755 "$PFCONF"
-# postmap wants a main.cf; nothing else of Postfix is used
-printf 'compatibility_level = 3.6\n' >"$PFCONF/main.cf"
+postfix_conf_dir
 
-# q MAPDIR TYPE FILE KEY: the answer of one map (empty = not found); a lookup error fails the test
-q() {
-	local out err rc ef
-	ef=$(mktemp)
-	out=$(runuser -u postfix -- env -i /usr/sbin/postmap -c "$PFCONF" -q "$4" "$2:$1/$3" 2>"$ef")
-	rc=$?
-	err=$(cat "$ef")
-	rm -f "$ef"
-	if [ -n "$err" ] || { [ "$rc" != 0 ] && [ "$rc" != 1 ]; }; then
-		# the caller's check fails on this text, whatever answer it wanted
-		echo "LOOKUP ERROR (postmap -q $4 $2:$1/$3, status $rc): $err"
-		return
-	fi
-	# several rows come back comma-joined, in any order: sort them
-	printf '%s' "$out" | tr ',' '\n' | sed 's/^ *//' | sort | paste -sd, -
-}
-
-# db ENGINE NAME: a fresh database. SQLite's: in a directory Postfix can write to, as
-# readers of a WAL database must (they create and map its -shm file).
-db() {
-	if [ "$1" = sqlite ]; then
-		local d=$TEST_TMP/sqlite-$2
-		rm -rf "$d" && mkdir -p "$d" && chmod 1777 "$d" && printf 'sqlite:%s/%s.db\n' "$d" "$2"
-	else
-		new_db "$@"
-	fi
-}
-
-# sqlite_share URL: the database files readable and writable by Postfix and Dovecot
-sqlite_share() {
-	case $1 in sqlite:*) chmod 666 "${1#sqlite:}"* ;; esac
-}
+# q MAPDIR TYPE FILE KEY: the answer of one map (postmap_q, tests/mailtest.sh)
+q() { postmap_q "$2" "$1" "$3" "$4"; }
 
 # resolve MAPDIR TYPE KEY: the first answer of virtual_alias_maps, in main.cf's order
 resolve() {

@@ -8,43 +8,17 @@
 # through real Postfix (postmap -q as the postfix user, empty environment) for every kind
 # of owner and for disabled objects, plus sql-mailboxes.cf refusing send-only accounts.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mailtest.sh"
 
 if [ "$(id -u)" != 0 ] || ! getent passwd postfix >/dev/null || ! command -v postmap >/dev/null; then
 	echo "skipped: needs root, the postfix user and postmap (apt-get install postfix postfix-pgsql postfix-mysql postfix-sqlite)"
 	test_done
 fi
 
-PFCONF=$TEST_TMP/postfix-conf
-mkdir -p "$PFCONF" && chmod 755 "$PFCONF"
-printf 'compatibility_level = 3.6\n' >"$PFCONF/main.cf"
+postfix_conf_dir
 
-# q TYPE MAPDIR FILE KEY: one map's answer, rows sorted (empty = not found); a lookup
-# error shows as text the caller's check fails on
-q() {
-	local out err rc ef
-	ef=$(mktemp)
-	out=$(runuser -u postfix -- env -i /usr/sbin/postmap -c "$PFCONF" -q "$4" "$1:$2/$3" 2>"$ef")
-	rc=$?
-	err=$(cat "$ef")
-	rm -f "$ef"
-	if [ -n "$err" ] || { [ "$rc" != 0 ] && [ "$rc" != 1 ]; }; then
-		echo "LOOKUP ERROR (postmap -q $4 $1:$2/$3, status $rc): $err"
-		return
-	fi
-	printf '%s' "$out" | tr ',' '\n' | sed 's/^ *//' | sort | paste -sd, -
-}
-
-db() {
-	if [ "$1" = sqlite ]; then
-		local d=$TEST_TMP/sqlite-$2
-		rm -rf "$d" && mkdir -p "$d" && chmod 1777 "$d" && printf 'sqlite:%s/%s.db\n' "$d" "$2"
-	else
-		new_db "$@"
-	fi
-}
-sqlite_share() {
-	case $1 in sqlite:*) chmod 666 "${1#sqlite:}"* ;; esac
-}
+# q TYPE MAPDIR FILE KEY: one map's answer (postmap_q, tests/mailtest.sh)
+q() { postmap_q "$@"; }
 
 # maps generate writes master.cf.vmailadm's pipe for the mail owner: one that exists
 CONF=$TEST_TMP/vmailadm.conf

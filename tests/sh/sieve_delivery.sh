@@ -13,6 +13,7 @@
 # runs the rendered script too, and sieve show/list read the user's own scripts
 # through doveadm ([sieve] user_scripts). Any "Error:" in Dovecot's log fails it.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mailtest.sh"
 
 if [ "$(id -u)" != 0 ] || ! command -v dovecot >/dev/null || ! command -v sievec >/dev/null ||
 	! command -v sieve-test >/dev/null || ! getent passwd dovecot >/dev/null; then
@@ -25,23 +26,6 @@ YESTERDAY=$(date -d yesterday +%F)
 TOMORROW=$(date -d tomorrow +%F)
 NEXTWEEK=$(date -d '+7 days' +%F)
 
-db() {
-	if [ "$1" = sqlite ]; then
-		local d=$TEST_TMP/sqlite-$2
-		rm -rf "$d" && mkdir -p "$d" && chmod 1777 "$d" && printf 'sqlite:%s/%s.db\n' "$d" "$2"
-	else
-		new_db "$@"
-	fi
-}
-
-DC_PID=""
-stop_dovecot() {
-	if [ -n "$DC_PID" ]; then
-		kill -TERM "$DC_PID" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$DC_PID" 2>/dev/null || break; sleep 0.1; done
-		DC_PID=""
-	fi
-}
 at_exit stop_dovecot
 
 # deliver TO FROM SUBJECT: one message through the LDA (status in $RC)
@@ -140,14 +124,7 @@ plugin {
   sieve_before = dict:proxy::sieve;name=active;bindir=~/.sieve-before-bin
 }
 CONF
-	dovecot -c "$W/dovecot.conf" </dev/null >"$W/dovecot.out" 2>&1 9>&-
-	for _ in $(seq 50); do [ -s "$RUN/master.pid" ] && break; sleep 0.1; done
-	DC_PID=$(cat "$RUN/master.pid" 2>/dev/null)
-	if [ -z "$DC_PID" ]; then
-		fail "$e: dovecot started" "$(cat "$W/dovecot.out" "$W/dovecot.log" 2>/dev/null)"
-		continue
-	fi
-	pass "$e: dovecot started"
+	start_dovecot "$e" "$W" "$RUN" || continue
 	D() { doveadm -c "$W/dovecot.conf" "$@"; }
 
 	# the user's own script, stored the way ManageSieve stores it

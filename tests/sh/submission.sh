@@ -12,6 +12,7 @@
 #    and accepts his own address, his list's, a granted one and a domain alias's.
 # Any error in Dovecot's or Postfix's log fails the test.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../mailtest.sh"
 
 if [ "$(id -u)" != 0 ] || ! command -v dovecot >/dev/null || ! command -v postfix >/dev/null ||
 	! getent passwd postfix >/dev/null || ! command -v openssl >/dev/null; then
@@ -22,18 +23,6 @@ MS_PORT_FROM=${SUBMISSION_PORT_FROM:-26200}
 MS_PORT_TO=${SUBMISSION_PORT_TO:-26299}
 . "$(dirname "$0")/../mailserver.sh"
 OWNER=nobody
-
-db() {
-	if [ "$1" = sqlite ]; then
-		local d=$TEST_TMP/sqlite-$2
-		rm -rf "$d" && mkdir -p "$d" && chmod 1777 "$d" && printf 'sqlite:%s/%s.db\n' "$d" "$2"
-	else
-		new_db "$@"
-	fi
-}
-sqlite_share() {
-	case $1 in sqlite:*) chmod 666 "${1#sqlite:}"* ;; esac
-}
 
 # the submission service's certificate (the host's part: smtpd_tls_security_level=encrypt)
 CERT=$TEST_TMP/cert

@@ -9,12 +9,7 @@
 
 EXPECTED=$VT_ROOT/tests/tui/expected
 command -v tmux >/dev/null || { fail "tmux is not installed"; test_done; }
-# a private tmux server, so a test never touches the user's sessions
-# (a new one for each start: a server still shutting down cannot be reused)
-TMUX_N=0
-TMUX_SOCK=$TEST_TMP/tmux.0.sock
-tm() { tmux -S "$TMUX_SOCK" "$@"; }
-at_exit 'tm kill-server 2>/dev/null'
+. "$(dirname "$0")/../tuitest.sh"
 
 # tui_start URL [ENV=VALUE...] [-- ARGS...]: starts the console in an 80x24 pane
 tui_start() {
@@ -23,31 +18,7 @@ tui_start() {
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
 	args=("$@")
-	tm kill-server 2>/dev/null
-	TMUX_N=$((TMUX_N + 1))
-	TMUX_SOCK=$TEST_TMP/tmux.$TMUX_N.sock
-	printf '%q ' env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC "${envs[@]}" "$VMAILADM" -d "$url" "${args[@]}" \
-		>"$TEST_TMP/cmd"
-	# the pane outlives the program, so what it leaves on the terminal can be read
-	tm new-session -d -s t -x 80 -y 24 "$(cat "$TEST_TMP/cmd"); echo \"[exit \$?]\"; sleep 60"
-	wait_for "1 Domains" || fail "the console did not start" "$(screen)"
-}
-keys() { tm send-keys -t t "$@"; sleep 0.15; }
-# literal text (no key names)
-type_text() { tm send-keys -t t -l "$1"; sleep 0.1; }
-screen() { tm capture-pane -p -t t | sed "s#$TEST_TMP#TMP#g"; }
-# wait_for TEXT: until the screen shows TEXT (5 s at most)
-wait_for() {
-	local i
-	for i in $(seq 50); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-# expect WHAT TEXT: the screen shows TEXT (waiting for it)
-expect() {
-	if wait_for "$2"; then pass "$1"; else fail "$1" "the screen does not show: $2" "$(screen)"; fi
+	tui_pane "${envs[@]}" "$VMAILADM" -d "$url" "${args[@]}"
 }
 # golden WHAT FILE: the screen equals tests/tui/expected/FILE.txt, but for the status
 # line (it names the database file and the user running the test)

@@ -7,31 +7,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 command -v tmux >/dev/null || { fail "tmux is not installed"; test_done; }
-TMUX_N=0
-TMUX_SOCK=$TEST_TMP/tmux.0.sock
-tm() { tmux -S "$TMUX_SOCK" "$@"; }
-at_exit 'tm kill-server 2>/dev/null'
-tui_start() {
-	tm kill-server 2>/dev/null
-	TMUX_N=$((TMUX_N + 1))
-	TMUX_SOCK=$TEST_TMP/tmux.$TMUX_N.sock
-	printf '%q ' env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC "$VMAILADM" "$@" >"$TEST_TMP/cmd"
-	tm new-session -d -s t -x 80 -y 24 "$(cat "$TEST_TMP/cmd"); echo \"[exit \$?]\"; sleep 60"
-	wait_for "1 Domains" || fail "the console did not start" "$(screen)"
-}
-keys() { tm send-keys -t t "$@"; sleep 0.15; }
-screen() { tm capture-pane -p -t t | sed "s#$TEST_TMP#TMP#g"; }
-wait_for() {
-	local i
-	for i in $(seq 50); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-expect() {
-	if wait_for "$2"; then pass "$1"; else fail "$1" "the screen does not show: $2" "$(screen)"; fi
-}
+. "$(dirname "$0")/../tuitest.sh"
+tui_start() { tui_pane "$VMAILADM" "$@"; }
 
 url=$(new_db sqlite t_tuistore) || { fail "new_db"; test_done; }
 # a short root, so that the paths fit the 80 columns

@@ -419,10 +419,42 @@ static void test_script(const struct engine *e, struct db *db)
 		CHECK(db_exec(db, "SELECT 1; SELECT 2", 0, NULL, NULL, &err) != DB_OK);
 }
 
+/* A column DB_INTROSPECT_COLUMNS must report as db.h names it. */
+struct want_column {
+	const char *name, *type;
+	const char *nullable; /* "1"/"0"; NULL: not checked */
+	const char *dflt;     /* the default; NULL: none (SQL NULL) */
+	int required;         /* 0: checked only when the engine reports the column */
+};
+
+static void check_column(const struct db_result *res, const struct want_column *w)
+{
+	long r = find_row(res, w->name);
+
+	if (w->required)
+		CHECK_MSG(r >= 0, "no column %s", w->name);
+	if (r < 0)
+		return;
+	CHECK_STR(db_value(res, r, 1), w->type);
+	if (w->nullable)
+		CHECK_STR(db_value(res, r, 2), w->nullable);
+	CHECK_STR(db_value(res, r, 3), w->dflt);
+}
+
 static void test_introspect(const struct engine *e, struct db *db)
 {
+	static const struct want_column columns[] = {
+		{"name", "varchar(100)", "0", NULL, 1},
+		{"note", "text", "1", NULL, 0},
+		{"flag", "bool", "0", "0", 0},
+		{"qty", "int", NULL, "0", 0},
+		{"big", "bigint", "1", NULL, 0},
+		{"created", "timestamp", NULL, "CURRENT_TIMESTAMP", 0},
+		{"label", "varchar(20)", NULL, "it's", 0},
+	};
 	struct db_error err;
 	struct db_result *res = NULL;
+	size_t i;
 	long r;
 
 	CHECK_INT(db->ops->exec_script(db->conn, e->create_trigger, &err), DB_OK);
@@ -441,46 +473,8 @@ static void test_introspect(const struct engine *e, struct db *db)
 	CHECK_STR(db_value(res, 0, 0), "id"); /* in table order */
 	CHECK_STR(db_value(res, 0, 1), "int");
 	CHECK_STR(db_value(res, 0, 2), "0");
-	r = find_row(res, "name");
-	CHECK(r >= 0);
-	if (r >= 0) {
-		CHECK_STR(db_value(res, r, 1), "varchar(100)");
-		CHECK_STR(db_value(res, r, 2), "0");
-		CHECK(db_value(res, r, 3) == NULL);
-	}
-	r = find_row(res, "note");
-	if (r >= 0) {
-		CHECK_STR(db_value(res, r, 1), "text");
-		CHECK_STR(db_value(res, r, 2), "1");
-		CHECK(db_value(res, r, 3) == NULL);
-	}
-	r = find_row(res, "flag");
-	if (r >= 0) {
-		CHECK_STR(db_value(res, r, 1), "bool");
-		CHECK_STR(db_value(res, r, 2), "0");
-		CHECK_STR(db_value(res, r, 3), "0");
-	}
-	r = find_row(res, "qty");
-	if (r >= 0) {
-		CHECK_STR(db_value(res, r, 1), "int");
-		CHECK_STR(db_value(res, r, 3), "0");
-	}
-	r = find_row(res, "big");
-	if (r >= 0) {
-		CHECK_STR(db_value(res, r, 1), "bigint");
-		CHECK_STR(db_value(res, r, 2), "1");
-		CHECK(db_value(res, r, 3) == NULL);
-	}
-	r = find_row(res, "created");
-	if (r >= 0) {
-		CHECK_STR(db_value(res, r, 1), "timestamp");
-		CHECK_STR(db_value(res, r, 3), "CURRENT_TIMESTAMP");
-	}
-	r = find_row(res, "label");
-	if (r >= 0) {
-		CHECK_STR(db_value(res, r, 1), "varchar(20)");
-		CHECK_STR(db_value(res, r, 3), "it's");
-	}
+	for (i = 0; i < sizeof columns / sizeof columns[0]; i++)
+		check_column(res, &columns[i]);
 	db_result_free(&res);
 
 	CHECK_INT(db->ops->introspect(db->conn, DB_INTROSPECT_INDEXES, "vt_item", &res, &err), DB_OK);
@@ -697,21 +691,6 @@ static void run_suite(const struct engine *e)
 	printf("%s: %s\n", e->name, unit_failed == failed ? "ok" : "FAILED");
 }
 
-#if HAVE_SQLITE
-static void remove_sqlite_files(const char *path)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	size_t i;
-
-	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		char *f = xasprintf("%s%s", path, suffixes[i]);
-
-		unlink(f);
-		free(f);
-	}
-}
-#endif
-
 static void test_urls(void)
 {
 	struct db_error err;
@@ -755,21 +734,15 @@ int main(void)
 		sq.url = getenv("VMAILADM_TEST_SQLITE_URL");
 		run_suite(&sq);
 	} else {
-		const char *tmp = getenv("VMAILADM_TEST_TMP");
-		char *path = xasprintf("%s/vmailadm-test-db-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		int fd = mkstemp(path);
+		char *path = unit_sqlite_path("test-db");
 		char *url;
 
-		if (fd < 0) {
-			perror("mkstemp");
+		if (!path)
 			return 1;
-		}
-		close(fd);
-		unlink(path); /* SQLite creates it */
 		url = xasprintf("sqlite:%s", path);
 		sq.url = url;
 		run_suite(&sq);
-		remove_sqlite_files(path);
+		unit_remove_sqlite_files(path);
 		free(url);
 		free(path);
 	}

@@ -230,16 +230,23 @@ static long count_rows(struct vm *vm, const char *query)
 	return n;
 }
 
+/* What db check or db init returned besides its report. */
+struct report {
+	enum vm_status st;
+	int problems;
+	struct vm_error err;
+};
+
 /* The report of db check (or db init with init set), as one string; caller frees. */
-static char *run(struct vm *vm, int init, int *problems, enum vm_status *st, struct vm_error *err)
+static char *run(struct vm *vm, int init, struct report *r)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	*problems = -1;
-	memset(err, 0, sizeof *err);
-	*st = init ? schema_init_ex(vm, f, problems, err) : schema_check(vm, f, problems, err);
+	r->problems = -1;
+	memset(&r->err, 0, sizeof r->err);
+	r->st = init ? schema_init_ex(vm, f, &r->problems, &r->err) : schema_check(vm, f, &r->problems, &r->err);
 	fclose(f);
 	return buf;
 }
@@ -289,9 +296,7 @@ static const struct drift my_drift = {
 static void test_init(const struct engine *e)
 {
 	struct vm vm, ro;
-	struct vm_error err;
-	enum vm_status st;
-	int problems;
+	struct report r;
 	char *out;
 
 	if (open_vm(&vm, e, 0) != 0)
@@ -300,9 +305,9 @@ static void test_init(const struct engine *e)
 	CHECK_INT(ntables(&vm), 0);
 
 	/* check on an empty database: every table missing */
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(st, VM_OK);
-	CHECK_INT(problems, 14);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.st, VM_OK);
+	CHECK_INT(r.problems, 14);
 	CHECK(contains(out, "missing table admin_quota\n"));
 	CHECK(contains(out, "warning: missing table vmailadm_meta"));
 	CHECK(contains(out, "db check: 14 problem(s)\n"));
@@ -310,8 +315,8 @@ static void test_init(const struct engine *e)
 
 	/* read-only: refused, nothing made */
 	if (open_vm(&ro, e, 1) == 0) {
-		out = run(&ro, 1, &problems, &st, &err);
-		CHECK_INT(st, VM_ERR_READ_ONLY);
+		out = run(&ro, 1, &r);
+		CHECK_INT(r.st, VM_ERR_READ_ONLY);
 		CHECK_STR(out, "");
 		free(out);
 		vm_close(&ro);
@@ -320,12 +325,12 @@ static void test_init(const struct engine *e)
 
 	/* dry run: rolled back (refused on MySQL, whose DDL commits) */
 	vm.dry_run = 1;
-	out = run(&vm, 1, &problems, &st, &err);
+	out = run(&vm, 1, &r);
 	if (e->eng == DB_ENGINE_MYSQL) {
-		CHECK_INT(st, VM_ERR_REFUSED);
-		CHECK(strstr(err.msg, "dry run") != NULL);
+		CHECK_INT(r.st, VM_ERR_REFUSED);
+		CHECK(strstr(r.err.msg, "dry run") != NULL);
 	} else {
-		CHECK_INT(st, VM_OK);
+		CHECK_INT(r.st, VM_OK);
 		CHECK_STR(out, "created the vmailadm schema (16 tables) (dry run: rolled back)\n");
 	}
 	free(out);
@@ -333,26 +338,26 @@ static void test_init(const struct engine *e)
 	CHECK_INT(ntables(&vm), 0);
 
 	/* init on an empty database */
-	out = run(&vm, 1, &problems, &st, &err);
-	CHECK_MSG(st == VM_OK, "init: %s", err.msg);
+	out = run(&vm, 1, &r);
+	CHECK_MSG(r.st == VM_OK, "init: %s", r.err.msg);
 	CHECK_STR(out, "created the vmailadm schema (16 tables)\n");
-	CHECK_INT(problems, 0);
+	CHECK_INT(r.problems, 0);
 	free(out);
 	CHECK_INT(ntables(&vm), 17 + nown() + nsearch(&vm));
 	CHECK_INT(vm.tx_depth, 0);
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM auth_group"), 2);
 
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(st, VM_OK);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.st, VM_OK);
 	CHECK_STR(out, "db check: OK\n");
-	CHECK_INT(problems, 0);
+	CHECK_INT(r.problems, 0);
 	free(out);
 
 	/* again: changes nothing */
-	out = run(&vm, 1, &problems, &st, &err);
-	CHECK_INT(st, VM_OK);
+	out = run(&vm, 1, &r);
+	CHECK_INT(r.st, VM_OK);
 	CHECK_STR(out, "schema already present\ndb check: OK\n");
-	CHECK_INT(problems, 0);
+	CHECK_INT(r.problems, 0);
 	free(out);
 	CHECK_INT(ntables(&vm), 17 + nown() + nsearch(&vm));
 	CHECK_INT(count_rows(&vm, "SELECT COUNT(*) FROM auth_group"), 2);
@@ -360,8 +365,8 @@ static void test_init(const struct engine *e)
 
 	/* check in a read-only session works */
 	if (open_vm(&ro, e, 1) == 0) {
-		out = run(&ro, 0, &problems, &st, &err);
-		CHECK_INT(st, VM_OK);
+		out = run(&ro, 0, &r);
+		CHECK_INT(r.st, VM_OK);
 		CHECK_STR(out, "db check: OK\n");
 		free(out);
 		vm_close(&ro);
@@ -373,30 +378,28 @@ static void test_init(const struct engine *e)
 static void test_drift(const struct engine *e, const struct drift *d)
 {
 	struct vm vm;
-	struct vm_error err;
-	enum vm_status st;
-	int problems;
+	struct report r;
 	char *out;
 
 	if (open_vm(&vm, e, 0) != 0)
 		return;
 	sql(&vm, d->drop_bytes_default);
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(st, VM_OK);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.st, VM_OK);
 	CHECK_STR(out, BYTES_LINE "db check: 1 problem(s)\n");
-	CHECK_INT(problems, 1);
+	CHECK_INT(r.problems, 1);
 	free(out);
 	/* the fix it prints works */
 	sql(&vm, "ALTER TABLE admin_quota ALTER COLUMN bytes SET DEFAULT 0");
-	out = run(&vm, 0, &problems, &st, &err);
+	out = run(&vm, 0, &r);
 	CHECK_STR(out, "db check: OK\n");
 	free(out);
 
 	/* warnings only: OK */
 	sql(&vm, d->widen_first_name);
 	sql(&vm, d->drop_mailbox_indexes);
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(problems, 0);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.problems, 0);
 	CHECK(contains(out, "warning: admin_user.first_name: type varchar(150), expected varchar(30) (wider: fine)\n"));
 	CHECK(contains(out, "warning: missing index on admin_mailbox (domain_id, address) — the console's pages will "
 			    "be slow: CREATE INDEX admin_mailbox_domain_address ON admin_mailbox (domain_id, address)\n"));
@@ -410,14 +413,14 @@ static void test_drift(const struct engine *e, const struct drift *d)
 	sql(&vm, d->drop_is_local);
 	/* init on it: the same report as check, nothing changed */
 	{
-		char *check_out = run(&vm, 0, &problems, &st, &err), *want;
+		char *check_out = run(&vm, 0, &r), *want;
 
-		CHECK_INT(problems, 4);
+		CHECK_INT(r.problems, 4);
 		want = xasprintf("schema already present\n%s", check_out);
-		out = run(&vm, 1, &problems, &st, &err);
-		CHECK_INT(st, VM_OK);
+		out = run(&vm, 1, &r);
+		CHECK_INT(r.st, VM_OK);
 		CHECK_STR(out, want);
-		CHECK_INT(problems, 4);
+		CHECK_INT(r.problems, 4);
 		CHECK_INT(ntables(&vm), 17 + nown() + nsearch(&vm));
 		free(out);
 		free(want);
@@ -427,9 +430,9 @@ static void test_drift(const struct engine *e, const struct drift *d)
 	sql(&vm, e->eng == DB_ENGINE_MYSQL ? "SET FOREIGN_KEY_CHECKS = 0; DROP TABLE admin_alias_aliases; "
 					     "SET FOREIGN_KEY_CHECKS = 1"
 					   : "DROP TABLE admin_alias_aliases");
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(st, VM_OK);
-	CHECK_INT(problems, 5);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.st, VM_OK);
+	CHECK_INT(r.problems, 5);
 	CHECK(contains(out, "\nadmin_user.email: nullable, expected NOT NULL\n"));
 	CHECK(contains(out, "\nmissing column admin_user.is_local\n"));
 	CHECK(contains(out, "\nadmin_mailbox.address: type varchar(200), expected varchar(252)\n"));
@@ -439,17 +442,17 @@ static void test_drift(const struct engine *e, const struct drift *d)
 	free(out);
 
 	/* a table missing: init refuses to complete the schema */
-	out = run(&vm, 1, &problems, &st, &err);
-	CHECK_INT(st, VM_ERR_REFUSED);
+	out = run(&vm, 1, &r);
+	CHECK_INT(r.st, VM_ERR_REFUSED);
 	CHECK_STR(out, "");
-	CHECK(contains(err.msg, "missing: admin_alias_aliases)"));
+	CHECK(contains(r.err.msg, "missing: admin_alias_aliases)"));
 	CHECK_INT(ntables(&vm), 16 + nown() + nsearch(&vm));
 	free(out);
 
 	/* the guide's merge_quota trigger */
 	sql(&vm, d->mergequota);
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(problems, 6);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.problems, 6);
 	CHECK(contains(out, e->eng == DB_ENGINE_PGSQL ? "\n" MERGE_LINE_PG : "\n" MERGE_LINE_OTHER));
 	if (e->eng == DB_ENGINE_PGSQL)
 		CHECK(contains(out, "warning: admin_quota has trigger setmboxid (AFTER INSERT, set_mboxid), which "
@@ -457,8 +460,8 @@ static void test_drift(const struct engine *e, const struct drift *d)
 	free(out);
 	/* the fix it prints works */
 	sql(&vm, e->eng == DB_ENGINE_PGSQL ? "DROP TRIGGER mergequota ON admin_quota" : "DROP TRIGGER mergequota");
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(problems, 5);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.problems, 5);
 	CHECK(strstr(out, "merge_quota trigger") == NULL);
 	free(out);
 	vm_close(&vm);
@@ -468,9 +471,7 @@ static void test_drift(const struct engine *e, const struct drift *d)
 static void test_partial(const struct engine *e)
 {
 	struct vm vm;
-	struct vm_error err;
-	enum vm_status st;
-	int problems;
+	struct report r;
 	char *out;
 
 	if (open_vm(&vm, e, 0) != 0)
@@ -478,21 +479,21 @@ static void test_partial(const struct engine *e)
 	drop_all(&vm, e->eng);
 	sql(&vm, "CREATE TABLE admin_domain (id integer NOT NULL PRIMARY KEY, name varchar(100) NOT NULL)");
 	sql(&vm, "CREATE TABLE admin_mailbox (id integer NOT NULL PRIMARY KEY)");
-	out = run(&vm, 1, &problems, &st, &err);
-	CHECK_INT(st, VM_ERR_REFUSED);
+	out = run(&vm, 1, &r);
+	CHECK_INT(r.st, VM_ERR_REFUSED);
 	CHECK_STR(out, "");
-	CHECK(contains(err.msg, "present: admin_domain, admin_mailbox;"));
-	CHECK(contains(err.msg, "missing: auth_group, django_content_type, admin_user,"));
-	CHECK(contains(err.msg, "nothing was changed"));
+	CHECK(contains(r.err.msg, "present: admin_domain, admin_mailbox;"));
+	CHECK(contains(r.err.msg, "missing: auth_group, django_content_type, admin_user,"));
+	CHECK(contains(r.err.msg, "nothing was changed"));
 	CHECK_INT(ntables(&vm), 2);
 	free(out);
 
 	/* only vmailadm's own table: refused too */
 	drop_all(&vm, e->eng);
 	sql(&vm, "CREATE TABLE vmailadm_meta (name varchar(64) NOT NULL PRIMARY KEY, value text NOT NULL)");
-	out = run(&vm, 1, &problems, &st, &err);
-	CHECK_INT(st, VM_ERR_REFUSED);
-	CHECK(contains(err.msg, "present: vmailadm_meta;"));
+	out = run(&vm, 1, &r);
+	CHECK_INT(r.st, VM_ERR_REFUSED);
+	CHECK(contains(r.err.msg, "present: vmailadm_meta;"));
 	CHECK_INT(ntables(&vm), 1);
 	free(out);
 
@@ -500,9 +501,9 @@ static void test_partial(const struct engine *e)
 	 * nothing is left behind, even on MySQL where DDL commits */
 	drop_all(&vm, e->eng);
 	sql(&vm, "CREATE VIEW vmailadm_meta AS SELECT 1 AS x");
-	out = run(&vm, 1, &problems, &st, &err);
-	CHECK(st == VM_ERR_DB || st == VM_ERR_EXISTS);
-	CHECK(contains(err.msg, "creating the vmailadm schema"));
+	out = run(&vm, 1, &r);
+	CHECK(r.st == VM_ERR_DB || r.st == VM_ERR_EXISTS);
+	CHECK(contains(r.err.msg, "creating the vmailadm schema"));
 	CHECK_STR(out, "");
 	CHECK_INT(ntables(&vm), 0);
 	CHECK_INT(vm.tx_depth, 0);
@@ -523,18 +524,6 @@ static void run_suite(const struct engine *e, const struct drift *d)
 }
 
 #if HAVE_SQLITE
-static void remove_sqlite_files(const char *path)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	size_t i;
-
-	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		char *f = xasprintf("%s%s", path, suffixes[i]);
-
-		unlink(f);
-		free(f);
-	}
-}
 
 /* s with the first `from` replaced by `to`; caller frees. */
 static char *replace(const char *s, const char *from, const char *to)
@@ -553,9 +542,7 @@ static void test_sqlite_by_hand(const struct engine *e)
 {
 	const char *script = sql_file_text("sqlite-create.sql");
 	struct vm vm;
-	struct vm_error err;
-	enum vm_status st;
-	int problems;
+	struct report r;
 	char *out, *s1, *s2, *want, *owns;
 
 	if (!script) {
@@ -569,8 +556,8 @@ static void test_sqlite_by_hand(const struct engine *e)
 		return;
 	drop_all(&vm, e->eng);
 	sql(&vm, s2);
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(st, VM_OK);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.st, VM_OK);
 	owns = own_warnings();
 	want = xasprintf("missing column admin_user.is_local\n"
 			 "admin_quota.bytes: no DEFAULT 0 (Dovecot's quota dict inserts rows without it): SQLite "
@@ -587,13 +574,13 @@ static void test_sqlite_by_hand(const struct engine *e)
 	CHECK_STR(out, want);
 	free(want);
 	free(owns);
-	CHECK_INT(problems, 2);
+	CHECK_INT(r.problems, 2);
 	want = xasprintf("schema already present\n%s", out);
 	free(out);
-	out = run(&vm, 1, &problems, &st, &err);
-	CHECK_INT(st, VM_OK);
+	out = run(&vm, 1, &r);
+	CHECK_INT(r.st, VM_OK);
 	CHECK_STR(out, want);
-	CHECK_INT(problems, 2);
+	CHECK_INT(r.problems, 2);
 	free(out);
 	free(want);
 	free(s1);
@@ -609,9 +596,9 @@ static void test_sqlite_by_hand(const struct engine *e)
 		 "DROP INDEX admin_alias_domain_address; DROP INDEX admin_user_email");
 	/* and the trigger, by name and by body */
 	sql(&vm, "CREATE TRIGGER quota_fix BEFORE INSERT ON admin_quota BEGIN SELECT 1; END");
-	out = run(&vm, 1, &problems, &st, &err);
-	CHECK_INT(st, VM_OK);
-	CHECK_INT(problems, 0);
+	out = run(&vm, 1, &r);
+	CHECK_INT(r.st, VM_OK);
+	CHECK_INT(r.problems, 0);
 	owns = own_warnings();
 	want = xasprintf("schema already present\n"
 			 "warning: admin_user.last_name: type varchar(150), expected varchar(30) (wider: fine)\n"
@@ -640,8 +627,8 @@ static void test_sqlite_by_hand(const struct engine *e)
 	CHECK_INT(ntables(&vm), 15);
 	sql(&vm, "CREATE TRIGGER mergequota BEFORE INSERT ON admin_quota BEGIN SELECT 1; END");
 	sql(&vm, "CREATE TRIGGER \"odd\"\"name\" AFTER UPDATE ON admin_quota BEGIN SELECT 'merge_quota'; END");
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(problems, 2);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.problems, 2);
 	CHECK(contains(out, "\n" MERGE_LINE_OTHER));
 	CHECK(contains(out, "(trigger odd\"name): with Dovecot 2.3 it stores negative message counts. Remove it: "
 			    "DROP TRIGGER \"odd\"\"name\"; then"));
@@ -655,8 +642,8 @@ static void test_sqlite_by_hand(const struct engine *e)
 	free(s2);
 	s2 = replace(s1, "mbox_id integer NULL UNIQUE", "mbox_id integer NOT NULL UNIQUE");
 	sql(&vm, s2);
-	out = run(&vm, 0, &problems, &st, &err);
-	CHECK_INT(problems, 3);
+	out = run(&vm, 0, &r);
+	CHECK_INT(r.problems, 3);
 	CHECK(strncmp(out, "admin_quota.bytes: type int, expected bigint\n", 45) == 0);
 	CHECK(contains(out, "\nadmin_quota.mbox_id: NOT NULL, expected nullable"));
 	CHECK(contains(out, "\nno PRIMARY KEY or UNIQUE index on admin_quota (username): Dovecot's quota dict "
@@ -685,26 +672,20 @@ int main(void)
 		printf("mysql: SKIPPED (%s)\n", HAVE_MYSQL ? "VMAILADM_TEST_MYSQL_URL is not set" : "not built in");
 #if HAVE_SQLITE
 	{
-		const char *tmp = getenv("VMAILADM_TEST_TMP");
-		char *path = xasprintf("%s/vmailadm-test-schema-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		int fd = mkstemp(path);
+		char *path = unit_sqlite_path("test-schema");
 		char *url;
 		struct engine sq = {"sqlite", NULL, DB_ENGINE_SQLITE};
 		int failed = unit_failed;
 
-		if (fd < 0) {
-			perror("mkstemp");
+		if (!path)
 			return 1;
-		}
-		close(fd);
-		unlink(path);
 		url = xasprintf("sqlite:%s", path);
 		sq.url = url;
 		test_init(&sq);
 		test_partial(&sq);
 		test_sqlite_by_hand(&sq);
 		printf("sqlite: %s\n", unit_failed == failed ? "ok" : "FAILED");
-		remove_sqlite_files(path);
+		unit_remove_sqlite_files(path);
 		free(url);
 		free(path);
 	}

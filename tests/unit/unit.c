@@ -30,6 +30,34 @@ int unit_finish(const char *name)
 	return unit_failed ? 1 : 0;
 }
 
+char *unit_sqlite_path(const char *name)
+{
+	const char *tmp = getenv("VMAILADM_TEST_TMP");
+	char *path = xasprintf("%s/vmailadm-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+	int fd = mkstemp(path);
+
+	if (fd < 0) {
+		perror("mkstemp");
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	unlink(path); /* SQLite creates it */
+	return path;
+}
+
+void unit_remove_sqlite_files(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		char *f = xasprintf("%s%s", path, suffixes[i]);
+
+		unlink(f);
+		free(f);
+	}
+}
+
 void unit_each_engine(const char *test, void (*run)(const char *engine, const char *url))
 {
 	const char *pg = getenv("VMAILADM_TEST_PG_URL"), *my = getenv("VMAILADM_TEST_MYSQL_URL");
@@ -50,16 +78,11 @@ void unit_each_engine(const char *test, void (*run)(const char *engine, const ch
 
 		if (fd >= 0) {
 			char *url = xasprintf("sqlite:%s", path);
-			char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
 
 			close(fd);
 			run("sqlite", url);
-			unlink(path);
-			unlink(wal);
-			unlink(shm);
+			unit_remove_sqlite_files(path);
 			free(url);
-			free(wal);
-			free(shm);
 		} else {
 			perror("mkstemp");
 			unit_failed++;

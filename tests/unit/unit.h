@@ -16,6 +16,12 @@ int unit_finish(const char *name);
  * (SKIPPED when unset), SQLite on a new file under VMAILADM_TEST_TMP (or
  * /tmp) named after test, removed afterwards with its -wal and -shm. */
 void unit_each_engine(const char *test, void (*run)(const char *engine, const char *url));
+/* A path for a new SQLite database under VMAILADM_TEST_TMP (or /tmp), named
+ * after name, that does not exist yet (SQLite creates it); NULL after perror
+ * when none can be made. Caller frees. */
+char *unit_sqlite_path(const char *name);
+/* Removes an SQLite database file and its -wal, -shm and -journal files. */
+void unit_remove_sqlite_files(const char *path);
 
 #define CHECK(cond)                                                                                                    \
 	do {                                                                                                           \

@@ -1,24 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* opscmd.c: the statements mailbox rename, domain rename, ops list and ops
- * run (handlers of interp.h's action table). */
+/* cmd_ops.c: the statements ops list and ops run (services in oplist.h and
+ * opsrun.h; ops queue is in cmd_store.c). */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "core/lang/interp.h"
-#include "core/oplist.h"
 #include "core/mailsys/opsrun.h"
+#include "core/oplist.h"
 #include "lib/output.h"
-#include "core/rename.h"
-
-enum vm_status cmd_mailbox_rename(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	return mailbox_rename(vm, a->pos[0], a->pos[1], err);
-}
-
-enum vm_status cmd_domain_rename(struct vm *vm, struct args *a, struct vm_error *err)
-{
-	return domain_rename(vm, a->pos[0], a->pos[1], err);
-}
 
 enum vm_status cmd_ops_list(struct vm *vm, struct args *a, struct vm_error *err)
 {
