@@ -22,29 +22,15 @@ static const char *const show_cols[] = {"address", "used_bytes", "messages", "qu
 					"percent", "status",     "flags",    "address_ascii"};
 #define SHOW_COLS(vm) ((vm)->format == VM_FORMAT_JSON ? 8 : 7)
 
-static const char *level_name(enum quota_level l)
-{
-	return l == QUOTA_LEVEL_CRIT ? "critical" : l == QUOTA_LEVEL_WARN ? "warn" : "ok";
-}
-
 static void show_row(struct out_table *t, const struct quota_usage *u)
 {
-	char used[32], msgs[32], q[32], pct[32], flags[128], shown[VM_ADDRESS_SHOWN];
+	char shown[VM_ADDRESS_SHOWN];
+	struct quota_cells c;
 
-	snprintf(used, sizeof used, "%lld", u->bytes);
-	snprintf(msgs, sizeof msgs, "%lld", u->messages);
-	if (u->linked)
-		fmt_mb(u->quota_mb, 1, q, sizeof q);
-	else
-		snprintf(q, sizeof q, "-");
-	if (u->quota_mb > 0)
-		snprintf(pct, sizeof pct, "%.1f", u->percent);
-	else
-		snprintf(pct, sizeof pct, "-");
-	quota_flags_text(u->flags, flags, sizeof flags);
+	quota_usage_cells(u, &c);
 	out_table_row(t, (const char *const[]){t->json ? idn_address_to_unicode(u->address, shown, sizeof shown)
 						       : idn_shown_address(u->address, shown, sizeof shown),
-					       used, msgs, q, pct, level_name(u->level), flags, u->address});
+					       c.used, c.messages, c.quota, c.percent, c.status, c.flags, u->address});
 	quota_alert_note(u->level);
 }
 
