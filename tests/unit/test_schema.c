@@ -174,6 +174,13 @@ static long nsearch(const struct vm *vm)
 	return vm->db->ops->engine == DB_ENGINE_MYSQL ? 2 : vm->db->ops->engine == DB_ENGINE_SQLITE ? 10 : 0;
 }
 
+/* db check's line for a SQLite database without the live-quota addition. */
+static const char sqlite_usage_warning[] =
+	"warning: missing what live quota usage needs (table vmailadm_domain_usage, column admin_quota.quota_mb, "
+	"column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
+	"index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
+	"monitor would be slow or fail): run vmailadm db upgrade\n";
+
 /* db check's line for a database without the search index (SQLite). */
 static const char sqlite_search_warning[] =
 	"warning: missing the substring search index (table vmailadm_mailbox_fts, table vmailadm_alias_fts, trigger "
@@ -564,13 +571,10 @@ static void test_sqlite_by_hand(const struct engine *e)
 			 "cannot change a column's DEFAULT; rebuild admin_quota with bytes bigint NOT NULL DEFAULT 0 "
 			 "(create the new table, copy the rows, drop the old one, rename)\n"
 			 "%s"
-			 "warning: missing what live quota usage needs (table vmailadm_domain_usage, column admin_quota.quota_mb, "
-			 "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
-			 "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
-			 "monitor would be slow or fail): run vmailadm db upgrade\n"
+			 "%s"
 			 "%s"
 			 "db check: 2 problem(s)\n",
-			 owns, sqlite_search_warning);
+			 owns, sqlite_usage_warning, sqlite_search_warning);
 	CHECK_STR(out, want);
 	free(want);
 	free(owns);
@@ -613,13 +617,10 @@ static void test_sqlite_by_hand(const struct engine *e)
 			 "warning: missing table vmailadm_meta (vmailadm's own bookkeeping; a database Modoboa made has "
 			 "none): CREATE TABLE vmailadm_meta (name varchar(64) NOT NULL PRIMARY KEY, value text NOT NULL)\n"
 			 "%s"
-			 "warning: missing what live quota usage needs (table vmailadm_domain_usage, column admin_quota.quota_mb, "
-			 "column admin_quota.domain_id, column admin_quota.changed, index admin_quota_usage, "
-			 "index admin_quota_domain_usage, index admin_quota_changed, trigger vmailadm_quota_fill; the "
-			 "monitor would be slow or fail): run vmailadm db upgrade\n"
+			 "%s"
 			 "%s"
 			 "db check: OK\n",
-			 owns, sqlite_search_warning);
+			 owns, sqlite_usage_warning, sqlite_search_warning);
 	CHECK_STR(out, want);
 	free(want);
 	free(owns);
