@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: MIT
 # tools/callcycles.py: the call cycles between source files of core/, read from
 # the objects with nm. A file calls another when one of its undefined symbols is
-# defined (T) in the other; a cycle is a strongly connected set of such files.
+# defined in the other (a function or a global: T, D, B or R); a cycle is a
+# strongly connected set of such files.
 # Issue 18's rule: no cycle of more than two files. tools/cycles.allow lists the
 # two-file cycles that remain on purpose, "a.c b.c  reason" a line.
 #
-# Usage: python3 tools/callcycles.py [--max N] [DIR...]   (default DIR: core)
+# Usage: python3 tools/callcycles.py [DIR...]   (default DIR: core)
 # Prints every cycle of two or more files, largest first; exit 1 when one has
-# more than N files (default 2) or a two-file cycle is not in tools/cycles.allow.
+# more than two files or a two-file cycle is not in tools/cycles.allow.
 import os, subprocess, sys
 
 def objects(dirs):
@@ -54,14 +55,7 @@ def sccs(nodes, edges):
     return out
 
 def main(argv):
-    limit, dirs = 2, []
-    it = iter(argv)
-    for a in it:
-        if a == '--max':
-            limit = int(next(it))
-        else:
-            dirs.append(a.rstrip('/'))
-    dirs = dirs or ['core']
+    dirs = [a.rstrip('/') for a in argv] or ['core']
     objs = list(objects(dirs))
     if not objs:
         print('callcycles: no objects under %s (build first)' % ' '.join(dirs), file=sys.stderr)
@@ -84,7 +78,7 @@ def main(argv):
     for comp in sorted(sccs(edges.keys(), edges), key=len, reverse=True):
         if len(comp) < 2:
             continue
-        ok = len(comp) <= limit and (len(comp) < 2 or tuple(comp) in allow)
+        ok = len(comp) == 2 and tuple(comp) in allow
         print('%s cycle of %d: %s' % ('allowed' if ok else 'BAD', len(comp), ' '.join(comp)))
         bad += not ok
     print('callcycles: %s' % ('OK' if not bad else '%d cycle(s) over the rule' % bad))
