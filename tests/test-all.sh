@@ -29,7 +29,7 @@ PACKAGES=(gcc make pkg-config libncurses-dev libpq-dev libmariadb-dev libsqlite3
 	libcrypt-dev libidn2-dev sqlite3 postgresql mariadb-server mariadb-client postfix postfix-pgsql
 	postfix-mysql postfix-sqlite dovecot-core dovecot-pgsql dovecot-mysql dovecot-sqlite
 	dovecot-imapd valgrind clang libclang-rt-14-dev tmux git ca-certificates
-	python3 openssl
+	python3 openssl build-essential
 	debhelper lintian fakeroot bash-completion systemd dovecot-sieve dovecot-managesieved clang-format)
 # daemons a package's postinst might start
 DAEMONS="postgres mariadbd mysqld dovecot master qmgr pickup"
