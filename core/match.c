@@ -106,11 +106,18 @@ int match_after_implied(struct vm *vm, const char *after, const char *prefix)
 	return vm->db->ops->engine == DB_ENGINE_SQLITE && prefix && *prefix && strcmp(after ? after : "", prefix) < 0;
 }
 
+/* How rows_query reads: ROWS_CAND adds the search index's candidates;
+ * ROWS_BTREE keeps PostgreSQL on the ordered index (a window of the domain
+ * read in col's order, where its planner might take the pg_trgm index and
+ * read every match of the table). */
+#define ROWS_CAND 1
+#define ROWS_BTREE 2
+
 /* One query of match_domain_rows: bound (may be NULL) limits the scan to
- * the rows up to it (from key); cand adds the search index's candidates. */
+ * the rows up to it (from key). */
 static enum vm_status rows_query(struct vm *vm, const char *select, const char *col, long long domain_id,
 				 const char *key, int desc, const char *bound, const char *prefix, const char *glob,
-				 int cand, int nrows, struct db_result **res, struct vm_error *err, const char *what)
+				 int how, int nrows, struct db_result **res, struct vm_error *err, const char *what)
 {
 	char *sql = xstrdup(select), *frag, did[32];
 	struct match_params mp = {0};
@@ -140,7 +147,7 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 		free(frag);
 		p[np++] = bound;
 	}
-	if (glob && *glob && vm->db->ops->engine == DB_ENGINE_PGSQL && !search_has_trigram(glob)) {
+	if (glob && *glob && vm->db->ops->engine == DB_ENGINE_PGSQL && ((how & ROWS_BTREE) || !search_has_trigram(glob))) {
 		/* with no trigram to look up, PostgreSQL's planner still took the
 		 * pg_trgm index for '%z' and read all of it, far slower than the
 		 * domain's scan (tests/bench/RESULTS.md): an expression keeps it off */
@@ -153,7 +160,7 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 	} else if (prefix && *prefix) {
 		match_prefix(vm, &sql, col, prefix, &mp);
 	}
-	if (cand)
+	if (how & ROWS_CAND)
 		search_candidates(vm, &sql, strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES,
 				  strcmp(col, "al.address") == 0 ? "al.id" : "mb.id", domain_id, glob, &mp);
 	for (int i = 0; i < mp.n; i++)
@@ -167,6 +174,140 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 	return st;
 }
 
+/* The value of col `off` rows after key (before it, desc) in the domain:
+ * where a scan of that many rows ends; *bound NULL when fewer are left. An
+ * index-only read. */
+static enum vm_status scan_bound(struct vm *vm, const char *table, const char *col, long long domain_id, const char *key,
+				 int desc, int off, char **bound, struct vm_error *err, const char *what)
+{
+	struct db_result *res = NULL;
+	char *sql, did[32];
+	const char *p[2];
+	int np = 0;
+	enum vm_status st;
+
+	*bound = NULL;
+	snprintf(did, sizeof did, "%lld", domain_id);
+	p[np++] = did;
+	if (key)
+		p[np++] = key;
+	sql = xasprintf("SELECT %s FROM %s WHERE %.2s.domain_id = ?%s%s%s ORDER BY %s%s LIMIT 1 OFFSET %d", col, table,
+			col, key ? " AND " : "", key ? col : "", key ? (desc ? " < ?" : " > ?") : "", col,
+			desc ? " DESC" : "", off - 1);
+	st = vm_sql(vm, sql, np, p, &res, err, what);
+	free(sql);
+	if (st == VM_OK && res->nrows && db_value(res, 0, 0))
+		*bound = xstrdup(db_value(res, 0, 0));
+	db_result_free(&res);
+	return st;
+}
+
+/* The rows of select whose col is one of keys[0..n), in col's order. */
+static enum vm_status rows_of_keys(struct vm *vm, const char *select, const char *col, long long domain_id, int desc,
+				   char **keys, int n, struct db_result **res, struct vm_error *err, const char *what)
+{
+	const char **p = xcalloc((size_t)n + 1, sizeof *p);
+	char *sql, *in, *head = xasprintf(" AND %s IN (", col),
+			*tail = xasprintf(") ORDER BY %s%s", col, desc ? " DESC" : "");
+	char did[32];
+	enum vm_status st;
+
+	snprintf(did, sizeof did, "%lld", domain_id);
+	p[0] = did;
+	for (int i = 0; i < n; i++)
+		p[i + 1] = keys[i];
+	in = str_in_list(head, (size_t)n, tail);
+	sql = xasprintf("%s%s", select, in);
+	st = vm_sql(vm, sql, n + 1, p, res, err, what);
+	free(sql);
+	free(in);
+	free(head);
+	free(tail);
+	free(p);
+	return st;
+}
+
+/* The search index's path (match.h). The page's keys first, read
+ * index-only: windows of the domain in col's order, the first
+ * MATCH_SCAN_ROWS long and each next one sized from the matches seen so
+ * far, until the page is full or MATCH_SCAN_MAX rows are read; then, when
+ * matches are rare, the rest from the index's candidates after the last
+ * window. Then the page's rows by their keys, so that the select's joins
+ * run for the page's rows alone, never for every candidate. *res NULL (and
+ * VM_OK) when the select leaves out a row whose key matched: the caller's
+ * plain query decides then. */
+static enum vm_status index_page(struct vm *vm, const char *select, const char *table, const char *col,
+				 long long domain_id, const char *key, int desc, const char *glob, int nrows,
+				 struct db_result **res, struct vm_error *err, const char *what)
+{
+	char *keysel = xasprintf("SELECT %s FROM %s WHERE %.2s.domain_id = ?", col, table, col);
+	char **keys = xcalloc((size_t)nrows, sizeof *keys), *pos = key ? xstrdup(key) : NULL, *bound = NULL;
+	long scanned = 0, w = MATCH_SCAN_ROWS;
+	int found = 0, end = 0;
+	struct db_result *win = NULL;
+	enum vm_status st = VM_OK;
+
+	*res = NULL;
+	while (found < nrows) {
+		if ((st = scan_bound(vm, table, col, domain_id, pos, desc, (int)w, &bound, err, what)) != VM_OK)
+			break;
+		end = bound == NULL;
+		st = rows_query(vm, keysel, col, domain_id, pos, desc, bound, NULL, glob, ROWS_BTREE, nrows - found,
+				&win, err, what);
+		if (st != VM_OK)
+			break;
+		for (size_t r = 0; r < win->nrows && found < nrows; r++)
+			if (db_value(win, r, 0))
+				keys[found++] = xstrdup(db_value(win, r, 0));
+		db_result_free(&win);
+		scanned += w;
+		if (end)
+			break;
+		free(pos);
+		pos = bound;
+		bound = NULL;
+		if (found == 0 || scanned >= MATCH_SCAN_MAX)
+			break; /* rare in the domain: the index's candidates are fewer */
+		/* enough rows, at the density seen, for the rest, with half again */
+		w = (long)((double)(nrows - found) * (double)scanned / found * 1.5);
+		if (w < MATCH_SCAN_ROWS)
+			w = MATCH_SCAN_ROWS;
+		if (w > MATCH_SCAN_MAX - scanned)
+			w = MATCH_SCAN_MAX - scanned;
+	}
+	if (st == VM_OK && !end && found < nrows) {
+		/* the rest after the windows (PostgreSQL: the plain query, which
+		 * its planner serves from pg_trgm) */
+		st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND, nrows - found, &win,
+				err, what);
+		for (size_t r = 0; st == VM_OK && r < win->nrows && found < nrows; r++)
+			if (db_value(win, r, 0))
+				keys[found++] = xstrdup(db_value(win, r, 0));
+		db_result_free(&win);
+	}
+	if (st == VM_OK && found == 0) {
+		/* no row: the select's own columns, empty */
+		char *sql = xasprintf("%s AND 1 = 0", select), did[32];
+		const char *p[1] = {did};
+
+		snprintf(did, sizeof did, "%lld", domain_id);
+		st = vm_sql(vm, sql, 1, p, res, err, what);
+		free(sql);
+	} else if (st == VM_OK) {
+		st = rows_of_keys(vm, select, col, domain_id, desc, keys, found, res, err, what);
+		/* a row the select leaves out (its joins): the plain way decides */
+		if (st == VM_OK && (*res)->nrows != (size_t)found)
+			db_result_free(res);
+	}
+	for (int i = 0; i < found; i++)
+		free(keys[i]);
+	free(keys);
+	free(pos);
+	free(bound);
+	free(keysel);
+	return st;
+}
+
 enum vm_status match_domain_rows(struct vm *vm, const char *select, const char *col, long long domain_id,
 				 const char *key, int desc, const char *prefix, const char *glob, int nrows,
 				 struct db_result **res, struct vm_error *err, const char *what)
@@ -174,10 +315,6 @@ enum vm_status match_domain_rows(struct vm *vm, const char *select, const char *
 	const char *table = strcmp(col, "mb.address") == 0   ? "admin_mailbox mb"
 			    : strcmp(col, "al.address") == 0 ? "admin_alias al"
 							     : NULL;
-	struct db_result *probe = NULL;
-	char *sql, did[32], *bound;
-	const char *p[2];
-	int np = 0;
 	enum vm_status st;
 
 	/* a search text with * or ? is a pattern: *text* finds a substring */
@@ -187,31 +324,12 @@ enum vm_status match_domain_rows(struct vm *vm, const char *select, const char *
 	}
 	if (!table || !glob || !*glob || !search_usable(vm, glob))
 		return rows_query(vm, select, col, domain_id, key, desc, NULL, prefix, glob, 0, nrows, res, err, what);
-	/* where a scan of MATCH_SCAN_ROWS rows from key ends */
-	snprintf(did, sizeof did, "%lld", domain_id);
-	p[np++] = did;
-	if (key)
-		p[np++] = key;
-	sql = xasprintf("SELECT %s FROM %s WHERE %.2s.domain_id = ?%s%s%s ORDER BY %s%s LIMIT 1 OFFSET %d", col, table,
-			col, key ? " AND " : "", key ? col : "", key ? (desc ? " < ?" : " > ?") : "", col,
-			desc ? " DESC" : "", MATCH_SCAN_ROWS - 1);
-	st = vm_sql(vm, sql, np, p, &probe, err, what);
-	free(sql);
-	if (st != VM_OK)
-		return st;
-	if (probe->nrows == 0 || !db_value(probe, 0, 0)) {
-		/* fewer rows than that left: the scan is cheap */
-		db_result_free(&probe);
-		return rows_query(vm, select, col, domain_id, key, desc, NULL, prefix, glob, 0, nrows, res, err, what);
+	if (nrows <= MATCH_SCAN_ROWS) {
+		st = index_page(vm, select, table, col, domain_id, key, desc, glob, nrows, res, err, what);
+		if (st != VM_OK || *res)
+			return st;
 	}
-	bound = xstrdup(db_value(probe, 0, 0));
-	db_result_free(&probe);
-	st = rows_query(vm, select, col, domain_id, key, desc, bound, prefix, glob, 0, nrows, res, err, what);
-	free(bound);
-	if (st != VM_OK || (*res)->nrows >= (size_t)nrows)
-		return st;
-	db_result_free(res);
-	return rows_query(vm, select, col, domain_id, key, desc, NULL, prefix, glob, 1, nrows, res, err, what);
+	return rows_query(vm, select, col, domain_id, key, desc, NULL, prefix, glob, ROWS_CAND, nrows, res, err, what);
 }
 
 enum vm_status match_domain_page(struct vm *vm, const char *select, const char *col, long long domain_id,

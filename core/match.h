@@ -49,13 +49,18 @@ enum vm_status match_domain_page(struct vm *vm, const char *select, const char *
 /* match_domain_page's rows in either direction: desc = 0, the nrows rows
  * after key (NULL = from the start) in col's order; desc = 1, the nrows
  * rows before key (NULL = from the end), in descending order. A glob on a
- * mailbox's or alias's local part (col "mb.address" / "al.address") that the
- * search index serves (core/search.h) first scans up to MATCH_SCAN_ROWS rows
- * of the domain from key, which fill the page when matches are common (a
- * pattern held by most rows would make the index hand over most of the
- * domain); only when they do not, the index's candidates are read. Both
- * give exactly the rows the plain scan would. */
+ * mailbox's or alias's local part (col "mb.address" / "al.address") with a
+ * trigram in it, where a search index is there (core/search.h), is first
+ * looked for in windows of the domain from key, read index-only: the first
+ * MATCH_SCAN_ROWS rows, each next window sized from the matches the ones
+ * before held, up to MATCH_SCAN_MAX rows in all. They fill the page when
+ * matches are common (a text thousands of rows hold, which the index would
+ * hand over whole, to be sorted); only when they do not (matches are rare)
+ * the index's candidates are read. Either way only the keys are collected
+ * first; the page's rows (with select's joins) are then read by those keys
+ * alone. Both give exactly the rows the plain scan would. */
 #define MATCH_SCAN_ROWS 1000
+#define MATCH_SCAN_MAX 30000
 enum vm_status match_domain_rows(struct vm *vm, const char *select, const char *col, long long domain_id, const char *key,
 				 int desc, const char *prefix, const char *glob, int nrows, struct db_result **res,
 				 struct vm_error *err, const char *what) __attribute__((warn_unused_result));

@@ -263,8 +263,7 @@ int search_usable(struct vm *vm, const char *glob)
 	const char *start[8];
 	size_t bytes[8];
 
-	return glob && vm->db->ops->engine != DB_ENGINE_PGSQL && literal_runs(glob, start, bytes, 8) > 0 &&
-	       index_ready(vm);
+	return glob && literal_runs(glob, start, bytes, 8) > 0 && index_ready(vm);
 }
 
 int search_candidates(struct vm *vm, char **sql, enum search_object obj, const char *idcol, long long domain_id,

@@ -25,7 +25,10 @@ enum search_object { SEARCH_MAILBOXES, SEARCH_ALIASES };
  * serve. */
 int search_has_trigram(const char *glob);
 
-/* 1 when search_candidates would append a condition for glob. */
+/* 1 when this engine's index is present and kept and glob has a literal
+ * run of 3 characters: when the index can answer for glob (through
+ * search_candidates, or on PostgreSQL through the planner's own use of
+ * pg_trgm for the LIKE). */
 int search_usable(struct vm *vm, const char *glob);
 
 /* Appends to *sql (malloc'd, reallocated) " AND <idcol> IN (<the rows of

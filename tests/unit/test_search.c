@@ -10,12 +10,14 @@
  * back and filled it. The domain has more than MATCH_SCAN_ROWS rows, so that
  * rare patterns take the index's candidates and common ones the bounded
  * scan. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "core/alias.h"
+#include "core/bulk.h"
 #include "core/conf.h"
 #include "core/domain.h"
 #include "core/mailbox.h"
@@ -205,6 +207,63 @@ static void drop_index(struct vm *vm)
 		CHECK_MSG(vm_sql(vm, s[i], 0, NULL, NULL, &err, "dropping") == VM_OK, "%s: %s", s[i], err.msg);
 }
 
+/* A domain longer than MATCH_SCAN_MAX rows (core/match.h), u00000 to
+ * u35999: each pattern's pages, forwards and backwards, are exactly the
+ * names fnmatch picks, in order, whichever of its ways match.c takes: the
+ * first window full (u00*, *000*), windows sized from what the first held
+ * and grown until the page is full (*777*), or until MATCH_SCAN_MAX rows
+ * and then the candidates (*0077*), no match in the first window (*2345*,
+ * *3599?*, u35*), the last row only (*35999*), no trigram (*1?3?5*). */
+#define BIG_N 36000
+static void big_domain(struct vm *vm, const char *name)
+{
+	static const char *const big_patterns[] = {"u00*",    "*000*",   "*777*",   "*0077*", "*2345*",
+						   "*3599?*", "*35999*", "*1?3?5*", "u35*"};
+	struct bulk_mailbox *items = xcalloc(BIG_N, sizeof *items);
+	char(*addr)[16] = xcalloc(BIG_N, sizeof *addr);
+	struct domain_opts dopt = {0};
+	struct vm_error err = {0};
+	struct domain d;
+	size_t failed = 0;
+	const char *hash = "{SHA512-CRYPT}$6$saltsalt$8RWsOfwR6M6PpnoeQiEiWzNTPo1f0HjVYjDnLZhGx16aBFRkeqiHAzfXP/"
+			   "LgrOWMBMXqiU2pLrXsSOHNUyUm91";
+
+	CHECK(domain_add(vm, "big.test", &dopt, &err) == VM_OK);
+	for (int i = 0; i < BIG_N; i++) {
+		snprintf(addr[i], sizeof addr[i], "u%05d@big.test", i);
+		items[i].address = addr[i];
+		items[i].o.password_hash = hash;
+		items[i].hash = hash;
+	}
+	CHECK_MSG(bulk_mailbox_add(vm, items, BIG_N, &failed, &err) == VM_OK, "%s: bulk add: %s", name, err.msg);
+	vm_changes_clear(vm);
+	CHECK(domain_get(vm, "big.test", &d, &err) == VM_OK);
+	for (size_t k = 0; k < sizeof big_patterns / sizeof *big_patterns; k++) {
+		size_t cap = 1 << 20, n = 0;
+		char *want = xcalloc(cap, 1), *got, *bar;
+
+		for (int i = 0; i < BIG_N; i++) {
+			char local[8];
+
+			snprintf(local, sizeof local, "u%05d", i);
+			if (fnmatch(big_patterns[k], local, 0) == 0) {
+				snprintf(want + strlen(want), cap - strlen(want), "%s ", local);
+				n++;
+			}
+		}
+		vm->search_state = 0;
+		got = walk(vm, 0, d.id, big_patterns[k]);
+		bar = strstr(got, "| ");
+		CHECK_MSG(bar && strlen(want) == (size_t)(bar - got) && strncmp(got, want, strlen(want)) == 0 &&
+				  strcmp(bar + 2, want) == 0,
+			  "%s: big.test %s (%zu names): got '%.200s', want '%.200s'", name, big_patterns[k], n, got, want);
+		free(got);
+		free(want);
+	}
+	free(items);
+	free(addr);
+}
+
 static void run_suite(const char *name, const char *url)
 {
 	static const char *const specials[] = {"a%b",    "a_b",     "axb",    "x!yz",   "x!!yz", "zz_top",
@@ -307,6 +366,7 @@ static void run_suite(const char *name, const char *url)
 	again = compare_all(&vm, name, d.id, 1);
 	CHECK_MSG(strcmp(before, again) == 0, "%s: the results changed after db upgrade", name);
 	CHECK_STR(line_of(again, "M *123*: ", l1, sizeof l1), line_of(before, "M *123*: ", l2, sizeof l2));
+	big_domain(&vm, name);
 	free(before);
 	free(after);
 	free(again);
