@@ -17,11 +17,18 @@
 
 /* ---- the hashing pool ---- */
 
-struct pool {
+struct hash_pool {
 	const char *scheme;
 	struct hash_job *jobs;
 	size_t n;
-	atomic_size_t next;
+	atomic_size_t next;  /* the next job a worker takes */
+	unsigned char *done; /* per job, under lock */
+	size_t prefix;       /* jobs [0, prefix) are done, under lock */
+	int stop;            /* under lock: workers take no more jobs */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t *th;
+	int nth;
 };
 
 static void run_job(const char *scheme, struct hash_job *j)
@@ -36,13 +43,32 @@ static void run_job(const char *scheme, struct hash_job *j)
 		j->ok = 0;
 }
 
+/* Takes jobs in order until none is left (or stop): no barrier between
+ * parts of the run, so a worker the scheduler sets aside (the database
+ * server shares the cores) never holds up the others. */
 static void *worker(void *arg)
 {
-	struct pool *p = arg;
-	size_t i;
+	struct hash_pool *p = arg;
 
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
+	for (;;) {
+		size_t i;
+		int stop;
+
+		pthread_mutex_lock(&p->lock);
+		stop = p->stop;
+		pthread_mutex_unlock(&p->lock);
+		if (stop || (i = atomic_fetch_add(&p->next, 1)) >= p->n)
+			break;
 		run_job(p->scheme, &p->jobs[i]);
+		pthread_mutex_lock(&p->lock);
+		p->done[i] = 1;
+		if (i == p->prefix) {
+			while (p->prefix < p->n && p->done[p->prefix])
+				p->prefix++;
+			pthread_cond_broadcast(&p->cond);
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
 	return NULL;
 }
 
@@ -60,23 +86,69 @@ int bulk_hash_threads(size_t n)
 	return (int)t;
 }
 
+struct hash_pool *bulk_hash_start(const char *scheme, struct hash_job *jobs, size_t n)
+{
+	struct hash_pool *p = xcalloc(1, sizeof *p);
+	int nt = bulk_hash_threads(n);
+
+	p->scheme = scheme;
+	p->jobs = jobs;
+	p->n = n;
+	atomic_init(&p->next, 0);
+	p->done = xcalloc(n ? n : 1, 1);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->th = xcalloc((size_t)nt, sizeof *p->th);
+	/* a thread that cannot start just means fewer; none: bulk_hash_wait
+	 * hashes in the caller's thread */
+	for (int i = 0; i < nt && n > 0; i++)
+		if (pthread_create(&p->th[p->nth], NULL, worker, p) == 0)
+			p->nth++;
+	return p;
+}
+
+void bulk_hash_wait(struct hash_pool *p, size_t need)
+{
+	if (need > p->n)
+		need = p->n;
+	if (p->nth == 0) {
+		while (p->prefix < need) {
+			run_job(p->scheme, &p->jobs[p->prefix]);
+			p->done[p->prefix++] = 1;
+		}
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	while (p->prefix < need)
+		pthread_cond_wait(&p->cond, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void bulk_hash_stop(struct hash_pool **pp)
+{
+	struct hash_pool *p = *pp;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_mutex_unlock(&p->lock);
+	for (int i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	free(p->th);
+	free(p->done);
+	free(p);
+	*pp = NULL;
+}
+
 void bulk_hash_all(const char *scheme, struct hash_job *jobs, size_t n)
 {
-	struct pool p = {scheme, jobs, n, 0};
-	int nt = bulk_hash_threads(n), started = 0;
-	pthread_t *th;
+	struct hash_pool *p = bulk_hash_start(scheme, jobs, n);
 
-	if (n == 0)
-		return;
-	th = xcalloc((size_t)nt, sizeof *th);
-	/* this thread works too; a thread that cannot start just means fewer */
-	for (int i = 1; i < nt; i++)
-		if (pthread_create(&th[started], NULL, worker, &p) == 0)
-			started++;
-	worker(&p);
-	for (int i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	bulk_hash_wait(p, n);
+	bulk_hash_stop(&p);
 }
 
 /* ---- validation ---- */
@@ -216,6 +288,52 @@ static enum vm_status insert_rows(struct vm *vm, const char *head, size_t rows, 
 
 /* Collects into *set (appending) column 0 of each row, or "col1@col0-domain"
  * for mailboxes: the existing full addresses / logins among items. */
+/* The existing mailboxes of the m items, as "local@domain" appended to
+ * *mboxes: one query, each domain's local parts looked up through the
+ * (domain_id, address) index; the local parts alone have no index, and at a
+ * million mailboxes `address IN (...)` read the whole table for every 500. */
+static enum vm_status read_mailboxes(struct vm *vm, const struct item *its, size_t m, char ***mboxes, size_t *nmboxes,
+				     struct vm_error *err)
+{
+	const char **p = xcalloc(2 * m, sizeof *p);
+	char(*dids)[24] = xcalloc(m, sizeof *dids), *sql = NULL;
+	unsigned char *done = xcalloc(m, 1);
+	struct db_result *res = NULL;
+	size_t np = 0, ng = 0;
+	enum vm_status st;
+
+	str_append(&sql, "SELECT mb.address, d.name FROM admin_mailbox mb JOIN admin_domain d ON d.id = mb.domain_id "
+			 "JOIN admin_user u ON u.id = mb.user_id WHERE ");
+	for (size_t i = 0; i < m; i++) {
+		size_t k = 0;
+
+		if (done[i])
+			continue;
+		snprintf(dids[ng], sizeof dids[ng], "%lld", its[i].domain_id);
+		p[np++] = dids[ng];
+		str_append(&sql, ng++ ? " OR (mb.domain_id = ? AND mb.address IN ("
+				      : "(mb.domain_id = ? AND mb.address IN (");
+		for (size_t j = i; j < m; j++)
+			if (!done[j] && its[j].domain_id == its[i].domain_id) {
+				done[j] = 1;
+				p[np++] = its[j].local;
+				str_append(&sql, k++ ? ",?" : "?");
+			}
+		str_append(&sql, "))");
+	}
+	st = vm_sql(vm, sql, (int)np, p, &res, err, "reading mailboxes");
+	for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
+		*mboxes = xreallocarray(*mboxes, *nmboxes + 1, sizeof **mboxes);
+		(*mboxes)[(*nmboxes)++] = xasprintf("%s@%s", db_value(res, r, 0), db_value(res, r, 1));
+	}
+	db_result_free(&res);
+	free(sql);
+	free(p);
+	free(dids);
+	free(done);
+	return st;
+}
+
 static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, char ***users, size_t *nusers,
 				    char ***mboxes, size_t *nmboxes, char ***quotas, size_t *nquotas, struct vm_error *err)
 {
@@ -248,18 +366,7 @@ static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, c
 			db_result_free(&res);
 		}
 		if (st == VM_OK) {
-			for (size_t i = 0; i < m; i++)
-				p[i] = its[off + i].local;
-			sql = str_in_list("SELECT mb.address, d.name FROM admin_mailbox mb JOIN admin_domain d ON d.id = "
-					  "mb.domain_id JOIN admin_user u ON u.id = mb.user_id WHERE mb.address IN (",
-					  m, ")");
-			st = vm_sql(vm, sql, (int)m, p, &res, err, "reading mailboxes");
-			free(sql);
-			for (size_t r = 0; st == VM_OK && r < res->nrows; r++) {
-				*mboxes = xreallocarray(*mboxes, *nmboxes + 1, sizeof **mboxes);
-				(*mboxes)[(*nmboxes)++] = xasprintf("%s@%s", db_value(res, r, 0), db_value(res, r, 1));
-			}
-			db_result_free(&res);
+			st = read_mailboxes(vm, its + off, m, mboxes, nmboxes, err);
 		}
 		free(p);
 	}

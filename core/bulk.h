@@ -31,6 +31,15 @@ struct hash_job {
 /* Runs every job on min(cores, n) threads ($VMAILADM_HASH_THREADS may set
  * the count). Never fails as a whole: a job that fails has ok = 0. */
 void bulk_hash_all(const char *scheme, struct hash_job *jobs, size_t n);
+/* The same in the background: bulk_hash_start starts the threads on jobs
+ * (kept by the caller until bulk_hash_stop), which take them in order;
+ * bulk_hash_wait returns once jobs [0, need) are done (hashing them itself
+ * when no thread could start); bulk_hash_stop lets the running jobs end,
+ * takes no more, joins the threads and frees the pool (*p NULL). */
+struct hash_pool;
+struct hash_pool *bulk_hash_start(const char *scheme, struct hash_job *jobs, size_t n);
+void bulk_hash_wait(struct hash_pool *p, size_t need);
+void bulk_hash_stop(struct hash_pool **p);
 /* Threads bulk_hash_all would use for n jobs. */
 int bulk_hash_threads(size_t n);
 

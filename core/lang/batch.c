@@ -2,7 +2,6 @@
 /* batch.c: script and one-shot statement runner (see batch.h). */
 #include "core/lang/batch.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,11 +149,13 @@ static int bulk_item(const struct stmt *s, struct bulk_mailbox *b)
 }
 
 /* Runs of two or more consecutive bulk-able `mailbox add`s. Their passwords
- * are hashed (or given hashes checked) on all cores by a hasher thread,
- * slice after slice, while this thread writes the slices already hashed:
- * the database work of one slice overlaps the hashing of the next, so a big
- * import is bound by hashing alone. */
-#define BULK_SLICE 2000
+ * are hashed (or given hashes checked) on all cores by the hashing pool
+ * (core/bulk.h), in order, while this thread writes the slices already
+ * hashed: the database work of one slice overlaps the hashing of the next,
+ * so a big import is bound by hashing alone. Only the last slice's database
+ * work comes after the hashing, so the slices are small: with 2,000 a slice,
+ * 4,000 mailboxes waited for half their rows after the last hash. */
+#define BULK_SLICE 500
 
 struct bulk_plan {
 	struct bulk_mailbox *items;
@@ -162,13 +163,7 @@ struct bulk_plan {
 	struct hash_job *jobs;
 	size_t njobs;
 	size_t *job_of; /* the job of statement i, or SIZE_MAX */
-	const char *scheme;
-	pthread_t hasher;
-	int hasher_running;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	size_t hashed; /* jobs [0, hashed) are done */
-	int stop;
+	struct hash_pool *pool;
 };
 
 static int has_job(const struct mailbox_opts *mo)
@@ -176,31 +171,8 @@ static int has_job(const struct mailbox_opts *mo)
 	return !(mo->password && mo->password_hash) && (mo->password || mo->password_hash);
 }
 
-static void *hasher_main(void *arg)
-{
-	struct bulk_plan *p = arg;
-
-	for (size_t k = 0; k < p->njobs;) {
-		size_t len = p->njobs - k < BULK_SLICE ? p->njobs - k : BULK_SLICE;
-		int stop;
-
-		pthread_mutex_lock(&p->lock);
-		stop = p->stop;
-		pthread_mutex_unlock(&p->lock);
-		if (stop)
-			break;
-		bulk_hash_all(p->scheme, p->jobs + k, len);
-		k += len;
-		pthread_mutex_lock(&p->lock);
-		p->hashed = k;
-		pthread_cond_broadcast(&p->cond);
-		pthread_mutex_unlock(&p->lock);
-	}
-	return NULL;
-}
-
 /* Waits until the jobs of statements [a, b) are done and points their items
- * at the hashes. Without a hasher thread, hashes them here. */
+ * at the hashes. */
 static void plan_wait(struct bulk_plan *p, size_t a, size_t b)
 {
 	size_t need = 0;
@@ -208,15 +180,8 @@ static void plan_wait(struct bulk_plan *p, size_t a, size_t b)
 	for (size_t i = a; i < b; i++)
 		if (p->job_of[i] != SIZE_MAX)
 			need = p->job_of[i] + 1;
-	if (p->hasher_running) {
-		pthread_mutex_lock(&p->lock);
-		while (p->hashed < need)
-			pthread_cond_wait(&p->cond, &p->lock);
-		pthread_mutex_unlock(&p->lock);
-	} else if (need > p->hashed) {
-		bulk_hash_all(p->scheme, p->jobs + p->hashed, need - p->hashed);
-		p->hashed = need;
-	}
+	if (p->pool)
+		bulk_hash_wait(p->pool, need);
 	for (size_t i = a; i < b; i++)
 		if (p->job_of[i] != SIZE_MAX && p->jobs[p->job_of[i]].ok)
 			p->items[i].hash = p->jobs[p->job_of[i]].out;
@@ -262,27 +227,15 @@ static int plan_bulk(struct vm *vm, const struct script *sc, struct bulk_plan *p
 		p->jobs[p->njobs].given = mo->password ? NULL : mo->password_hash;
 		p->job_of[i] = p->njobs++;
 	}
-	p->scheme = password_scheme(vm);
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
-	/* no thread: plan_wait hashes in this thread instead */
-	p->hasher_running = p->njobs > 0 && pthread_create(&p->hasher, NULL, hasher_main, p) == 0;
+	p->pool = bulk_hash_start(password_scheme(vm), p->jobs, p->njobs);
 	return 1;
 }
 
 static void plan_free(struct bulk_plan *p)
 {
-	if (p->hasher_running) {
-		pthread_mutex_lock(&p->lock);
-		p->stop = 1;
-		pthread_mutex_unlock(&p->lock);
-		pthread_join(p->hasher, NULL);
-	}
-	if (p->jobs) {
+	bulk_hash_stop(&p->pool);
+	if (p->jobs)
 		explicit_bzero(p->jobs, p->njobs * sizeof *p->jobs);
-		pthread_mutex_destroy(&p->lock);
-		pthread_cond_destroy(&p->cond);
-	}
 	free(p->jobs);
 	free(p->job_of);
 	free(p->items);

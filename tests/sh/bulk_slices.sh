@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# bulk_slices.sh: scripts longer than one hashing slice (2000 mailboxes): the hasher
-# thread and the writer hand over slice by slice; a duplicate in a later slice of a
-# duplicate in an earlier one is refused with its own FILE:LINE and nothing is kept; a
-# long run with plain passwords lands whole, every hash verifiable.
+# bulk_slices.sh: scripts longer than one writing slice (500 mailboxes): the hashing pool
+# runs ahead while the writer waits, slice by slice, for the hashes it needs; a duplicate
+# in a later slice of a duplicate in an earlier one is refused with its own FILE:LINE and
+# nothing is kept; a long run with plain passwords lands whole, every hash verifiable.
 . "$(dirname "$0")/../lib.sh"
 
 hash='{SHA512-CRYPT}$6$vMKozThvVcdhbkfk$PFRSMGWFu1HbVOyNleZnzZrLefM7/o10/.HbkOXqk1b9EZGpbGoMspCM8.FuAhz3eV8oHspGSdusaXvWPNmm7.'
