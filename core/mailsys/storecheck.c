@@ -23,6 +23,12 @@
 #include "lib/xalloc.h"
 
 #define PAGE 1000
+/* Directory entries streamed and looked up in the database at a time. */
+#define CHUNK 1000
+/* The widths of admin_mailbox.address and admin_domain.name, in characters:
+ * a longer entry is nobody's without asking. */
+#define MAILBOX_ADDRESS_WIDTH 252
+#define DOMAIN_NAME_WIDTH 100
 
 /* The domains granted to the domain administrator bound as the parameter. */
 #define GRANTED                                                                                                        \
@@ -169,6 +175,13 @@ static int names_has_prefix(const struct names *s, const char *prefix)
 			hi = mid;
 	}
 	return lo < s->n && strncmp(names_at(s, lo), prefix, pl) == 0;
+}
+
+/* Empties s, keeping its memory for the next names. */
+static void names_reset(struct names *s)
+{
+	s->len = 0;
+	s->n = 0;
 }
 
 static void names_clear(struct names *s)
@@ -325,36 +338,6 @@ static unsigned char entry_type(int dfd, const char *name, struct stat *sb)
 	return S_ISDIR(sb->st_mode) ? DT_DIR : S_ISLNK(sb->st_mode) ? DT_LNK : DT_REG;
 }
 
-/* Reads the entries of directory fd (not closed) into s, "." and ".."
- * left out; only `only` when not NULL. */
-static int read_dir(int fd, struct names *s, const char *only)
-{
-	int dup_fd = dup(fd);
-	DIR *d;
-	struct dirent *de;
-
-	if (dup_fd < 0)
-		return -1;
-	if (!(d = fdopendir(dup_fd))) {
-		close(dup_fd);
-		return -1;
-	}
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		unsigned char t = de->d_type;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (only && strcmp(de->d_name, only) != 0)
-			continue;
-		if (t != DT_DIR && t != DT_LNK)
-			t = t == DT_UNKNOWN ? entry_type(fd, de->d_name, NULL) : DT_REG;
-		names_add(s, de->d_name, t);
-	}
-	closedir(d);
-	return 0;
-}
-
 /* A shell word for text: as is when plain, else in single quotes. */
 static void shell_word(char *out, size_t len, const char *text)
 {
@@ -430,19 +413,19 @@ static long long llabs_(long long v)
 /* ---- homes and mailboxes ------------------------------------------------ */
 
 static void check_owner(struct sc *c, const char *object, const char *path, const char *dir, const char *name,
-			const struct stat *sb)
+			uid_t uid, mode_t mode)
 {
 	char detail[9000], repair[9000], w[4100];
-	int bad_owner = c->have_owner && sb->st_uid != c->owner_uid, bad_mode = (sb->st_mode & 022) != 0;
+	int bad_owner = c->have_owner && uid != c->owner_uid, bad_mode = (mode & 022) != 0;
 
 	if (!bad_owner && !bad_mode)
 		return;
 	if (bad_owner)
-		snprintf(detail, sizeof detail, "%s is owned by uid %ld, not by [mail] owner %s%s", path,
-			 (long)sb->st_uid, c->owner, bad_mode ? ", and is group or world writable" : "");
+		snprintf(detail, sizeof detail, "%s is owned by uid %ld, not by [mail] owner %s%s", path, (long)uid,
+			 c->owner, bad_mode ? ", and is group or world writable" : "");
 	else
 		snprintf(detail, sizeof detail, "%s is group or world writable (mode %04o)", path,
-			 (unsigned)(sb->st_mode & 07777));
+			 (unsigned)(mode & 07777));
 	shell_word(w, sizeof w, path);
 	if (bad_owner)
 		snprintf(repair, sizeof repair, "chown -R %s: %s && chmod go-w %s", c->owner, w, w);
@@ -451,13 +434,137 @@ static void check_owner(struct sc *c, const char *object, const char *path, cons
 	emit(c, STORE_WRONG_OWNER, object, detail, path_safe(dir, name) ? repair : NULL);
 }
 
+/* ---- a directory against the rows that own its entries ------------------ */
+
+/* What each_unowned() does with an entry no row owns: dir is the directory's
+ * name below the root (NULL for the root itself). */
+typedef void (*unowned_fn)(struct sc *c, const char *dir, const char *name, unsigned char type);
+
+/* The rows that own the entries of one directory. */
+struct owners {
+	const char *sql; /* "SELECT <name> FROM ... WHERE ... IN (": the names follow as parameters */
+	const char *key; /* a parameter before the names, or NULL */
+	size_t width;    /* the longest name (in characters) a row holds */
+	int (*wanted)(const struct sc *c, const char *name); /* NULL: every directory and link */
+};
+
+/* 1 if a row could be named name: valid UTF-8 (PostgreSQL refuses anything
+ * else as a parameter) of at most width characters. */
+static int askable(const char *name, size_t width)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t chars = 0;
+
+	while (*p) {
+		size_t n = utf8_seq(p, (size_t)-1);
+
+		if (n == 0 || ++chars > width)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/* Asks which names of chunk (sorted here) a row of q owns and gives the
+ * others to fn, in byte order. The database's answer is compared byte for
+ * byte: under MySQL's collation the row "x" answers for the entries "X" and
+ * "x " too, which it does not own. */
+static enum vm_status flush_chunk(struct sc *c, struct names *chunk, const struct owners *q, const char *dir,
+				  unowned_fn fn, struct vm_error *err)
+{
+	const char **p = xreallocarray(NULL, chunk->n + 1, sizeof *p);
+	char *sql = xmalloc(strlen(q->sql) + 2 * chunk->n + 2);
+	size_t l = strlen(q->sql);
+	int np = 0;
+	enum vm_status st = VM_OK;
+
+	names_sort(chunk);
+	memcpy(sql, q->sql, l);
+	if (q->key)
+		p[np++] = q->key;
+	for (size_t i = 0; i < chunk->n; i++)
+		if (askable(names_at(chunk, i), q->width)) {
+			sql[l++] = np > (q->key != NULL) ? ',' : ' ';
+			sql[l++] = '?';
+			p[np++] = names_at(chunk, i);
+		}
+	sql[l++] = ')';
+	sql[l] = '\0';
+	if (np > (q->key != NULL)) {
+		struct db_result *res = NULL;
+
+		if ((st = vm_sql(c->vm, sql, np, p, &res, err, "looking up directory entries")) == VM_OK) {
+			for (size_t r = 0; r < res->nrows; r++) {
+				long i = db_value(res, r, 0) ? names_find(chunk, db_value(res, r, 0)) : -1;
+
+				if (i >= 0)
+					chunk->mark[i] = 1;
+			}
+			db_result_free(&res);
+		}
+	}
+	free(sql);
+	free(p);
+	for (size_t i = 0; st == VM_OK && i < chunk->n; i++)
+		if (!chunk->mark[i])
+			fn(c, dir, names_at(chunk, i), chunk->type[i]);
+	names_reset(chunk);
+	return st;
+}
+
+/* Streams directory fd (not closed; path names it in an error) and gives
+ * every directory or link in it that no row of q owns to fn: CHUNK entries
+ * are held at a time, whatever the directory's size, and the findings come
+ * sorted within each chunk. "." and ".." are left out, and every name but
+ * only when only is not NULL. *homes (when not NULL) counts the directories. */
+static enum vm_status each_unowned(struct sc *c, int fd, const char *path, const char *dir, const char *only,
+				   const struct owners *q, long long *homes, unowned_fn fn, struct vm_error *err)
+{
+	struct names chunk = {0};
+	int dup_fd = dup(fd);
+	DIR *d = NULL;
+	struct dirent *de;
+	enum vm_status st = VM_OK;
+
+	if (dup_fd < 0 || !(d = fdopendir(dup_fd))) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return vm_fail(err, VM_ERR_REFUSED, "store check: cannot read %s: %s", path, strerror(errno));
+	}
+	rewinddir(d);
+	while (st == VM_OK && (de = readdir(d)) != NULL) {
+		unsigned char t = de->d_type;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (only && strcmp(de->d_name, only) != 0)
+			continue;
+		if (t == DT_UNKNOWN)
+			t = entry_type(fd, de->d_name, NULL);
+		if (t != DT_DIR && t != DT_LNK)
+			continue; /* a file beside the homes is not a home */
+		if (homes && t == DT_DIR)
+			(*homes)++;
+		if (q->wanted && !q->wanted(c, de->d_name))
+			continue;
+		names_add(&chunk, de->d_name, t);
+		if (chunk.n == CHUNK)
+			st = flush_chunk(c, &chunk, q, dir, fn, err);
+	}
+	if (st == VM_OK && chunk.n)
+		st = flush_chunk(c, &chunk, q, dir, fn, err);
+	closedir(d);
+	names_clear(&chunk);
+	return st;
+}
+
+/* ---- homes and mailboxes ------------------------------------------------ */
+
 /* An entry of a domain directory no mailbox owns. */
 static void unowned_entry(struct sc *c, const char *dir, const char *name, unsigned char type)
 {
 	char path[4096], detail[9000], repair[9000], w[4100];
 
-	if (type != DT_DIR && type != DT_LNK)
-		return; /* a file beside the homes is not a home */
 	if (op_names(c, dir, name))
 		return; /* a pending rename or deletion takes care of it */
 	snprintf(path, sizeof path, "%s/%s/%s", c->root.cfg, dir, name);
@@ -488,17 +595,38 @@ struct mb_row {
 	int has_quota;
 };
 
-static void check_mailbox(struct sc *c, const char *domain, int dfd, int dir_usable, struct names *ents,
+/* What is at a mailbox's home, never followed. */
+struct home {
+	unsigned char type; /* DT_DIR, DT_LNK, DT_REG (anything else), DT_UNKNOWN (nothing) */
+	uid_t uid;
+	mode_t mode;
+};
+
+/* The home of local in domain directory dfd (-1: none). A local part that
+ * is not one path component ("", ".", "..", with a '/') has no home: it
+ * must not lead out of the domain directory. */
+static void home_of(int dfd, const char *local, struct home *h)
+{
+	struct stat sb;
+
+	h->type = DT_UNKNOWN;
+	if (dfd < 0 || !local[0] || strchr(local, '/') || strcmp(local, ".") == 0 || strcmp(local, "..") == 0 ||
+	    fstatat(dfd, local, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	h->type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISLNK(sb.st_mode) ? DT_LNK : DT_REG;
+	h->uid = sb.st_uid;
+	h->mode = sb.st_mode;
+}
+
+static void check_mailbox(struct sc *c, const char *domain, int dfd, int dir_usable, const struct home *h,
 			  const struct mb_row *m)
 {
 	char addr[VM_ADDRESS_MAX + 2], path[4096], detail[9000], repair[600];
-	long i = names_find(ents, m->local);
-	struct stat sb;
 
 	snprintf(addr, sizeof addr, "%s@%s", m->local, domain);
 	snprintf(path, sizeof path, "%s/%s/%s", c->root.cfg, domain, m->local);
 	c->sum->mailboxes++;
-	if (i < 0) {
+	if (h->type == DT_UNKNOWN) {
 		/* no home yet is normal (Dovecot makes it at the first delivery);
 		 * gone after mail was counted is not, unless a rename moves it */
 		if (dir_usable >= 0 && (m->bytes > 0 || m->messages > 0) && !renaming(c, m->id)) {
@@ -510,19 +638,17 @@ static void check_mailbox(struct sc *c, const char *domain, int dfd, int dir_usa
 		}
 		return;
 	}
-	ents->mark[i] = 1;
-	if (ents->type[i] == DT_LNK) {
+	if (h->type == DT_LNK) {
 		snprintf(detail, sizeof detail, "the home %s is a symbolic link (never followed)", path);
 		emit(c, STORE_SYMLINK_HOME, addr, detail, NULL);
 		return;
 	}
-	if (ents->type[i] != DT_DIR) {
+	if (h->type != DT_DIR) {
 		snprintf(detail, sizeof detail, "the home %s is not a directory", path);
 		emit(c, STORE_MISSING_HOME, addr, detail, NULL);
 		return;
 	}
-	if (fstatat(dfd, m->local, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode))
-		check_owner(c, addr, path, domain, m->local, &sb);
+	check_owner(c, addr, path, domain, m->local, h->uid, h->mode);
 	if (c->o->usage && m->has_quota) {
 		long long bytes = 0, msgs = 0;
 		int hfd = openat(dfd, m->local, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -545,10 +671,12 @@ static void check_mailbox(struct sc *c, const char *domain, int dfd, int dir_usa
 	}
 }
 
-/* One domain of the database: its directory against its mailboxes. */
+/* One domain of the database: its mailboxes page by page, each looking at
+ * its own home, then its directory streamed for the entries no mailbox owns
+ * (after the mailboxes' findings, as before). */
 static enum vm_status check_domain(struct sc *c, long long domain_id, const char *name, struct vm_error *err)
 {
-	struct names ents = {0};
+	struct home *homes = xreallocarray(NULL, PAGE, sizeof *homes);
 	char did[32], after[VM_LOCAL_MAX + 1] = "", path[4096];
 	int dfd = -1, usable = 0; /* 1 a directory, 0 none, -1 not usable (a link) */
 	unsigned char t;
@@ -561,14 +689,11 @@ static enum vm_status check_domain(struct sc *c, long long domain_id, const char
 		emit(c, STORE_SYMLINK_HOME, path, "the domain directory is a symbolic link (never followed)", NULL);
 	} else if (t == DT_DIR) {
 		dfd = openat(c->root.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dfd < 0 || read_dir(dfd, &ents, c->local[0] ? c->local : NULL) < 0) {
+		if (dfd < 0) {
 			st = vm_fail(err, VM_ERR_REFUSED, "store check: cannot read %s: %s", path, strerror(errno));
 			goto out;
 		}
 		usable = 1;
-		names_sort(&ents);
-		for (size_t i = 0; i < ents.n; i++)
-			c->sum->homes += ents.type[i] == DT_DIR;
 	}
 	snprintf(did, sizeof did, "%lld", domain_id);
 	for (;;) {
@@ -597,6 +722,9 @@ static enum vm_status check_domain(struct sc *c, long long domain_id, const char
 			    c->local[0] ? 3 : 2, p, &res, err, "reading mailboxes");
 		if (st != VM_OK)
 			goto out;
+		for (r = 0; r < res->nrows && r < PAGE; r++)
+			if (db_value(res, r, 1))
+				home_of(dfd, db_value(res, r, 1), &homes[r]);
 		if (light && usable >= 0) {
 			struct str_ids {
 				char *sql;
@@ -605,7 +733,7 @@ static enum vm_status check_domain(struct sc *c, long long domain_id, const char
 			} q = {NULL, xcalloc(res->nrows + 1, sizeof(char *)), 0};
 
 			for (r = 0; r < res->nrows; r++)
-				if (db_value(res, r, 1) && names_find(&ents, db_value(res, r, 1)) < 0)
+				if (db_value(res, r, 1) && homes[r].type == DT_UNKNOWN)
 					q.ids[q.n++] = db_value(res, r, 0);
 			if (q.n) {
 				size_t l = 0, cap = 200 + 2 * q.n;
@@ -638,7 +766,7 @@ static enum vm_status check_domain(struct sc *c, long long domain_id, const char
 					m.messages = vm_ll(db_value(fig, f, 2));
 					m.has_quota = 1;
 				}
-			check_mailbox(c, name, dfd, usable, &ents, &m);
+			check_mailbox(c, name, dfd, usable, &homes[r], &m);
 		}
 		db_result_free(&fig);
 		if (res->nrows)
@@ -648,18 +776,30 @@ static enum vm_status check_domain(struct sc *c, long long domain_id, const char
 		if (r < PAGE)
 			break;
 	}
-	for (size_t i = 0; i < ents.n; i++)
-		if (!ents.mark[i])
-			unowned_entry(c, name, names_at(&ents, i), ents.type[i]);
+	if (usable > 0) {
+		const struct owners q = {"SELECT mb.address FROM admin_mailbox mb WHERE mb.domain_id = ? AND mb.address IN (",
+					 did, MAILBOX_ADDRESS_WIDTH, NULL};
+
+		st = each_unowned(c, dfd, path, name, c->local[0] ? c->local : NULL, &q, &c->sum->homes, unowned_entry,
+				  err);
+	}
 out:
 	if (dfd >= 0)
 		close(dfd);
-	names_clear(&ents);
+	free(homes);
 	return st;
 }
 
-/* A directory of the root that no domain of the database owns. */
-static void orphan_domain_dir(struct sc *c, const char *name, unsigned char type)
+/* 1 if an entry of the root may be a domain's directory: the runner's lock
+ * and trash and the archive are not. */
+static int domain_dir_wanted(const struct sc *c, const char *name)
+{
+	return name[0] != '.' && !(c->archive_top && strcmp(name, c->archive_top) == 0);
+}
+
+/* A directory of the root that no domain of the database owns (dir: NULL,
+ * the root). */
+static void orphan_domain_dir(struct sc *c, const char *dir, const char *name, unsigned char type)
 {
 	char path[4096], detail[9000], repair[9000], w[4100];
 	long long homes = 0, entries = 0;
@@ -667,10 +807,7 @@ static void orphan_domain_dir(struct sc *c, const char *name, unsigned char type
 	DIR *d;
 	struct dirent *de;
 
-	if (name[0] == '.' || (c->archive_top && strcmp(name, c->archive_top) == 0))
-		return; /* the runner's lock and trash, the archive */
-	if (type != DT_DIR && type != DT_LNK)
-		return;
+	(void)dir;
 	if (op_names(c, name, NULL))
 		return; /* a domain rename in flight */
 	snprintf(path, sizeof path, "%s/%s", c->root.cfg, name);
@@ -697,7 +834,8 @@ static void orphan_domain_dir(struct sc *c, const char *name, unsigned char type
 				homes++;
 				c->sum->homes++;
 			}
-			unowned_entry(c, name, de->d_name, t);
+			if (t == DT_DIR || t == DT_LNK)
+				unowned_entry(c, name, de->d_name, t);
 		}
 		closedir(d);
 	} else {
@@ -711,19 +849,15 @@ static void orphan_domain_dir(struct sc *c, const char *name, unsigned char type
 	emit(c, STORE_ORPHAN_HOME, path, detail, name_safe(name) ? repair : NULL);
 }
 
+/* The domains of the database one by one (check_domain), then the root
+ * streamed for the directories no domain owns. A domain administrator's
+ * check never reads the root; a scoped one reads its own entry only. */
 static enum vm_status check_homes(struct sc *c, struct vm_error *err)
 {
-	struct names top = {0};
 	char after[VM_DOMAIN_MAX + 1] = "";
 	int whole_root = !restricted(c) && !c->domain[0];
 	enum vm_status st = VM_OK;
 
-	if (c->root.fd >= 0 && (whole_root || (c->domain[0] && !c->local[0]))) {
-		if (read_dir(c->root.fd, &top, whole_root ? NULL : c->domain) < 0)
-			return vm_fail(err, VM_ERR_REFUSED, "store check: cannot read %s: %s", c->root.cfg,
-				       strerror(errno));
-		names_sort(&top);
-	}
 	for (;;) {
 		struct db_result *res = NULL;
 		const char *p[2] = {after, c->domain[0] ? c->domain : c->uid};
@@ -744,14 +878,8 @@ static enum vm_status check_homes(struct sc *c, struct vm_error *err)
 				    1, p, &res, err, "reading domains");
 		if (st != VM_OK)
 			break;
-		for (r = 0; r < res->nrows && st == VM_OK; r++) {
-			const char *name = db_value(res, r, 1);
-			long i = names_find(&top, name);
-
-			if (i >= 0)
-				top.mark[i] = 1;
-			st = check_domain(c, vm_ll(db_value(res, r, 0)), name, err);
-		}
+		for (r = 0; r < res->nrows && st == VM_OK; r++)
+			st = check_domain(c, vm_ll(db_value(res, r, 0)), db_value(res, r, 1), err);
 		if (res->nrows)
 			snprintf(after, sizeof after, "%s", db_value(res, res->nrows - 1, 1));
 		n = res->nrows;
@@ -759,11 +887,13 @@ static enum vm_status check_homes(struct sc *c, struct vm_error *err)
 		if (st != VM_OK || c->domain[0] || n < 200)
 			break;
 	}
-	if (st == VM_OK && (whole_root || (c->domain[0] && !c->local[0] && !restricted(c))))
-		for (size_t i = 0; i < top.n; i++)
-			if (!top.mark[i])
-				orphan_domain_dir(c, names_at(&top, i), top.type[i]);
-	names_clear(&top);
+	if (st == VM_OK && c->root.fd >= 0 && (whole_root || (c->domain[0] && !c->local[0] && !restricted(c)))) {
+		const struct owners q = {"SELECT d.name FROM admin_domain d WHERE d.name IN (", NULL, DOMAIN_NAME_WIDTH,
+					 domain_dir_wanted};
+
+		st = each_unowned(c, c->root.fd, c->root.cfg, NULL, whole_root ? NULL : c->domain, &q, NULL,
+				  orphan_domain_dir, err);
+	}
 	return st;
 }
 

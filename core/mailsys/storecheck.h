@@ -10,16 +10,20 @@
  *    the root and changes nothing on disk or in the database. Allowed in a
  *    read-only session. A domain administrator sees his granted domains
  *    only (and no directory of the root that no domain owns).
- *  - Bounded memory: the domains are taken from the database a page at a
- *    time; per domain the directory's entries are read into one compact
- *    sorted array (about name length + 6 bytes an entry) and the domain's
- *    mailboxes streamed against it in keyset pages. What grows with the
- *    store is therefore the largest single domain directory, the pending
- *    operations queue, the domain names (for aliases) and the alias-to-alias
- *    edges, never the number of mailboxes.
+ *  - Bounded memory, flat in the size of the store: the domains and each
+ *    domain's mailboxes are taken from the database in keyset pages, each
+ *    mailbox lstat(2)ing its own home; then each domain directory (and the
+ *    root) is streamed with readdir(3) 1000 entries at a time (CHUNK), one query
+ *    a chunk asks which of them a row owns (answers compared byte for byte).
+ *    What grows with the store is the pending operations queue, the domain
+ *    names (for aliases) and the alias-to-alias edges, never the number of
+ *    mailboxes nor the size of a directory.
  *  - Findings are given to o->emit as they are found, in this order:
- *    stuck operations, homes and mailboxes domain by domain, orphan quota
- *    rows, aliases, alias loops. The strings are valid during the call only.
+ *    stuck operations; domain by domain its mailboxes' findings (by address),
+ *    then its directory's entries no mailbox owns; the root's directories no
+ *    domain owns; orphan quota rows, aliases, alias loops. Unowned entries
+ *    come chunk by chunk in directory order, sorted (bytes) within a chunk.
+ *    The strings are valid during the call only.
  *  - A name that is not printable UTF-8 (control characters, invalid bytes)
  *    or starts with '.' is reported but never put into a repair: its repair
  *    is NULL ("-"), to be looked at by hand. */
