@@ -12,17 +12,23 @@
  *    only (and no directory of the root that no domain owns).
  *  - Bounded memory, flat in the size of the store: the domains and each
  *    domain's mailboxes are taken from the database in keyset pages, each
- *    mailbox lstat(2)ing its own home; then each domain directory (and the
- *    root) is streamed with readdir(3) 1000 entries at a time (CHUNK), one query
- *    a chunk asks which of them a row owns (answers compared byte for byte).
- *    What grows with the store is the pending operations queue, the domain
- *    names (for aliases) and the alias-to-alias edges, never the number of
- *    mailboxes nor the size of a directory.
+ *    mailbox lstat(2)ing its own home and noting the names it found in a
+ *    Bloom filter of fixed size (8 kB, or 2 MB past one page); then each
+ *    domain directory (and the root) is streamed with readdir(3), 1000
+ *    entries held at a time (CHUNK). An entry the filter does not hold is
+ *    nobody's; when the held entries are exactly as many as the names found
+ *    they are all owned, and the directory costs no query. Otherwise (a
+ *    false positive, a home gone meanwhile) a second pass asks the database
+ *    which held entries a row owns, one query a chunk (answers compared
+ *    byte for byte). What grows with the store is the pending operations
+ *    queue, the domain names (for aliases) and the alias-to-alias edges,
+ *    never the number of mailboxes nor the size of a directory.
  *  - Findings are given to o->emit as they are found, in this order:
  *    stuck operations; domain by domain its mailboxes' findings (by address),
  *    then its directory's entries no mailbox owns; the root's directories no
  *    domain owns; orphan quota rows, aliases, alias loops. Unowned entries
- *    come chunk by chunk in directory order, sorted (bytes) within a chunk.
+ *    come chunk by chunk in directory order, sorted (bytes) within a chunk
+ *    (those a second pass finds after the others).
  *    The strings are valid during the call only.
  *  - A name that is not printable UTF-8 (control characters, invalid bytes)
  *    or starts with '.' is reported but never put into a repair: its repair
