@@ -55,6 +55,7 @@ static enum vm_status present_parts(struct vm *vm, struct db_result **res, struc
 		sql = "SELECT 'table', table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
 		      "AND table_name IN ('vmailadm_mailbox_trgm', 'vmailadm_alias_trgm') UNION ALL "
 		      "SELECT 'trigger', trigger_name FROM information_schema.triggers WHERE trigger_schema = DATABASE() "
+		      "AND event_object_table IN ('admin_mailbox', 'admin_alias') "
 		      "AND trigger_name LIKE 'vmailadm!_%!_trgm!_%' ESCAPE '!'";
 		break;
 	default:
@@ -146,6 +147,11 @@ static int index_ready(struct vm *vm)
 	if (vm->search_state == 0)
 		vm->search_state = missing_list(vm, buf, sizeof buf, &err) == VM_OK && !buf[0] ? 1 : -1;
 	return vm->search_state > 0;
+}
+
+void search_prepare(struct vm *vm)
+{
+	(void)index_ready(vm);
 }
 
 static size_t utf8_len1(unsigned char c)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/search.h"
 #include "lib/xalloc.h"
 #include "tui/ui.h"
 
@@ -185,7 +186,8 @@ static int page(struct list *l)
 	return l->height > 1 ? l->height : 1;
 }
 
-void list_reload(struct ui *ui, struct list *l, int from_start)
+/* list_reload, with ahead rows read from the cursor's row on. */
+static void reload(struct ui *ui, struct list *l, int from_start, int ahead)
 {
 	struct vm_error err = {0};
 	char anchor[LIST_KEY_MAX] = "";
@@ -203,10 +205,10 @@ void list_reload(struct ui *ui, struct list *l, int from_start)
 	if (has_anchor) {
 		st = disp_prev(ui, l, anchor, page(l), &before, &nb, &err);
 		if (st == VM_OK)
-			st = disp_next(ui, l, nb ? l->ops->key(before + (nb - 1) * l->ops->row_size) : NULL,
-				       page(l) * 2, &rest, &nr, &err);
+			st = disp_next(ui, l, nb ? l->ops->key(before + (nb - 1) * l->ops->row_size) : NULL, ahead,
+			       &rest, &nr, &err);
 	} else {
-		st = disp_next(ui, l, NULL, page(l) * 2, &rest, &nr, &err);
+		st = disp_next(ui, l, NULL, ahead, &rest, &nr, &err);
 	}
 	if (st != VM_OK) {
 		if (before) {
@@ -219,7 +221,7 @@ void list_reload(struct ui *ui, struct list *l, int from_start)
 	}
 	clear_rows(l);
 	l->at_start = has_anchor ? nb < (size_t)page(l) : 1;
-	l->at_end = nr < (size_t)page(l) * 2;
+	l->at_end = nr < (size_t)ahead;
 	append(l, before, nb);
 	append(l, rest, nr);
 	l->cur = has_anchor ? (int)nb : 0;
@@ -230,6 +232,11 @@ void list_reload(struct ui *ui, struct list *l, int from_start)
 		l->top = 0;
 	l->loaded = 1;
 	ui->dirty = 1;
+}
+
+void list_reload(struct ui *ui, struct list *l, int from_start)
+{
+	reload(ui, l, from_start, page(l) * 2);
 }
 
 static void move_to(struct ui *ui, struct list *l, int target)
@@ -300,7 +307,9 @@ static void search_changed(struct ui *ui, void *ctx, const char *text)
 	struct list *l = ctx;
 
 	snprintf(l->filter, sizeof l->filter, "%s", text);
-	list_reload(ui, l, 1);
+	/* while the text is typed, the screenful it shows (and one row to know
+	 * whether more follow) is enough; a page down reads the next one */
+	reload(ui, l, 1, page(l) + 1);
 	ui_draw(ui);
 }
 
@@ -372,6 +381,7 @@ int list_key(struct ui *ui, struct list *l, enum req r)
 		char text[256];
 
 		snprintf(text, sizeof text, "%s", l->filter);
+		search_prepare(ui->vm);
 		if (!dialog_prompt(ui, "search: ", text, sizeof text, search_changed, l)) {
 			l->filter[0] = '\0';
 			list_reload(ui, l, 1);
