@@ -206,7 +206,7 @@ static void reload(struct ui *ui, struct list *l, int from_start, int ahead)
 		st = disp_prev(ui, l, anchor, page(l), &before, &nb, &err);
 		if (st == VM_OK)
 			st = disp_next(ui, l, nb ? l->ops->key(before + (nb - 1) * l->ops->row_size) : NULL, ahead,
-			       &rest, &nr, &err);
+				       &rest, &nr, &err);
 	} else {
 		st = disp_next(ui, l, NULL, ahead, &rest, &nr, &err);
 	}

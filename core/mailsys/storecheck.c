@@ -302,7 +302,7 @@ struct sc {
 	int quiet;                   /* findings are not reported (aliases outside the scope) */
 	long long (*edges)[2];       /* alias -> alias */
 	size_t nedges, capedges;
-	struct seen *root_seen;      /* the domains' directories found, when the root is read */
+	struct seen *root_seen; /* the domains' directories found, when the root is read */
 };
 
 static int restricted(const struct sc *c)
@@ -605,8 +605,8 @@ static enum vm_status flush_chunk(struct sc *c, struct names *chunk, const struc
 /* The next directory or link of d (in directory fd) that the filters let
  * through, or NULL at the end; *t its type. "." and ".." are left out, and
  * every name but only when only is not NULL. */
-static const char *next_entry(struct sc *c, DIR *d, int fd, const char *only, const struct owners *q,
-			      long long *homes, unsigned char *t)
+static const char *next_entry(struct sc *c, DIR *d, int fd, const char *only, const struct owners *q, long long *homes,
+			      unsigned char *t)
 {
 	struct dirent *de;
 
@@ -941,7 +941,6 @@ out:
 	free(homes);
 	return st;
 }
-
 
 /* A directory of the root that no domain of the database owns (dir: NULL,
  * the root). */
