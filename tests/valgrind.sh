@@ -52,6 +52,8 @@ for e in $VMAILADM_ENGINES; do
 	sql "$e" "$url" "INSERT INTO admin_quota (username, bytes, messages) VALUES ('gone@example.com', 1, 1)"
 	vg "$e: store check" 5 -c "$TEST_TMP/vg_$e.conf" -d "$url" store check usage
 	vg "$e: store check json" 5 -c "$TEST_TMP/vg_$e.conf" -d "$url" --json store check example.com
+	# a filter too small to tell: every entry is asked of the database
+	VMAILADM_STORE_FILTER_BITS=64 vg "$e: store check, entries asked" 5 -c "$TEST_TMP/vg_$e.conf" -d "$url" store check
 	vg "$e: ops queue delete" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" ops queue delete "$vgroot/example.com/ghost"
 	vg "$e: quota forget" 0 -c "$TEST_TMP/vg_$e.conf" -d "$url" quota forget gone@example.com
 	vg "$e: complete a domain" 0 --complete -- -c /dev/null -d "$url" domain set ex
@@ -75,6 +77,11 @@ y" from=2026-01-01 until=2099-01-01 addresses=alice@example.com
 	vg "$e: vacation off" 0 -d "$url" vacation off alice@example.com
 	printf 'mailbox add b@example.com password=x\nalias add c@example.com b@example.com\nmailbox add d@nowhere.test password=x\n' >"$TEST_TMP/s.vm"
 	vg "$e: failing script" 1 -d "$url" -f "$TEST_TMP/s.vm"
+	# a bulk run (the hashing pool and slices) and a substring search (the index's windows)
+	printf 'mailbox add p1@example.com password=x\nmailbox add p2@example.com password=y\nmailbox add p3@example.com password=z\n' >"$TEST_TMP/b.vm"
+	vg "$e: bulk script" 0 -d "$url" -f "$TEST_TMP/b.vm"
+	vg "$e: substring search" 0 -d "$url" mailbox list '*lic*@example.com'
+	check_contains "$e: substring search: the match" "$OUT" "alice@example.com"
 	# international domain names: conversion both ways, lists, a refused label
 	vg "$e: IDN domain add" 0 -d "$url" domain add bücher.example
 	vg "$e: IDN mailbox add" 0 -d "$url" mailbox add anna@BÜCHER.example password=x
