@@ -286,8 +286,6 @@ static enum vm_status insert_rows(struct vm *vm, const char *head, size_t rows, 
 	return st;
 }
 
-/* Collects into *set (appending) column 0 of each row, or "col1@col0-domain"
- * for mailboxes: the existing full addresses / logins among items. */
 /* The existing mailboxes of the m items, as "local@domain" appended to
  * *mboxes: one query, each domain's local parts looked up through the
  * (domain_id, address) index; the local parts alone have no index, and at a
@@ -334,6 +332,9 @@ static enum vm_status read_mailboxes(struct vm *vm, const struct item *its, size
 	return st;
 }
 
+/* What already exists of the n items, BULK_CHUNK at a time: their logins
+ * (admin_user), quota rows (admin_quota) and mailboxes ("local@domain"),
+ * appended to *users, *quotas and *mboxes. */
 static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, char ***users, size_t *nusers,
 				    char ***mboxes, size_t *nmboxes, char ***quotas, size_t *nquotas, struct vm_error *err)
 {
@@ -365,9 +366,8 @@ static enum vm_status read_existing(struct vm *vm, struct item *its, size_t n, c
 			}
 			db_result_free(&res);
 		}
-		if (st == VM_OK) {
+		if (st == VM_OK)
 			st = read_mailboxes(vm, its + off, m, mboxes, nmboxes, err);
-		}
 		free(p);
 	}
 	return st;
