@@ -227,6 +227,45 @@ static enum vm_status rows_of_keys(struct vm *vm, const char *select, const char
 	return st;
 }
 
+/* MariaDB's rest of a page: up to n keys after key (before it, desc) that
+ * match glob, read in col's order from the trigram table's rows of one of
+ * glob's trigrams, which carry the address (search_gram_table). *res NULL
+ * when that table cannot answer (the caller asks the candidates then). */
+static enum vm_status gram_keys(struct vm *vm, const char *col, long long domain_id, const char *key, int desc,
+				const char *glob, int n, struct db_result **res, struct vm_error *err, const char *what)
+{
+	char *gram = NULL, *sql, *frag, did[32];
+	const char *table =
+		search_gram_table(vm, strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES, glob, &gram);
+	struct match_params mp = {0};
+	const char *p[3 + MATCH_MAX_PARAMS];
+	int np = 0;
+	enum vm_status st;
+
+	*res = NULL;
+	if (!table)
+		return VM_OK;
+	snprintf(did, sizeof did, "%lld", domain_id);
+	p[np++] = gram;
+	p[np++] = did;
+	sql = xasprintf("SELECT g.address FROM %s g WHERE g.gram = ? AND g.domain_id = ?", table);
+	if (key) {
+		str_append(&sql, desc ? " AND g.address < ?" : " AND g.address > ?");
+		p[np++] = key;
+	}
+	match_glob(&sql, "g.address", glob, &mp);
+	for (int i = 0; i < mp.n; i++)
+		p[np++] = mp.v[i];
+	frag = xasprintf(" ORDER BY g.address%s LIMIT %d", desc ? " DESC" : "", n);
+	str_append(&sql, frag);
+	free(frag);
+	st = vm_sql(vm, sql, np, p, res, err, what);
+	free(sql);
+	free(gram);
+	match_params_free(&mp);
+	return st;
+}
+
 /* The search index's path (match.h). The page's keys first, read
  * index-only: windows of the domain in col's order, the first
  * MATCH_SCAN_ROWS long and each next one sized from the matches seen so
@@ -276,10 +315,13 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 			w = MATCH_SCAN_MAX - scanned;
 	}
 	if (st == VM_OK && !end && found < nrows) {
-		/* the rest after the windows (PostgreSQL: the plain query, which
+		/* the rest after the windows: on MariaDB from the trigram rows in
+		 * order, else the candidates (PostgreSQL: the plain query, which
 		 * its planner serves from pg_trgm) */
-		st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND, nrows - found, &win,
-				err, what);
+		st = gram_keys(vm, col, domain_id, pos, desc, glob, nrows - found, &win, err, what);
+		if (st == VM_OK && !win)
+			st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND,
+					nrows - found, &win, err, what);
 		for (size_t r = 0; st == VM_OK && r < win->nrows && found < nrows; r++)
 			if (db_value(win, r, 0))
 				keys[found++] = xstrdup(db_value(win, r, 0));

@@ -15,9 +15,17 @@ static const char *const sqlite_parts[] = {
 	"trigger vmailadm_alias_fts_del",   "trigger vmailadm_alias_fts_upd",
 };
 static const char *const mysql_parts[] = {
-	"table vmailadm_mailbox_trgm",       "table vmailadm_alias_trgm",         "trigger vmailadm_mailbox_trgm_ins",
-	"trigger vmailadm_mailbox_trgm_del", "trigger vmailadm_mailbox_trgm_upd", "trigger vmailadm_alias_trgm_ins",
-	"trigger vmailadm_alias_trgm_del",   "trigger vmailadm_alias_trgm_upd",
+	"table vmailadm_mailbox_trgm",
+	"table vmailadm_alias_trgm",
+	"trigger vmailadm_mailbox_trgm_ins",
+	"trigger vmailadm_mailbox_trgm_del",
+	"trigger vmailadm_mailbox_trgm_upd",
+	"trigger vmailadm_alias_trgm_ins",
+	"trigger vmailadm_alias_trgm_del",
+	"trigger vmailadm_alias_trgm_upd",
+	/* the addresses the rows carry since the tables were first made */
+	"column vmailadm_mailbox_trgm.address",
+	"column vmailadm_alias_trgm.address",
 };
 static const char *const pgsql_parts[] = {
 	"index vmailadm_mailbox_address_trgm",
@@ -56,7 +64,10 @@ static enum vm_status present_parts(struct vm *vm, struct db_result **res, struc
 		      "AND table_name IN ('vmailadm_mailbox_trgm', 'vmailadm_alias_trgm') UNION ALL "
 		      "SELECT 'trigger', trigger_name FROM information_schema.triggers WHERE trigger_schema = DATABASE() "
 		      "AND event_object_table IN ('admin_mailbox', 'admin_alias') "
-		      "AND trigger_name LIKE 'vmailadm!_%!_trgm!_%' ESCAPE '!'";
+		      "AND trigger_name LIKE 'vmailadm!_%!_trgm!_%' ESCAPE '!' UNION ALL "
+		      "SELECT 'column', CONCAT(table_name, '.', column_name) FROM information_schema.columns "
+		      "WHERE table_schema = DATABASE() AND table_name IN ('vmailadm_mailbox_trgm', 'vmailadm_alias_trgm') "
+		      "AND column_name = 'address'";
 		break;
 	default:
 		sql = "SELECT 'index', indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN "
@@ -318,6 +329,26 @@ int search_candidates(struct vm *vm, char **sql, enum search_object obj, const c
 	return 1;
 }
 
+const char *search_gram_table(struct vm *vm, enum search_object obj, const char *glob, char **gram)
+{
+	const char *start[8];
+	size_t bytes[8];
+	char *grams[MAX_GRAMS];
+	int n, ng;
+
+	*gram = NULL;
+	if (!glob || vm->db->ops->engine != DB_ENGINE_MYSQL)
+		return NULL;
+	if ((n = literal_runs(glob, start, bytes, 8)) == 0 || !index_ready(vm))
+		return NULL;
+	if ((ng = pick_grams(start, bytes, n, grams)) == 0)
+		return NULL;
+	*gram = grams[0];
+	for (int i = 1; i < ng; i++)
+		free(grams[i]);
+	return obj == SEARCH_MAILBOXES ? "vmailadm_mailbox_trgm" : "vmailadm_alias_trgm";
+}
+
 enum vm_status search_bulk_added(struct vm *vm, const long long *ids, size_t n, struct vm_error *err)
 {
 	const char **p;
@@ -332,8 +363,8 @@ enum vm_status search_bulk_added(struct vm *vm, const long long *ids, size_t n, 
 		snprintf(nums + 24 * i, 24, "%lld", ids[i]);
 		p[i] = nums + 24 * i;
 	}
-	sql = str_in_list("INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id) "
-			  "SELECT SUBSTRING(mb.address, s.seq, 3), mb.domain_id, mb.id FROM admin_mailbox mb "
+	sql = str_in_list("INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id, address) "
+			  "SELECT SUBSTRING(mb.address, s.seq, 3), mb.domain_id, mb.id, mb.address FROM admin_mailbox mb "
 			  "JOIN seq_1_to_254 s ON s.seq <= CHAR_LENGTH(mb.address) - 2 WHERE mb.id IN (",
 			  n, ")");
 	st = vm_sql(vm, sql, (int)n, p, NULL, err, "adding the mailboxes' search trigrams");

@@ -7,7 +7,10 @@
 -- without the index. The gram column takes the table's default collation, the one the
 -- address columns have, so that a trigram matches whatever LIKE's comparison matches
 -- (case, and accents in a pattern); INSERT IGNORE because such a collation makes
--- repeated trigrams of one address equal keys.
+-- repeated trigrams of one address equal keys. Each row carries its address too, with a
+-- key (gram, domain_id, address): a page of matches is then read in the list's order
+-- from the trigram's rows alone and stops when it is full (core/match.c), where the
+-- ids alone had to be joined and every candidate sorted.
 -- Run whole when anything is missing: a table without its triggers may be stale.
 DROP TRIGGER IF EXISTS vmailadm_mailbox_trgm_ins;
 DROP TRIGGER IF EXISTS vmailadm_mailbox_trgm_del;
@@ -21,21 +24,25 @@ CREATE TABLE vmailadm_mailbox_trgm (
     gram varchar(3) NOT NULL,
     domain_id integer NOT NULL,
     mailbox_id integer NOT NULL,
-    PRIMARY KEY (gram, domain_id, mailbox_id)
+    address varchar(252) NOT NULL,
+    PRIMARY KEY (gram, domain_id, mailbox_id),
+    KEY vmailadm_mailbox_trgm_address (gram, domain_id, address)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 CREATE TABLE vmailadm_alias_trgm (
     gram varchar(3) NOT NULL,
     domain_id integer NOT NULL,
     alias_id integer NOT NULL,
-    PRIMARY KEY (gram, domain_id, alias_id)
+    address varchar(254) NOT NULL,
+    PRIMARY KEY (gram, domain_id, alias_id),
+    KEY vmailadm_alias_trgm_address (gram, domain_id, address)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 -- @vmailadm_bulk: vmailadm's bulk creation (core/bulk.c) adds a slice's trigrams in one
 -- statement (search_bulk_added) instead
 CREATE TRIGGER vmailadm_mailbox_trgm_ins AFTER INSERT ON admin_mailbox FOR EACH ROW
 BEGIN
     IF @vmailadm_bulk IS NULL THEN
-        INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id)
-            SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id FROM seq_1_to_254 s
+        INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id, address)
+            SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id, NEW.address FROM seq_1_to_254 s
             WHERE s.seq <= CHAR_LENGTH(NEW.address) - 2;
     END IF;
 END;
@@ -50,14 +57,14 @@ BEGIN
         DELETE FROM vmailadm_mailbox_trgm WHERE domain_id = OLD.domain_id AND mailbox_id = OLD.id
             AND gram IN (SELECT SUBSTRING(OLD.address, s.seq, 3) FROM seq_1_to_254 s
                          WHERE s.seq <= CHAR_LENGTH(OLD.address) - 2);
-        INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id)
-            SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id FROM seq_1_to_254 s
+        INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id, address)
+            SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id, NEW.address FROM seq_1_to_254 s
             WHERE s.seq <= CHAR_LENGTH(NEW.address) - 2;
     END IF;
 END;
 CREATE TRIGGER vmailadm_alias_trgm_ins AFTER INSERT ON admin_alias FOR EACH ROW
-    INSERT IGNORE INTO vmailadm_alias_trgm (gram, domain_id, alias_id)
-        SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id FROM seq_1_to_254 s
+    INSERT IGNORE INTO vmailadm_alias_trgm (gram, domain_id, alias_id, address)
+        SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id, NEW.address FROM seq_1_to_254 s
         WHERE s.seq <= CHAR_LENGTH(NEW.address) - 2;
 CREATE TRIGGER vmailadm_alias_trgm_del AFTER DELETE ON admin_alias FOR EACH ROW
     DELETE FROM vmailadm_alias_trgm WHERE domain_id = OLD.domain_id AND alias_id = OLD.id
@@ -70,14 +77,14 @@ BEGIN
         DELETE FROM vmailadm_alias_trgm WHERE domain_id = OLD.domain_id AND alias_id = OLD.id
             AND gram IN (SELECT SUBSTRING(OLD.address, s.seq, 3) FROM seq_1_to_254 s
                          WHERE s.seq <= CHAR_LENGTH(OLD.address) - 2);
-        INSERT IGNORE INTO vmailadm_alias_trgm (gram, domain_id, alias_id)
-            SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id FROM seq_1_to_254 s
+        INSERT IGNORE INTO vmailadm_alias_trgm (gram, domain_id, alias_id, address)
+            SELECT SUBSTRING(NEW.address, s.seq, 3), NEW.domain_id, NEW.id, NEW.address FROM seq_1_to_254 s
             WHERE s.seq <= CHAR_LENGTH(NEW.address) - 2;
     END IF;
 END;
-INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id)
-    SELECT SUBSTRING(mb.address, s.seq, 3), mb.domain_id, mb.id FROM admin_mailbox mb
+INSERT IGNORE INTO vmailadm_mailbox_trgm (gram, domain_id, mailbox_id, address)
+    SELECT SUBSTRING(mb.address, s.seq, 3), mb.domain_id, mb.id, mb.address FROM admin_mailbox mb
     JOIN seq_1_to_254 s ON s.seq <= CHAR_LENGTH(mb.address) - 2;
-INSERT IGNORE INTO vmailadm_alias_trgm (gram, domain_id, alias_id)
-    SELECT SUBSTRING(al.address, s.seq, 3), al.domain_id, al.id FROM admin_alias al
+INSERT IGNORE INTO vmailadm_alias_trgm (gram, domain_id, alias_id, address)
+    SELECT SUBSTRING(al.address, s.seq, 3), al.domain_id, al.id, al.address FROM admin_alias al
     JOIN seq_1_to_254 s ON s.seq <= CHAR_LENGTH(al.address) - 2;

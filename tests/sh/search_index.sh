@@ -4,7 +4,8 @@
 # db upgrade on every engine: db init creates it; without a part of it db check names what
 # is missing and the search still answers the same; db upgrade puts it back (once); on
 # PostgreSQL a role that may not create the extension pg_trgm gets its tables, a db check
-# and a db upgrade that say what a superuser must run, and the indexes once one has.
+# and a db upgrade that say what a superuser must run, and the indexes once one has; on
+# MariaDB trigram tables of the earlier layout (no address) are found and rebuilt.
 # (test_search.c compares the pages with and without the index.)
 . "$(dirname "$0")/../lib.sh"
 
@@ -55,6 +56,20 @@ for e in $VMAILADM_ENGINES; do
 	check_rc "$e: search after" 0 V mailbox list '*abc*@s.test'
 	check_contains "$e: the index has the mailbox added without it" "$OUT" "newabc@s.test"
 	check_contains "$e: and the others" "$OUT" "xabcx@s.test"
+	if [ "$e" = mysql ]; then
+		# trigram tables made before their rows carried the address: db check names the
+		# column, db upgrade rebuilds them whole, filled with the addresses
+		sql "$e" "$url" "ALTER TABLE vmailadm_mailbox_trgm DROP INDEX vmailadm_mailbox_trgm_address, DROP COLUMN address" >/dev/null
+		check_rc "$e: db check, rows without the address" 0 V db check
+		check_contains "$e: db check names the column" "$OUT" "column vmailadm_mailbox_trgm.address"
+		check_rc "$e: search meanwhile" 0 V mailbox list '*abc*@s.test'
+		check_contains "$e: search meanwhile finds them" "$OUT" "newabc@s.test"
+		check_rc "$e: db upgrade rebuilds" 0 V db upgrade
+		check_contains "$e: db upgrade says so" "$OUT" "added the substring search index (column vmailadm_mailbox_trgm.address)"
+		check_eq "$e: the rows carry the addresses" "$(sql "$e" "$url" "SELECT COUNT(*) FROM vmailadm_mailbox_trgm WHERE address = 'xabcx' AND gram = 'abc'")" 1
+		check_rc "$e: search after the rebuild" 0 V mailbox list '*abc*@s.test'
+		check_contains "$e: search after the rebuild finds them" "$OUT" "newabc@s.test"
+	fi
 done
 
 # PostgreSQL: a role that may not create the extension
