@@ -629,6 +629,34 @@ static const char *next_entry(struct sc *c, DIR *d, int fd, const char *only, co
 	return NULL;
 }
 
+/* One pass of each_unowned() over d from its start. ask = 0: the entries
+ * seen does not hold go to fn (no query), those it holds are counted in
+ * *held; ask = 1: the entries it holds are asked of the database (q) and
+ * the unowned ones go to fn. CHUNK entries at a time in chunk. */
+static enum vm_status one_pass(struct sc *c, DIR *d, int fd, const char *only, const struct owners *q,
+			       const struct seen *seen, int ask, long long *homes, long long *held, struct names *chunk,
+			       const char *dir, unowned_fn fn, struct vm_error *err)
+{
+	const char *name;
+	unsigned char t;
+	enum vm_status st = VM_OK;
+
+	rewinddir(d);
+	while (st == VM_OK && (name = next_entry(c, d, fd, only, q, homes, &t)) != NULL) {
+		if (seen_has(seen, name) != ask) {
+			if (!ask)
+				(*held)++;
+			continue;
+		}
+		names_add(chunk, name, t);
+		if (chunk->n == CHUNK)
+			st = flush_chunk(c, chunk, ask ? q : NULL, dir, fn, err);
+	}
+	if (st == VM_OK && chunk->n)
+		st = flush_chunk(c, chunk, ask ? q : NULL, dir, fn, err);
+	return st;
+}
+
 /* Streams directory fd (not closed; path names it in an error) and gives
  * every directory or link in it that no row of q owns to fn, CHUNK entries
  * held at a time whatever the directory's size, sorted within each chunk.
@@ -643,8 +671,6 @@ static enum vm_status each_unowned(struct sc *c, int fd, const char *path, const
 	struct names chunk = {0};
 	int dup_fd = dup(fd);
 	DIR *d = NULL;
-	const char *name;
-	unsigned char t;
 	long long held = 0;
 	enum vm_status st = VM_OK;
 
@@ -653,18 +679,7 @@ static enum vm_status each_unowned(struct sc *c, int fd, const char *path, const
 			close(dup_fd);
 		return vm_fail(err, VM_ERR_REFUSED, "store check: cannot read %s: %s", path, strerror(errno));
 	}
-	rewinddir(d);
-	while (st == VM_OK && (name = next_entry(c, d, fd, only, q, homes, &t)) != NULL) {
-		if (seen_has(seen, name)) {
-			held++;
-			continue;
-		}
-		names_add(&chunk, name, t);
-		if (chunk.n == CHUNK)
-			st = flush_chunk(c, &chunk, NULL, dir, fn, err);
-	}
-	if (st == VM_OK && chunk.n)
-		st = flush_chunk(c, &chunk, NULL, dir, fn, err);
+	st = one_pass(c, d, fd, only, q, seen, 0, homes, &held, &chunk, dir, fn, err);
 	if (st == VM_OK && held != seen->n) {
 		/* PostgreSQL's planner takes the pg_trgm index for address IN
 		 * (...) (it serves '=' too) and reads 45,000 buffers for 1,000
@@ -674,16 +689,7 @@ static enum vm_status each_unowned(struct sc *c, int fd, const char *path, const
 		if (pg && (st = vm_sql(c->vm, "SET LOCAL enable_bitmapscan = off", 0, NULL, NULL, err,
 				       "looking up directory entries")) != VM_OK)
 			goto done;
-		rewinddir(d);
-		while (st == VM_OK && (name = next_entry(c, d, fd, only, q, NULL, &t)) != NULL) {
-			if (!seen_has(seen, name))
-				continue;
-			names_add(&chunk, name, t);
-			if (chunk.n == CHUNK)
-				st = flush_chunk(c, &chunk, q, dir, fn, err);
-		}
-		if (st == VM_OK && chunk.n)
-			st = flush_chunk(c, &chunk, q, dir, fn, err);
+		st = one_pass(c, d, fd, only, q, seen, 1, NULL, NULL, &chunk, dir, fn, err);
 		if (pg && st == VM_OK)
 			st = vm_sql(c->vm, "SET LOCAL enable_bitmapscan = on", 0, NULL, NULL, err,
 				    "looking up directory entries");
