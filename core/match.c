@@ -227,7 +227,7 @@ static enum vm_status rows_of_keys(struct vm *vm, const char *select, const char
 	return st;
 }
 
-/* MariaDB's and PostgreSQL's rest of a page: up to n keys after key (before it, desc) that
+/* MariaDB's rest of a page: up to n keys after key (before it, desc) that
  * match glob, read in col's order from the trigram table's rows of one of
  * glob's trigrams, which carry the address (search_gram_table). *res NULL
  * when that table cannot answer (the caller asks the candidates then). */
@@ -315,8 +315,9 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 			w = MATCH_SCAN_MAX - scanned;
 	}
 	if (st == VM_OK && !end && found < nrows) {
-		/* the rest after the windows: from the trigram rows in order
-		 * (MariaDB, PostgreSQL), else the candidates (SQLite's FTS5) */
+		/* the rest after the windows: on MariaDB from the trigram rows in
+		 * order, else the candidates (PostgreSQL: the plain query, which
+		 * its planner serves from pg_trgm) */
 		st = gram_keys(vm, col, domain_id, pos, desc, glob, nrows - found, &win, err, what);
 		if (st == VM_OK && !win)
 			st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND,

@@ -30,15 +30,6 @@ static const char *const mysql_parts[] = {
 static const char *const pgsql_parts[] = {
 	"index vmailadm_mailbox_address_trgm",
 	"index vmailadm_alias_address_trgm",
-	/* the trigram rows in order (pgsql-search.sql) */
-	"table vmailadm_mailbox_trgm",
-	"table vmailadm_alias_trgm",
-	"trigger vmailadm_mailbox_trgm_ins",
-	"trigger vmailadm_mailbox_trgm_del",
-	"trigger vmailadm_mailbox_trgm_upd",
-	"trigger vmailadm_alias_trgm_ins",
-	"trigger vmailadm_alias_trgm_del",
-	"trigger vmailadm_alias_trgm_upd",
 };
 #define NPARTS(a) (sizeof a / sizeof a[0])
 
@@ -80,13 +71,7 @@ static enum vm_status present_parts(struct vm *vm, struct db_result **res, struc
 		break;
 	default:
 		sql = "SELECT 'index', indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN "
-		      "('vmailadm_mailbox_address_trgm', 'vmailadm_alias_address_trgm') UNION ALL "
-		      "SELECT 'table', tablename FROM pg_tables WHERE schemaname = current_schema() "
-		      "AND tablename IN ('vmailadm_mailbox_trgm', 'vmailadm_alias_trgm') UNION ALL "
-		      "SELECT 'trigger', t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-		      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
-		      "AND c.relname IN ('admin_mailbox', 'admin_alias') AND NOT t.tgisinternal "
-		      "AND t.tgname LIKE 'vmailadm!_%!_trgm!_%' ESCAPE '!'";
+		      "('vmailadm_mailbox_address_trgm', 'vmailadm_alias_address_trgm')";
 		break;
 	}
 	return vm_sql(vm, sql, 0, NULL, res, err, "reading which search indexes exist");
@@ -352,7 +337,7 @@ const char *search_gram_table(struct vm *vm, enum search_object obj, const char 
 	int n, ng;
 
 	*gram = NULL;
-	if (!glob || vm->db->ops->engine == DB_ENGINE_SQLITE)
+	if (!glob || vm->db->ops->engine != DB_ENGINE_MYSQL)
 		return NULL;
 	if ((n = literal_runs(glob, start, bytes, 8)) == 0 || !index_ready(vm))
 		return NULL;

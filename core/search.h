@@ -54,8 +54,8 @@ int search_candidates(struct vm *vm, char **sql, enum search_object obj, const c
 enum vm_status search_missing(struct vm *vm, char *buf, size_t len, const char **hint, struct vm_error *err)
 	__attribute__((warn_unused_result));
 
-/* MariaDB and PostgreSQL, when the index is whole and glob has a trigram:
- * the trigram table of obj, whose rows carry their address (with a key on gram,
+/* MariaDB, when its index is whole and glob has a trigram: the trigram
+ * table of obj, whose rows carry their address (with a key on gram,
  * domain_id, address, so that a page of candidates is read in order and
  * stops when full), and in *gram (malloc'd) one of glob's trigrams that
  * every match holds. NULL (and *gram NULL) otherwise. */

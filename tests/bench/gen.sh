@@ -43,9 +43,7 @@ pgsql)
 	cat_() { local IFS='|'; echo "$*" | sed 's/|/ || /g'; }
 	pre=""
 	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill ON admin_quota; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota ON admin_mailbox;
-DROP INDEX IF EXISTS vmailadm_mailbox_address_trgm; DROP INDEX IF EXISTS vmailadm_alias_address_trgm;
-DROP TABLE IF EXISTS vmailadm_mailbox_trgm; DROP TABLE IF EXISTS vmailadm_alias_trgm;"
-	for o in mailbox alias; do for w in ins del upd; do drop="$drop DROP TRIGGER IF EXISTS vmailadm_${o}_trgm_$w ON admin_$o;"; done; done
+DROP INDEX IF EXISTS vmailadm_mailbox_address_trgm; DROP INDEX IF EXISTS vmailadm_alias_address_trgm;"
 	t=true; f=false ;;
 mysql)
 	s() { echo "(SELECT seq AS g FROM seq_1_to_$1) s"; }

@@ -70,29 +70,6 @@ for e in $VMAILADM_ENGINES; do
 		check_rc "$e: search after the rebuild" 0 V mailbox list '*abc*@s.test'
 		check_contains "$e: search after the rebuild finds them" "$OUT" "newabc@s.test"
 	fi
-	if [ "$e" != sqlite ]; then
-		# the trigram rows follow a rename (to another domain too) and a removal, of
-		# mailboxes and aliases: an address has a row per distinct trigram, a gone one none
-		grams() { sql "$e" "$url" "SELECT COUNT(*) FROM vmailadm_$1_trgm WHERE address = '$2'"; }
-		check_rc "$e: a second domain" 0 V domain add t.test
-		check_rc "$e: rename a mailbox" 0 V mailbox rename xabcx@s.test yabcyy@s.test
-		check_eq "$e: no rows of the old address" "$(grams mailbox xabcx)" 0
-		check_eq "$e: the new address's rows" "$(grams mailbox yabcyy)" 4
-		check_rc "$e: rename into another domain" 0 V mailbox rename yabcyy@s.test yabcyy@t.test
-		check_eq "$e: the rows follow the domain" "$(sql "$e" "$url" "SELECT COUNT(*) FROM vmailadm_mailbox_trgm g JOIN admin_domain d ON d.id = g.domain_id WHERE g.address = 'yabcyy' AND d.name = 't.test'")" 4
-		check_rc "$e: the search finds it there" 0 V mailbox list '*abcy*@t.test'
-		check_contains "$e: in the other domain" "$OUT" "yabcyy@t.test"
-		check_eq "$e: a mailbox's rows" "$(grams mailbox newabc)" 4
-		check_rc "$e: remove a mailbox" 0 V mailbox del newabc@s.test
-		check_eq "$e: its rows go with it" "$(grams mailbox newabc)" 0
-		check_eq "$e: repeated trigrams are one row" "$(grams mailbox zzz9)" 2
-		check_rc "$e: add an alias" 0 V alias add qabc.al@s.test abc1@s.test
-		check_rc "$e: alias search finds the new one" 0 V alias list '*qabc*@s.test'
-		check_contains "$e: by its trigram rows" "$OUT" "qabc.al@s.test"
-		check_eq "$e: an alias's rows" "$(grams alias xabc.al)" 5
-		check_rc "$e: remove an alias" 0 V alias del xabc.al@s.test
-		check_eq "$e: the alias's rows are gone" "$(grams alias xabc.al)" 0
-	fi
 done
 
 # PostgreSQL: a role that may not create the extension
@@ -108,7 +85,7 @@ case " $VMAILADM_ENGINES " in *" pgsql "*)
 	R() { "$VMAILADM" -d "$rurl" "$@"; }
 	check_rc "pgsql no-ext: db init" 0 R db init
 	check_rc "pgsql no-ext: db check" 0 R db check
-	check_contains "pgsql no-ext: db check says the index is missing" "$OUT" "missing the substring search index (index vmailadm_mailbox_address_trgm, index vmailadm_alias_address_trgm, table vmailadm_mailbox_trgm, table vmailadm_alias_trgm, trigger vmailadm_mailbox_trgm_ins,"
+	check_contains "pgsql no-ext: db check says the index is missing" "$OUT" "missing the substring search index (index vmailadm_mailbox_address_trgm, index vmailadm_alias_address_trgm;"
 	check_contains "pgsql no-ext: and what a superuser runs" "$OUT" "a superuser runs \`CREATE EXTENSION pg_trgm;\` in this database"
 	check_rc "pgsql no-ext: db upgrade" 0 R db upgrade
 	check_contains "pgsql no-ext: db upgrade says why not" "$OUT" "db upgrade: substring search index not added: the extension pg_trgm is not installed and this role may not create it"

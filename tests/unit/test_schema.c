@@ -147,7 +147,7 @@ static void drop_all(struct vm *vm, enum db_engine eng)
 		}
 	}
 	/* the substring search index's tables (core/search.h) */
-	if (eng == DB_ENGINE_MYSQL || eng == DB_ENGINE_PGSQL)
+	if (eng == DB_ENGINE_MYSQL)
 		sql(vm, "DROP TABLE IF EXISTS vmailadm_mailbox_trgm; DROP TABLE IF EXISTS vmailadm_alias_trgm");
 	if (eng == DB_ENGINE_SQLITE)
 		sql(vm, "DROP TABLE IF EXISTS vmailadm_mailbox_fts; DROP TABLE IF EXISTS vmailadm_alias_fts");
@@ -167,12 +167,11 @@ static long nown(void)
 }
 
 /* How many tables the substring search index adds (core/search.h): MariaDB
- * and PostgreSQL their two trigram tables (PostgreSQL its GIN indexes too),
- * SQLite two FTS5 tables of 5 tables each (the virtual one, _data, _idx,
- * _docsize, _config). */
+ * its two trigram tables, SQLite two FTS5 tables of 5 tables each (the
+ * virtual one, _data, _idx, _docsize, _config), PostgreSQL indexes only. */
 static long nsearch(const struct vm *vm)
 {
-	return vm->db->ops->engine == DB_ENGINE_SQLITE ? 10 : 2;
+	return vm->db->ops->engine == DB_ENGINE_MYSQL ? 2 : vm->db->ops->engine == DB_ENGINE_SQLITE ? 10 : 0;
 }
 
 /* db check's line for a SQLite database without the live-quota addition. */

@@ -197,7 +197,7 @@ static void drop_index(struct vm *vm)
 	static const char *const sqlite_sql[] = {"DROP TRIGGER vmailadm_mailbox_fts_upd", "DROP TABLE vmailadm_alias_fts"};
 	static const char *const mysql_sql[] = {"DROP TRIGGER vmailadm_mailbox_trgm_upd", "DROP TABLE vmailadm_alias_trgm"};
 	static const char *const pgsql_sql[] = {"DROP INDEX vmailadm_mailbox_address_trgm",
-						"DROP TRIGGER vmailadm_alias_trgm_del ON admin_alias"};
+						"DROP INDEX vmailadm_alias_address_trgm"};
 	const char *const *s = vm->db->ops->engine == DB_ENGINE_SQLITE  ? sqlite_sql
 			       : vm->db->ops->engine == DB_ENGINE_MYSQL ? mysql_sql
 									: pgsql_sql;
