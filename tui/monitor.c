@@ -320,7 +320,7 @@ static void mon_filter(struct mon *m)
 		wnoutrefresh(stdscr);
 		doupdate();
 		ch = getch();
-		if (ch == 27 || ui_signal)
+		if (ch == 27 || ui_signal || (ch == ERR && ui_terminal_gone()))
 			return;
 		if (ch == '\r' || ch == '\n' || ch == KEY_ENTER)
 			break;
@@ -515,7 +515,7 @@ static void run_dashboard(struct mon *m)
 		ui_trace_idle();
 		ch = getch();
 		ui_trace_key(ch);
-		if (ui_signal)
+		if (ui_signal || (ch == ERR && ui_terminal_gone()))
 			break;
 		if (ch == ERR) {
 			if (!m->paused) {

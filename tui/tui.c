@@ -5,6 +5,8 @@
 #include "tui/tui.h"
 
 #include <locale.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +162,18 @@ const char *ui_current_domain(struct ui *ui, long long *domain_id)
 	return NULL;
 }
 
+int ui_terminal_gone(void)
+{
+	struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+		/* what a hang-up would have said, for the loops to leave by */
+		ui_signal = SIGHUP;
+		return 1;
+	}
+	return 0;
+}
+
 int ui_getch(struct ui *ui)
 {
 	int ch;
@@ -167,6 +181,8 @@ int ui_getch(struct ui *ui)
 	ui_trace_idle();
 	ch = getch();
 	ui_trace_key(ch);
+	if (ch == ERR)
+		(void)ui_terminal_gone();
 
 	if (ch == KEY_RESIZE) {
 		ui->lines = LINES;

@@ -172,8 +172,13 @@ enum vm_status ui_exec(struct ui *ui, int nwords, const char *const *words, stru
 int ui_db_ready(struct ui *ui);
 /* Handles a core error: a lost connection is remembered for reconnecting. */
 void ui_error(struct ui *ui, const char *what, const struct vm_error *err);
-/* Reads a key with the loop's timeout; KEY_RESIZE is handled (sizes updated). */
+/* Reads a key with the loop's timeout; KEY_RESIZE is handled (sizes updated).
+ * ERR from a terminal that is gone sets ui_signal (ui_terminal_gone). */
 int ui_getch(struct ui *ui);
+/* 1, and ui_signal set to SIGHUP, when the terminal has hung up or closed:
+ * a console outside the terminal's session (setsid, some su and sudo ways)
+ * gets no SIGHUP, and its getch returns ERR at once, for ever. */
+int ui_terminal_gone(void);
 
 /* trace.c: with VMAILADM_TUI_TRACE=FILE set, appends to FILE "first MS NS"
  * (ms from ui_trace_start to the first wait for a key, and the wall clock
