@@ -227,10 +227,10 @@ static enum vm_status rows_of_keys(struct vm *vm, const char *select, const char
 	return st;
 }
 
-/* MariaDB's rest of a page: up to n keys after key (before it, desc) that
+/* MariaDB's page of keys: up to n keys after key (before it, desc) that
  * match glob, read in col's order from the trigram table's rows of one of
  * glob's trigrams, which carry the address (search_gram_table). *res NULL
- * when that table cannot answer (the caller asks the candidates then). */
+ * when that table cannot answer (the caller reads windows then). */
 static enum vm_status gram_keys(struct vm *vm, const char *col, long long domain_id, const char *key, int desc,
 				const char *glob, int n, struct db_result **res, struct vm_error *err, const char *what)
 {
@@ -267,14 +267,16 @@ static enum vm_status gram_keys(struct vm *vm, const char *col, long long domain
 }
 
 /* The search index's path (match.h). The page's keys first, read
- * index-only: windows of the domain in col's order, the first
- * MATCH_SCAN_ROWS long and each next one sized from the matches seen so
- * far, until the page is full or MATCH_SCAN_MAX rows are read; then, when
- * matches are rare, the rest from the index's candidates after the last
- * window. Then the page's rows by their keys, so that the select's joins
- * run for the page's rows alone, never for every candidate. *res NULL (and
- * VM_OK) when the select leaves out a row whose key matched: the caller's
- * plain query decides then. */
+ * index-only. Where the trigram rows carry the address in col's order
+ * (MariaDB: gram_keys), from one trigram's rows alone: they are the rows a
+ * window would have found, without the rows that cannot match. Otherwise
+ * windows of the domain in col's order, the first MATCH_SCAN_ROWS long and
+ * each next one sized from the matches seen so far, until the page is full
+ * or MATCH_SCAN_MAX rows are read; then, when matches are rare, the rest
+ * from the index's candidates after the last window. Then the page's rows
+ * by their keys, so that the select's joins run for the page's rows alone,
+ * never for every candidate. *res NULL (and VM_OK) when the select leaves
+ * out a row whose key matched: the caller's plain query decides then. */
 static enum vm_status index_page(struct vm *vm, const char *select, const char *table, const char *col,
 				 long long domain_id, const char *key, int desc, const char *glob, int nrows,
 				 struct db_result **res, struct vm_error *err, const char *what)
@@ -287,7 +289,14 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 	enum vm_status st = VM_OK;
 
 	*res = NULL;
-	while (found < nrows) {
+	if ((st = gram_keys(vm, col, domain_id, key, desc, glob, nrows, &win, err, what)) == VM_OK && win) {
+		for (size_t r = 0; r < win->nrows && found < nrows; r++)
+			if (db_value(win, r, 0))
+				keys[found++] = xstrdup(db_value(win, r, 0));
+		db_result_free(&win);
+		end = 1;
+	}
+	while (st == VM_OK && !end && found < nrows) {
 		if ((st = scan_bound(vm, table, col, domain_id, pos, desc, (int)w, &bound, err, what)) != VM_OK)
 			break;
 		end = bound == NULL;
@@ -315,13 +324,10 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 			w = MATCH_SCAN_MAX - scanned;
 	}
 	if (st == VM_OK && !end && found < nrows) {
-		/* the rest after the windows: on MariaDB from the trigram rows in
-		 * order, else the candidates (PostgreSQL: the plain query, which
-		 * its planner serves from pg_trgm) */
-		st = gram_keys(vm, col, domain_id, pos, desc, glob, nrows - found, &win, err, what);
-		if (st == VM_OK && !win)
-			st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND,
-					nrows - found, &win, err, what);
+		/* the rest after the windows: the candidates (PostgreSQL: the
+		 * plain query, which its planner serves from pg_trgm) */
+		st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND, nrows - found,
+				&win, err, what);
 		for (size_t r = 0; st == VM_OK && r < win->nrows && found < nrows; r++)
 			if (db_value(win, r, 0))
 				keys[found++] = xstrdup(db_value(win, r, 0));
