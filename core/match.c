@@ -365,8 +365,8 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 	if (st == VM_OK && !end && found < nrows) {
 		/* the rest after the windows: the candidates (PostgreSQL: the
 		 * plain query, which its planner serves from pg_trgm) */
-		st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND, nrows - found,
-				&win, err, what);
+		st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND, nrows - found, &win,
+				err, what);
 		for (size_t r = 0; st == VM_OK && r < win->nrows && found < nrows; r++)
 			if (db_value(win, r, 0))
 				keys[found++] = xstrdup(db_value(win, r, 0));
