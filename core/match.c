@@ -305,6 +305,16 @@ static enum vm_status gram_keys(struct vm *vm, const char *col, long long domain
 	return st;
 }
 
+/* Appends the first column of *win's rows to keys (*found of nrows taken),
+ * then frees *win. */
+static void take_keys(struct db_result **win, char **keys, int *found, int nrows)
+{
+	for (size_t r = 0; r < (*win)->nrows && *found < nrows; r++)
+		if (db_value(*win, r, 0))
+			keys[(*found)++] = xstrdup(db_value(*win, r, 0));
+	db_result_free(win);
+}
+
 /* The search index's path (match.h). The page's keys first, read
  * index-only. Where the trigram rows carry the address in col's order
  * (MariaDB: gram_keys), from one trigram's rows alone: they are the rows a
@@ -329,10 +339,7 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 
 	*res = NULL;
 	if ((st = gram_keys(vm, col, domain_id, key, desc, glob, nrows, &win, err, what)) == VM_OK && win) {
-		for (size_t r = 0; r < win->nrows && found < nrows; r++)
-			if (db_value(win, r, 0))
-				keys[found++] = xstrdup(db_value(win, r, 0));
-		db_result_free(&win);
+		take_keys(&win, keys, &found, nrows);
 		end = 1;
 	}
 	while (st == VM_OK && !end && found < nrows) {
@@ -343,10 +350,7 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 				&win, err, what);
 		if (st != VM_OK)
 			break;
-		for (size_t r = 0; r < win->nrows && found < nrows; r++)
-			if (db_value(win, r, 0))
-				keys[found++] = xstrdup(db_value(win, r, 0));
-		db_result_free(&win);
+		take_keys(&win, keys, &found, nrows);
 		scanned += w;
 		if (end)
 			break;
@@ -367,10 +371,8 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 		 * plain query, which its planner serves from pg_trgm) */
 		st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND, nrows - found, &win,
 				err, what);
-		for (size_t r = 0; st == VM_OK && r < win->nrows && found < nrows; r++)
-			if (db_value(win, r, 0))
-				keys[found++] = xstrdup(db_value(win, r, 0));
-		db_result_free(&win);
+		if (st == VM_OK)
+			take_keys(&win, keys, &found, nrows);
 	}
 	if (st == VM_OK && found == 0) {
 		/* no row: the select's own columns, empty */
