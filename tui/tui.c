@@ -60,6 +60,13 @@ int ui_start_terminal(void)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	/* ncurses (6.4 here) flushes its output at every cursor move until the
+	 * program has been through endwin() once (TINFO_MVCUR flushes while
+	 * _endwin is ewInitial): 80-200 write(2)s for one screen, each a wake-up
+	 * of the terminal and, over SSH, a packet. An endwin() and a refresh()
+	 * before the first paint let it send a screen in one write. */
+	endwin();
+	refresh();
 	return 1;
 }
 
