@@ -145,6 +145,16 @@ enum vm_status vm_sql(struct vm *vm, const char *sql, int n, const char *const *
 	return VM_OK;
 }
 
+enum vm_status vm_sql_reused(struct vm *vm, const char *sql, int n, const char *const *params, struct db_result **res,
+			     struct vm_error *err, const char *what)
+{
+	struct db_error dberr = {0};
+
+	if (db_exec_reused(vm->db, sql, n, params, res, &dberr) != DB_OK)
+		return vm_db_fail(err, &dberr, what);
+	return VM_OK;
+}
+
 enum vm_status vm_sql_insert(struct vm *vm, const char *sql, int n, const char *const *params, long long *id,
 			     struct vm_error *err, const char *what)
 {

@@ -135,6 +135,10 @@ enum vm_status vm_check_domain(struct vm *vm, long long domain_id, const char *d
  * strings; NULL-terminated is not used: n gives the count. */
 enum vm_status vm_sql(struct vm *vm, const char *sql, int n, const char *const *params, struct db_result **res,
 		      struct vm_error *err, const char *what) __attribute__((warn_unused_result));
+/* vm_sql for a statement run again and again with the same text
+ * (db_exec_reused): a page query whose plan does not depend on a pattern. */
+enum vm_status vm_sql_reused(struct vm *vm, const char *sql, int n, const char *const *params, struct db_result **res,
+			     struct vm_error *err, const char *what) __attribute__((warn_unused_result));
 enum vm_status vm_sql_insert(struct vm *vm, const char *sql, int n, const char *const *params, long long *id,
 			     struct vm_error *err, const char *what) __attribute__((warn_unused_result));
 

@@ -181,6 +181,14 @@ enum db_status db_exec(struct db *db, const char *sql, int nparams, const char *
 	return db->ops->exec(db->conn, sql, nparams, params, res, err);
 }
 
+enum db_status db_exec_reused(struct db *db, const char *sql, int nparams, const char *const *params,
+			      struct db_result **res, struct db_error *err)
+{
+	if (db->ops->exec_reused)
+		return db->ops->exec_reused(db->conn, sql, nparams, params, res, err);
+	return db->ops->exec(db->conn, sql, nparams, params, res, err);
+}
+
 enum db_status db_insert(struct db *db, const char *sql, int nparams, const char *const *params, long long *id,
 			 struct db_error *err)
 {

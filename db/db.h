@@ -90,6 +90,11 @@ struct db_ops {
 	 * are wanted; otherwise *res is set (caller frees with db_result_free). */
 	enum db_status (*exec)(struct db_conn *conn, const char *sql, int nparams, const char *const *params,
 			       struct db_result **res, struct db_error *err);
+	/* exec for a statement a session runs again and again with the same
+	 * text (a page query without a pattern): PostgreSQL keeps it prepared,
+	 * so that the server may reuse its plan. NULL: exec. */
+	enum db_status (*exec_reused)(struct db_conn *conn, const char *sql, int nparams, const char *const *params,
+				      struct db_result **res, struct db_error *err);
 	/* Runs one INSERT into a table whose key column is `id` and returns the new
 	 * id (PostgreSQL appends RETURNING id). */
 	enum db_status (*insert)(struct db_conn *conn, const char *sql, int nparams, const char *const *params,
@@ -128,6 +133,8 @@ const struct db_ops *db_ops_for_url(const char *url, struct db_error *err);
 /* Thin wrappers over the ops, tracking the transaction state. */
 enum db_status db_exec(struct db *db, const char *sql, int nparams, const char *const *params, struct db_result **res,
 		       struct db_error *err) __attribute__((warn_unused_result));
+enum db_status db_exec_reused(struct db *db, const char *sql, int nparams, const char *const *params,
+			      struct db_result **res, struct db_error *err) __attribute__((warn_unused_result));
 enum db_status db_insert(struct db *db, const char *sql, int nparams, const char *const *params, long long *id,
 			 struct db_error *err) __attribute__((warn_unused_result));
 enum db_status db_begin(struct db *db, struct db_error *err) __attribute__((warn_unused_result));

@@ -647,6 +647,91 @@ static void test_connect_errors(const struct engine *e)
 	free(pw);
 }
 
+/* db_exec_reused: the same rows as db_exec, however often a text runs, when
+ * more texts than a connection keeps come and go, and after a table's change
+ * that a kept plan cannot survive. PostgreSQL keeps them prepared: checked in
+ * pg_prepared_statements. */
+static long long kept_statements(struct db *db)
+{
+	char buf[64];
+
+	return atoll(one_value(db, "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'vmailadm!_k%' ESCAPE '!'",
+			       0, NULL, buf, sizeof buf));
+}
+
+static void test_reused(const struct engine *e, struct db *db)
+{
+	struct db_result *res = NULL;
+	struct db_error err;
+	int is_pg = db->ops->engine == DB_ENGINE_PGSQL;
+	char sql[128], name[32];
+	const char *p[1] = {name};
+	long long id;
+
+	for (int i = 0; i < 30; i++) {
+		snprintf(name, sizeof name, "reuse-%02d", i);
+		CHECK_INT(db_insert(db, "INSERT INTO vt_item (name, qty) VALUES (?, 7)", 1, p, &id, &err), DB_OK);
+	}
+	/* one text, other values: each run its own row (past the server's
+	 * five custom plans, into its generic one) */
+	for (int i = 0; i < 12; i++) {
+		snprintf(name, sizeof name, "reuse-%02d", (i * 7) % 30);
+		CHECK_INT(db_exec_reused(db, "SELECT name, qty FROM vt_item WHERE name = ?", 1, p, &res, &err), DB_OK);
+		CHECK_INT(res ? (long long)res->nrows : -1, 1);
+		if (res && res->nrows)
+			CHECK_STR(db_value(res, 0, 0), name);
+		db_result_free(&res);
+	}
+	if (is_pg)
+		CHECK_INT(kept_statements(db), 1);
+	/* 40 texts, more than are kept: the oldest go, every answer is right */
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 40; i++) {
+			snprintf(sql, sizeof sql, "SELECT name FROM vt_item WHERE name = ? AND %d = %d", i, i);
+			snprintf(name, sizeof name, "reuse-%02d", i % 30);
+			CHECK_INT(db_exec_reused(db, sql, 1, p, &res, &err), DB_OK);
+			CHECK_INT(res ? (long long)res->nrows : -1, 1);
+			db_result_free(&res);
+		}
+	if (is_pg) {
+		long long kept = kept_statements(db);
+
+		CHECK_MSG(kept > 1 && kept <= 16, "%s: %lld statements kept", e->name, kept);
+	}
+	/* a bad statement: the engine's error, as db_exec gives it */
+	CHECK_INT(db_exec_reused(db, "SELECT nope FROM vt_item WHERE name = ?", 1, p, &res, &err), DB_ERR_OTHER);
+	CHECK(res == NULL);
+	CHECK_INT(db_exec_reused(db, "SELECT name FROM vt_item WHERE name = ?", 0, NULL, &res, &err), DB_ERR_OTHER);
+	/* the table changes under a kept SELECT *: outside a transaction the
+	 * statement runs again and shows the new column */
+	snprintf(name, sizeof name, "reuse-03");
+	CHECK_INT(db_exec_reused(db, "SELECT * FROM vt_item WHERE name = ?", 1, p, &res, &err), DB_OK);
+	CHECK_INT(res ? (long long)res->ncols : -1, 8);
+	db_result_free(&res);
+	CHECK_INT(db->ops->exec_script(db->conn, "ALTER TABLE vt_item ADD COLUMN extra integer NULL", &err), DB_OK);
+	CHECK_INT(db_exec_reused(db, "SELECT * FROM vt_item WHERE name = ?", 1, p, &res, &err), DB_OK);
+	CHECK_INT(res ? (long long)res->ncols : -1, 9);
+	db_result_free(&res);
+	CHECK_INT(db->ops->exec_script(db->conn, "ALTER TABLE vt_item DROP COLUMN extra", &err), DB_OK);
+	CHECK_INT(db_exec_reused(db, "SELECT * FROM vt_item WHERE name = ?", 1, p, &res, &err), DB_OK);
+	CHECK_INT(res ? (long long)res->ncols : -1, 8);
+	db_result_free(&res);
+	if (is_pg) {
+		/* inside a transaction that error is the caller's; the next run,
+		 * after the rollback, prepares the statement again */
+		CHECK_INT(db->ops->exec_script(db->conn, "ALTER TABLE vt_item ADD COLUMN extra integer NULL", &err), DB_OK);
+		CHECK_INT(db_begin(db, &err), DB_OK);
+		CHECK_INT(db_exec_reused(db, "SELECT * FROM vt_item WHERE name = ?", 1, p, &res, &err), DB_ERR_OTHER);
+		CHECK_MSG(strstr(err.message, "result type") != NULL, "%s: %s", e->name, err.message);
+		db_rollback(db);
+		CHECK_INT(db_exec_reused(db, "SELECT * FROM vt_item WHERE name = ?", 1, p, &res, &err), DB_OK);
+		CHECK_INT(res ? (long long)res->ncols : -1, 9);
+		db_result_free(&res);
+		CHECK_INT(db->ops->exec_script(db->conn, "ALTER TABLE vt_item DROP COLUMN extra", &err), DB_OK);
+	}
+	CHECK_INT(db_exec(db, "DELETE FROM vt_item WHERE name LIKE 'reuse-%'", 0, NULL, NULL, &err), DB_OK);
+}
+
 static void run_suite(const struct engine *e)
 {
 	struct db *db = NULL;
@@ -676,6 +761,7 @@ static void run_suite(const struct engine *e)
 	if (unit_failed == failed) {
 		test_values(e, db);
 		test_transactions(e, db);
+		test_reused(e, db);
 		test_script(e, db);
 		test_introspect(e, db);
 		test_read_only(e);
