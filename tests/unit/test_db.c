@@ -698,6 +698,16 @@ static void test_reused(const struct engine *e, struct db *db)
 
 		CHECK_MSG(kept > 1 && kept <= 16, "%s: %lld statements kept", e->name, kept);
 	}
+	/* kept in a transaction that rolls back: still kept after it */
+	CHECK_INT(db_begin(db, &err), DB_OK);
+	CHECK_INT(db_exec_reused(db, "SELECT name FROM vt_item WHERE name = ? AND 'tx' = 'tx'", 1, p, &res, &err), DB_OK);
+	db_result_free(&res);
+	db_rollback(db);
+	CHECK_INT(db_begin(db, &err), DB_OK);
+	CHECK_INT(db_exec_reused(db, "SELECT name FROM vt_item WHERE name = ? AND 'tx' = 'tx'", 1, p, &res, &err), DB_OK);
+	CHECK_INT(res ? (long long)res->nrows : -1, 1);
+	db_result_free(&res);
+	CHECK_INT(db_commit(db, &err), DB_OK);
 	/* a bad statement: the engine's error, as db_exec gives it */
 	CHECK_INT(db_exec_reused(db, "SELECT nope FROM vt_item WHERE name = ?", 1, p, &res, &err), DB_ERR_OTHER);
 	CHECK(res == NULL);
