@@ -416,23 +416,11 @@ static struct db_result *materialise(PGresult *r)
 	return res;
 }
 
-static enum db_status run(struct db_conn *c, const char *sql, int nparams, const char *const *params,
-			  struct db_result **resp, struct db_error *err)
+/* A statement's result r into *resp (when wanted) or err; clears r. */
+static enum db_status take_result(struct db_conn *c, PGresult *r, struct db_result **resp, struct db_error *err)
 {
-	int count;
-	char *text = renumber(sql, &count);
-	PGresult *r;
 	enum db_status st = DB_OK;
 
-	if (resp)
-		*resp = NULL;
-	if (count != nparams) {
-		free(text);
-		return db_error_set(err, DB_ERR_OTHER, "postgresql: statement has %d placeholders, %d values given",
-				    count, nparams);
-	}
-	r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0);
-	free(text);
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
@@ -444,6 +432,25 @@ static enum db_status run(struct db_conn *c, const char *sql, int nparams, const
 	}
 	PQclear(r);
 	return st;
+}
+
+static enum db_status run(struct db_conn *c, const char *sql, int nparams, const char *const *params,
+			  struct db_result **resp, struct db_error *err)
+{
+	int count;
+	char *text = renumber(sql, &count);
+	PGresult *r;
+
+	if (resp)
+		*resp = NULL;
+	if (count != nparams) {
+		free(text);
+		return db_error_set(err, DB_ERR_OTHER, "postgresql: statement has %d placeholders, %d values given",
+				    count, nparams);
+	}
+	r = PQexecParams(c->pg, text, nparams, NULL, params, NULL, NULL, 0);
+	free(text);
+	return take_result(c, r, resp, err);
 }
 
 static enum db_status pg_exec(struct db_conn *c, const char *sql, int nparams, const char *const *params,
@@ -467,9 +474,10 @@ static enum db_status pg_exec_reused(struct db_conn *c, const char *sql, int npa
 {
 	int count, slot = -1;
 	char *text = renumber(sql, &count);
+	const char *state;
 	struct kept *k;
 	PGresult *r;
-	enum db_status st = DB_OK;
+	enum db_status st;
 
 	if (resp)
 		*resp = NULL;
@@ -512,31 +520,18 @@ static enum db_status pg_exec_reused(struct db_conn *c, const char *sql, int npa
 	k = &c->kept[slot];
 	k->used = ++c->uses;
 	r = PQexecPrepared(c->pg, k->name, nparams, params, NULL, NULL, 0);
-	switch (PQresultStatus(r)) {
-	case PGRES_COMMAND_OK:
-	case PGRES_TUPLES_OK:
-		if (resp)
-			*resp = materialise(r);
-		break;
-	default: {
-		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-
-		/* 26000: no such statement; 0A000: cached plan must not change
-		 * result type */
-		if (state && (strcmp(state, "26000") == 0 || strcmp(state, "0A000") == 0)) {
-			free(k->text);
-			k->text = NULL;
-			k->used = 0;
-			if (PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
-				PQclear(r);
-				return run(c, sql, nparams, params, resp, err);
-			}
+	/* 26000: no such statement; 0A000: cached plan must not change result type */
+	state = PQresultErrorField(r, PG_DIAG_SQLSTATE); /* NULL unless it failed */
+	if (state && (strcmp(state, "26000") == 0 || strcmp(state, "0A000") == 0)) {
+		free(k->text);
+		k->text = NULL;
+		k->used = 0;
+		if (PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
+			PQclear(r);
+			return run(c, sql, nparams, params, resp, err);
 		}
-		st = result_error(c, r, err);
 	}
-	}
-	PQclear(r);
-	return st;
+	return take_result(c, r, resp, err);
 }
 
 static enum db_status pg_insert(struct db_conn *c, const char *sql, int nparams, const char *const *params,
