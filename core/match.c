@@ -112,6 +112,9 @@ int match_after_implied(struct vm *vm, const char *after, const char *prefix)
  * read every match of the table). */
 #define ROWS_CAND 1
 #define ROWS_BTREE 2
+/* PostgreSQL, mailboxes: the candidates from the domain's own trigrams
+ * (search_domain_grams) where the index has them */
+#define ROWS_GRAMS 4
 
 /* One query of match_domain_rows: bound (may be NULL) limits the scan to
  * the rows up to it (from key). */
@@ -122,7 +125,8 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 	char *sql = xstrdup(select), *frag, did[32];
 	struct match_params mp = {0};
 	const char *p[4 + MATCH_MAX_PARAMS];
-	int np = 0;
+	int np = 0, grams;
+	enum search_object obj;
 	enum vm_status st;
 
 	snprintf(did, sizeof did, "%lld", domain_id);
@@ -147,10 +151,16 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 		free(frag);
 		p[np++] = bound;
 	}
-	if (glob && *glob && vm->db->ops->engine == DB_ENGINE_PGSQL && ((how & ROWS_BTREE) || !search_has_trigram(glob))) {
+	obj = strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES;
+	grams = (how & ROWS_GRAMS) && search_domain_grams(vm, NULL, obj, domain_id, glob, NULL);
+	if (glob && *glob && vm->db->ops->engine == DB_ENGINE_PGSQL &&
+	    ((how & ROWS_BTREE) || grams || !search_has_trigram(glob))) {
 		/* with no trigram to look up, PostgreSQL's planner still took the
 		 * pg_trgm index for '%z' and read all of it, far slower than the
-		 * domain's scan (tests/bench/RESULTS.md): an expression keeps it off */
+		 * domain's scan (tests/bench/RESULTS.md): an expression keeps it off.
+		 * With the domain's trigrams it keeps the two GIN indexes from being
+		 * ANDed: pg_trgm's rows are rechecked, and the recheck would compute
+		 * every row's trigrams again (22 against 1.5 ms for '*777*' at 1M). */
 		char *expr = xasprintf("(%s || '')", col);
 
 		match_glob(&sql, expr, glob, &mp);
@@ -160,9 +170,10 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 	} else if (prefix && *prefix) {
 		match_prefix(vm, &sql, col, prefix, &mp);
 	}
-	if (how & ROWS_CAND)
-		search_candidates(vm, &sql, strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES,
-				  strcmp(col, "al.address") == 0 ? "al.id" : "mb.id", domain_id, glob, &mp);
+	if (grams)
+		search_domain_grams(vm, &sql, obj, domain_id, glob, &mp);
+	else if (how & ROWS_CAND)
+		search_candidates(vm, &sql, obj, obj == SEARCH_ALIASES ? "al.id" : "mb.id", domain_id, glob, &mp);
 	for (int i = 0; i < mp.n; i++)
 		p[np++] = mp.v[i];
 	frag = xasprintf(" ORDER BY %s%s LIMIT %d", col, desc ? " DESC" : "", nrows);
@@ -206,9 +217,7 @@ static enum vm_status scan_bound(struct vm *vm, const char *table, const char *c
 	return st;
 }
 
-/* keys[0..n) as one PostgreSQL array literal, each element quoted ('"'
- * and '\\' escaped), to be bound as a single text[] parameter */
-static char *pg_text_array(char **keys, int n)
+char *match_pg_array(char **keys, int n)
 {
 	size_t cap = 3;
 	char *a, *o;
@@ -252,7 +261,7 @@ static enum vm_status rows_of_keys(struct vm *vm, const char *select, const char
 	p[0] = did;
 	if (vm->db->ops->engine == DB_ENGINE_PGSQL) {
 		head = xasprintf(" AND %s = ANY (?::text[]", col);
-		p[np++] = arr = pg_text_array(keys, n);
+		p[np++] = arr = match_pg_array(keys, n);
 		in = xasprintf("%s%s", head, tail);
 	} else {
 		head = xasprintf(" AND %s IN (", col);
@@ -373,9 +382,10 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 	}
 	if (st == VM_OK && !end && found < nrows) {
 		/* the rest after the windows: the candidates (PostgreSQL: the
-		 * plain query, which its planner serves from pg_trgm) */
-		st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND, nrows - found, &win,
-				err, what);
+		 * domain's trigrams for mailboxes, search_domain_grams; otherwise
+		 * the plain query, which its planner serves from pg_trgm) */
+		st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND | ROWS_GRAMS,
+				nrows - found, &win, err, what);
 		if (st == VM_OK)
 			take_keys(&win, keys, &found, nrows);
 	}

@@ -597,7 +597,12 @@ static enum vm_status check_into(struct vm *vm, const struct db_result *tabs, st
 
 		if ((st = search_missing(vm, missing, sizeof missing, &hint, err)) != VM_OK)
 			return st;
-		if (missing[0])
+		if (strcmp(missing, SEARCH_PG_DOMAIN_GRAMS) == 0)
+			add(rep, 0,
+			    "missing part of the substring search index (%s; optional: without it a search in one "
+			    "domain fetches the matches of every domain): %s",
+			    missing, hint);
+		else if (missing[0])
 			add(rep, 0,
 			    "missing the substring search index (%s; optional: without it `/ *text*`, `mailbox list "
 			    "'*x*'` and alias searches read the whole domain): %s",

@@ -30,6 +30,7 @@ static const char *const mysql_parts[] = {
 static const char *const pgsql_parts[] = {
 	"index vmailadm_mailbox_address_trgm",
 	"index vmailadm_alias_address_trgm",
+	SEARCH_PG_DOMAIN_GRAMS,
 };
 #define NPARTS(a) (sizeof a / sizeof a[0])
 
@@ -71,7 +72,7 @@ static enum vm_status present_parts(struct vm *vm, struct db_result **res, struc
 		break;
 	default:
 		sql = "SELECT 'index', indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN "
-		      "('vmailadm_mailbox_address_trgm', 'vmailadm_alias_address_trgm')";
+		      "('vmailadm_mailbox_address_trgm', 'vmailadm_alias_address_trgm', 'vmailadm_mailbox_domain_grams')";
 		break;
 	}
 	return vm_sql(vm, sql, 0, NULL, res, err, "reading which search indexes exist");
@@ -155,8 +156,12 @@ static int index_ready(struct vm *vm)
 	char buf[512];
 	struct vm_error err = {0};
 
-	if (vm->search_state == 0)
-		vm->search_state = missing_list(vm, buf, sizeof buf, &err) == VM_OK && !buf[0] ? 1 : -1;
+	if (vm->search_state == 0) {
+		if (missing_list(vm, buf, sizeof buf, &err) != VM_OK)
+			vm->search_state = -1;
+		else
+			vm->search_state = !buf[0] ? 1 : strcmp(buf, SEARCH_PG_DOMAIN_GRAMS) == 0 ? 2 : -1;
+	}
 	return vm->search_state > 0;
 }
 
@@ -326,6 +331,33 @@ int search_candidates(struct vm *vm, char **sql, enum search_object obj, const c
 	}
 	str_append(sql, frag);
 	free(frag);
+	return 1;
+}
+
+int search_domain_grams(struct vm *vm, char **sql, enum search_object obj, long long domain_id, const char *glob,
+			struct match_params *mp)
+{
+	const char *start[8];
+	size_t bytes[8];
+	char *grams[MAX_GRAMS], *frag;
+	int n, ng;
+
+	if (!glob || vm->db->ops->engine != DB_ENGINE_PGSQL || obj != SEARCH_MAILBOXES)
+		return 0;
+	if ((n = literal_runs(glob, start, bytes, 8)) == 0 || !index_ready(vm) || vm->search_state != 1)
+		return 0;
+	if (!sql)
+		return 1;
+	ng = pick_grams(start, bytes, n, grams);
+	for (int i = 0; i < ng; i++) {
+		frag = xasprintf("%lld:%s", domain_id, grams[i]);
+		free(grams[i]);
+		grams[i] = frag;
+	}
+	add_param(mp, match_pg_array(grams, ng));
+	for (int i = 0; i < ng; i++)
+		free(grams[i]);
+	str_append(sql, " AND vmailadm_domain_grams(mb.domain_id, mb.address::text) @> ?::text[]");
 	return 1;
 }
 

@@ -47,6 +47,20 @@ void search_prepare(struct vm *vm);
 int search_candidates(struct vm *vm, char **sql, enum search_object obj, const char *idcol, long long domain_id,
 		      const char *glob, struct match_params *mp);
 
+/* PostgreSQL, mailboxes, when the index is whole and glob has a literal run
+ * of 3 characters: appends to *sql " AND vmailadm_domain_grams(mb.domain_id,
+ * mb.address::text) @> ?::text[]" (the domain's own trigrams of glob's runs,
+ * "<domain_id>:<3 characters>", sql/pgsql-search.sql) and its parameter to
+ * mp, and returns 1; returns 0 otherwise. With sql NULL it only answers.
+ * pg_trgm's index holds every domain's rows: for '*777*' at 1M it gave 3,700
+ * rows on 1,035 heap pages where the domain's 1,400 lay on 120. The caller
+ * keeps the LIKE off pg_trgm's index (see match.c) and uses this only where
+ * the matches are known to be rare in the domain: the planner might walk the
+ * domain in order and compute each row's trigrams otherwise. */
+#define SEARCH_PG_DOMAIN_GRAMS "index vmailadm_mailbox_domain_grams"
+int search_domain_grams(struct vm *vm, char **sql, enum search_object obj, long long domain_id, const char *glob,
+			struct match_params *mp);
+
 /* Writes into buf (always terminated) what of the index is missing, as
  * "table vmailadm_mailbox_fts, trigger vmailadm_alias_fts_ins", "" when
  * nothing is; *hint gets a static sentence on how to add it (the

@@ -91,7 +91,8 @@ struct vm {
 	long long simple_users_group; /* auth_group id cache, 0 = not read yet */
 	char *url;                    /* the URL opened (owned; holds a password: never print it);
 	                     * map and Dovecot config generation read its parameters */
-	int search_state; /* core/search.c: 0 not looked yet, 1 the substring search index is whole, -1 not */
+	int search_state; /* core/search.c: 0 not looked yet, 1 the substring search index is whole, 2 whole but for
+			   * PostgreSQL's domain trigrams (a database not upgraded since), -1 not */
 	int sieve_state;  /* core/sieve.c: 1 once its tables were seen (a miss is looked again) */
 	int services_state; /* core/services.c: 0 not looked yet, 1 vmailadm_sender and the services tables present, -1 not */
 	/* What one file keeps per session, opaque here: that file allocates it

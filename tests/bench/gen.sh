@@ -43,7 +43,8 @@ pgsql)
 	cat_() { local IFS='|'; echo "$*" | sed 's/|/ || /g'; }
 	pre=""
 	drop="DROP TRIGGER IF EXISTS vmailadm_quota_fill ON admin_quota; DROP TRIGGER IF EXISTS vmailadm_mailbox_quota ON admin_mailbox;
-DROP INDEX IF EXISTS vmailadm_mailbox_address_trgm; DROP INDEX IF EXISTS vmailadm_alias_address_trgm;"
+DROP INDEX IF EXISTS vmailadm_mailbox_address_trgm; DROP INDEX IF EXISTS vmailadm_alias_address_trgm;
+DROP INDEX IF EXISTS vmailadm_mailbox_domain_grams;"
 	t=true; f=false ;;
 mysql)
 	s() { echo "(SELECT seq AS g FROM seq_1_to_$1) s"; }
