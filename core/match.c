@@ -115,6 +115,11 @@ int match_after_implied(struct vm *vm, const char *after, const char *prefix)
 /* PostgreSQL, mailboxes: the candidates from the domain's own trigrams
  * (search_domain_grams) where the index has them */
 #define ROWS_GRAMS 4
+/* a window longer than this (the density seen says the page needs more rows
+ * than that) goes to the domain's trigrams instead: in the bench's wide
+ * shape '*777*' found 3 in the first 1,000 rows, and the next 16,500 rows
+ * took 4.9 ms against ~0.5 for the domain's own matches of '777' */
+#define GRAMS_WINDOW 4000
 
 /* One query of match_domain_rows: bound (may be NULL) limits the scan to
  * the rows up to it (from key). */
@@ -348,6 +353,7 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 	char **keys = xcalloc((size_t)nrows, sizeof *keys), *pos = key ? xstrdup(key) : NULL, *bound = NULL;
 	long scanned = 0, w = MATCH_SCAN_ROWS;
 	int found = 0, end = 0;
+	enum search_object obj = strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES;
 	struct db_result *win = NULL;
 	enum vm_status st = VM_OK;
 
@@ -379,6 +385,10 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 			w = MATCH_SCAN_ROWS;
 		if (w > MATCH_SCAN_MAX - scanned)
 			w = MATCH_SCAN_MAX - scanned;
+		/* PostgreSQL's domain trigrams fetch the domain's matches alone:
+		 * fewer rows than a long window when the text is this rare */
+		if (w > GRAMS_WINDOW && search_domain_grams(vm, NULL, obj, domain_id, glob, NULL))
+			break;
 	}
 	if (st == VM_OK && !end && found < nrows) {
 		/* the rest after the windows: the candidates (PostgreSQL: the
