@@ -37,10 +37,6 @@ void match_glob(char **sql, const char *col, const char *glob, struct match_para
 /* 1 if s contains * or ?. */
 int match_has_wildcard(const char *s);
 void match_params_free(struct match_params *mp);
-
-/* keys[0..n) as one PostgreSQL array literal, each element quoted ('"' and
- * '\\' escaped), to be bound as a single text[] parameter (malloc'd) */
-char *match_pg_array(char **keys, int n);
 /* SQL text concatenating local, '@' and domain columns for this engine. */
 char *match_concat_address(struct vm *vm, const char *local_col, const char *domain_col);
 /* One keyset page of a domain's rows: runs `select` (which ends in

@@ -354,7 +354,7 @@ int search_domain_grams(struct vm *vm, char **sql, enum search_object obj, long 
 		free(grams[i]);
 		grams[i] = frag;
 	}
-	add_param(mp, match_pg_array(grams, ng));
+	add_param(mp, str_pg_array(grams, ng));
 	for (int i = 0; i < ng; i++)
 		free(grams[i]);
 	str_append(sql, " AND vmailadm_domain_grams(mb.domain_id, mb.address::text) @> ?::text[]");

@@ -29,3 +29,28 @@ char *str_in_list(const char *head, size_t n, const char *tail)
 	s[p + tl] = '\0';
 	return s;
 }
+
+char *str_pg_array(char **keys, int n)
+{
+	size_t cap = 3;
+	char *a, *o;
+
+	for (int i = 0; i < n; i++)
+		cap += strlen(keys[i]) * 2 + 3;
+	a = o = xmalloc(cap);
+	*o++ = '{';
+	for (int i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		*o++ = '"';
+		for (const char *c = keys[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return a;
+}
