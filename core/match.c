@@ -121,6 +121,12 @@ int match_after_implied(struct vm *vm, const char *after, const char *prefix)
  * took 4.9 ms against ~0.5 for the domain's own matches of '777' */
 #define GRAMS_WINDOW 4000
 
+/* which object's search index serves col */
+static enum search_object object_of(const char *col)
+{
+	return strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES;
+}
+
 /* One query of match_domain_rows: bound (may be NULL) limits the scan to
  * the rows up to it (from key). */
 static enum vm_status rows_query(struct vm *vm, const char *select, const char *col, long long domain_id,
@@ -131,7 +137,7 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 	struct match_params mp = {0};
 	const char *p[4 + MATCH_MAX_PARAMS];
 	int np = 0, grams;
-	enum search_object obj;
+	enum search_object obj = object_of(col);
 	enum vm_status st;
 
 	snprintf(did, sizeof did, "%lld", domain_id);
@@ -156,7 +162,6 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 		free(frag);
 		p[np++] = bound;
 	}
-	obj = strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES;
 	grams = (how & ROWS_GRAMS) && search_domain_grams(vm, NULL, obj, domain_id, glob, NULL);
 	if (glob && *glob && vm->db->ops->engine == DB_ENGINE_PGSQL &&
 	    ((how & ROWS_BTREE) || grams || !search_has_trigram(glob))) {
@@ -268,8 +273,7 @@ static enum vm_status gram_keys(struct vm *vm, const char *col, long long domain
 				const char *glob, int n, struct db_result **res, struct vm_error *err, const char *what)
 {
 	char *gram = NULL, *sql, *frag, did[32];
-	const char *table =
-		search_gram_table(vm, strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES, glob, &gram);
+	const char *table = search_gram_table(vm, object_of(col), glob, &gram);
 	struct match_params mp = {0};
 	const char *p[3 + MATCH_MAX_PARAMS];
 	int np = 0;
@@ -328,7 +332,7 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 	char **keys = xcalloc((size_t)nrows, sizeof *keys), *pos = key ? xstrdup(key) : NULL, *bound = NULL;
 	long scanned = 0, w = MATCH_SCAN_ROWS;
 	int found = 0, end = 0;
-	enum search_object obj = strcmp(col, "al.address") == 0 ? SEARCH_ALIASES : SEARCH_MAILBOXES;
+	enum search_object obj = object_of(col);
 	struct db_result *win = NULL;
 	enum vm_status st = VM_OK;
 
