@@ -140,29 +140,38 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 	enum search_object obj = object_of(col);
 	enum vm_status st;
 
+	char *expr = xasprintf("(%s || '')", col);
+	const char *kcol;
+
+	/* the domain's trigrams imply the domain and are the only index such a
+	 * query needs: the select names the domain without its index (keysel
+	 * of index_page), and the key's bounds use an expression, so that the
+	 * planner cannot AND them with the domain's whole btree range (the
+	 * wide shape's 10,000-row domain: 4.3 against 0.6 ms for '*777*') */
+	grams = (how & ROWS_GRAMS) && search_domain_grams(vm, NULL, obj, domain_id, glob, NULL);
+	kcol = grams ? expr : col;
 	snprintf(did, sizeof did, "%lld", domain_id);
 	p[np++] = did;
 	if (!desc) {
 		/* left out when the prefix implies it: see match_after_implied */
 		if ((glob && *glob) || !match_after_implied(vm, key, prefix)) {
-			frag = xasprintf(" AND %s > ?", col);
+			frag = xasprintf(" AND %s > ?", kcol);
 			str_append(&sql, frag);
 			free(frag);
 			p[np++] = key ? key : "";
 		}
 	} else if (key) {
-		frag = xasprintf(" AND %s < ?", col);
+		frag = xasprintf(" AND %s < ?", kcol);
 		str_append(&sql, frag);
 		free(frag);
 		p[np++] = key;
 	}
 	if (bound) {
-		frag = xasprintf(" AND %s %s ?", col, desc ? ">=" : "<=");
+		frag = xasprintf(" AND %s %s ?", kcol, desc ? ">=" : "<=");
 		str_append(&sql, frag);
 		free(frag);
 		p[np++] = bound;
 	}
-	grams = (how & ROWS_GRAMS) && search_domain_grams(vm, NULL, obj, domain_id, glob, NULL);
 	if (glob && *glob && vm->db->ops->engine == DB_ENGINE_PGSQL &&
 	    ((how & ROWS_BTREE) || grams || !search_has_trigram(glob))) {
 		/* with no trigram to look up, PostgreSQL's planner still took the
@@ -171,10 +180,7 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 		 * With the domain's trigrams it keeps the two GIN indexes from being
 		 * ANDed: pg_trgm's rows are rechecked, and the recheck would compute
 		 * every row's trigrams again (22 against 1.5 ms for '*777*' at 1M). */
-		char *expr = xasprintf("(%s || '')", col);
-
 		match_glob(&sql, expr, glob, &mp);
-		free(expr);
 	} else if (glob && *glob) {
 		match_glob(&sql, col, glob, &mp);
 	} else if (prefix && *prefix) {
@@ -195,6 +201,7 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 	else
 		st = vm_sql_reused(vm, sql, np, p, res, err, what);
 	free(sql);
+	free(expr);
 	match_params_free(&mp);
 	return st;
 }
@@ -372,9 +379,15 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 	if (st == VM_OK && !end && found < nrows) {
 		/* the rest after the windows: the candidates (PostgreSQL: the
 		 * domain's trigrams for mailboxes, search_domain_grams; otherwise
-		 * the plain query, which its planner serves from pg_trgm) */
-		st = rows_query(vm, keysel, col, domain_id, pos, desc, NULL, NULL, glob, ROWS_CAND | ROWS_GRAMS,
-				nrows - found, &win, err, what);
+		 * the plain query, which its planner serves from pg_trgm); the
+		 * domain's trigrams name the domain: no index for its condition */
+		char *sel = search_domain_grams(vm, NULL, obj, domain_id, glob, NULL)
+				    ? xasprintf("SELECT %s FROM %s WHERE %.2s.domain_id + 0 = ?", col, table, col)
+				    : NULL;
+
+		st = rows_query(vm, sel ? sel : keysel, col, domain_id, pos, desc, NULL, NULL, glob,
+				ROWS_CAND | ROWS_GRAMS, nrows - found, &win, err, what);
+		free(sel);
 		if (st == VM_OK)
 			take_keys(&win, keys, &found, nrows);
 	}

@@ -140,6 +140,8 @@ enum vm_status vm_sql(struct vm *vm, const char *sql, int n, const char *const *
 {
 	struct db_error dberr = {0};
 
+	if (vm->on_sql)
+		vm->on_sql(vm->on_sql_arg, sql, n, params);
 	if (db_exec(vm->db, sql, n, params, res, &dberr) != DB_OK)
 		return vm_db_fail(err, &dberr, what);
 	return VM_OK;
@@ -150,6 +152,8 @@ enum vm_status vm_sql_reused(struct vm *vm, const char *sql, int n, const char *
 {
 	struct db_error dberr = {0};
 
+	if (vm->on_sql)
+		vm->on_sql(vm->on_sql_arg, sql, n, params);
 	if (db_exec_reused(vm->db, sql, n, params, res, &dberr) != DB_OK)
 		return vm_db_fail(err, &dberr, what);
 	return VM_OK;

@@ -99,6 +99,11 @@ struct vm {
 	 * on first use, vm_close frees it. */
 	struct audit_state *audit; /* core/auditlog.c: whether the audit log table is there */
 	struct usage_state *usage; /* core/usage.c: whether the rollup is there, its counts to change at commit */
+	/* Called with each statement vm_sql and vm_sql_reused run, before it
+	 * runs (tests: the statements a page ran, to EXPLAIN them); NULL by
+	 * default. */
+	void (*on_sql)(void *arg, const char *sql, int n, const char *const *params);
+	void *on_sql_arg;
 };
 
 /* Opens the database named in cfg/url and fills vm. read_only makes the
