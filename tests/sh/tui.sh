@@ -238,7 +238,7 @@ tui_start "$url" -- --read-only
 expect "sqlite: the status line says read-only" "READ-ONLY"
 keys a
 expect "sqlite: read-only offers no add" "read-only session: add is not available"
-tm kill-server 2>/dev/null
+tui_end
 
 # the audit log screen: newest first, filters, escaped values, a domain administrator's view
 url=$(new_db sqlite tui_audit) || fail "new_db tui_audit"
@@ -291,7 +291,7 @@ check_eq "sqlite: the other change is kept" "$(sql sqlite "$url" "SELECT enabled
 keys Enter
 expect "sqlite: saved after review" "domain alias alias.test saved"
 check_eq "sqlite: the reviewed edit is written" "$(sql sqlite "$url" "SELECT enabled FROM admin_domainalias WHERE name = 'alias.test'")" 1
-tm kill-server 2>/dev/null
+tui_end
 # a domain administrator's console shows only what audit list shows them
 tui_start "$url" VMAILADM_PASSWORD=pw-dadmin -- --user dadmin
 keys 6
@@ -303,7 +303,7 @@ else
 fi
 keys q q
 expect "sqlite: the console quits cleanly after the audit screen (no leak under ASan)" "[exit 0]"
-tm kill-server 2>/dev/null
+tui_end
 
 # sorting a domain's mailboxes: o cycles address, address descending, fullest first,
 # largest quota first, each read by keyset (45 rows: more than two screens)
@@ -351,7 +351,7 @@ keys o o o
 expect "sqlite: after the search o cycles from the address order again" "sort: quota"
 keys q q
 expect "sqlite: the console quits cleanly after sorting" "[exit 0]"
-tm kill-server 2>/dev/null
+tui_end
 
 # ---------------------------------------------------------------- international domain names
 # stored in the ASCII form, shown in Unicode (the pane is UTF-8); the search and the
@@ -398,7 +398,7 @@ keys q
 tui_start "$url" LANG=C LC_ALL=C
 expect "sqlite idn: a C locale shows the ASCII form" "xn--strae-oqa.de"
 case $(screen) in *bücher*) fail "sqlite idn: no Unicode under a C locale" "$(screen)" ;; *) pass "sqlite idn: no Unicode under a C locale" ;; esac
-tm kill-server 2>/dev/null
+tui_end
 
 # ---------------------------------------------------------------- the servers: browse and create
 for engine in $VMAILADM_ENGINES; do
@@ -438,7 +438,7 @@ for engine in $VMAILADM_ENGINES; do
 		expect "$engine: filtered by key" "carol@example.com"
 		if screen | grep -q "srv.test"; then fail "$engine: the key filter hides other rows" "$(screen)"; else pass "$engine: the key filter hides other rows"; fi
 	fi
-	tm kill-server 2>/dev/null
+	tui_end
 done
 rm -f "$TEST_TMP"/tmux.*.sock
 

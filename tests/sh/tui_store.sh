@@ -49,4 +49,5 @@ keys Enter
 expect "read-only: the repair is refused" "read-only session: the repair is not available"
 check_eq "read-only: nothing queued" "$(sql sqlite "$url" "SELECT count(*) FROM admin_mailboxoperation")" 0
 keys q
+tui_end
 test_done
