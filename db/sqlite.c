@@ -82,8 +82,15 @@ static enum db_status sq_connect(const char *url, int read_only, struct db_conn 
 	}
 	sqlite3_busy_timeout(c->handle, 10000);
 	sqlite3_extended_result_codes(c->handle, 1);
-	/* A file that is not a database shows on the first read, not at open. */
-	rc = sqlite3_exec(c->handle, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	/* A file that is not a database shows on the first read, not at open.
+	 * The page cache holds up to 32 MB (SQLite's default is 2 MB): a search
+	 * key in a 500,000-mailbox domain reads the rows of ~3,700 candidates,
+	 * which then stay for the next key instead of being read from the file
+	 * again (the bench's '*777*' at 1M: 7.3-8.6 against 9.1-11.8 ms a key;
+	 * the console's peak RSS 27 against 13 MB). */
+	rc = sqlite3_exec(c->handle,
+			  "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; SELECT count(*) FROM sqlite_master",
+			  NULL, NULL, NULL);
 	if (rc == SQLITE_OK && read_only)
 		rc = sqlite3_exec(c->handle, "PRAGMA query_only = ON", NULL, NULL, NULL);
 	if (rc == SQLITE_OK && !read_only)

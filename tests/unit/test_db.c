@@ -765,6 +765,16 @@ static void run_suite(const struct engine *e)
 	free(pw);
 	printf("  %s\n", desc);
 
+	if (strcmp(e->name, "sqlite") == 0) {
+		struct db_result *res = NULL;
+
+		/* the session's page cache (db/sqlite.c), in KiB when negative */
+		CHECK_INT(db_exec(db, "PRAGMA cache_size", 0, NULL, &res, &err), DB_OK);
+		CHECK_MSG(res && res->nrows == 1 && db_value(res, 0, 0) && strcmp(db_value(res, 0, 0), "-32768") == 0,
+			  "sqlite: cache_size %s", res && res->nrows ? db_value(res, 0, 0) : "(none)");
+		db_result_free(&res);
+	}
+
 	/* start clean even after an interrupted run */
 	CHECK_INT(db->ops->exec_script(db->conn, e->drop, &err), DB_OK);
 	CHECK_INT(db->ops->exec_script(db->conn, e->create_item, &err), DB_OK);
