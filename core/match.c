@@ -112,8 +112,9 @@ int match_after_implied(struct vm *vm, const char *after, const char *prefix)
  * read every match of the table). */
 #define ROWS_CAND 1
 #define ROWS_BTREE 2
-/* PostgreSQL, mailboxes: the candidates from the domain's own trigrams
- * (search_domain_grams) where the index has them */
+/* PostgreSQL, mailboxes: the candidates from the domain's own trigrams;
+ * the caller has asked search_domain_grams whether they serve glob, and the
+ * select names the domain without its index (index_page) */
 #define ROWS_GRAMS 4
 /* a window longer than this (the density seen says the page needs more rows
  * than that) goes to the domain's trigrams instead: in the bench's wide
@@ -136,20 +137,16 @@ static enum vm_status rows_query(struct vm *vm, const char *select, const char *
 	char *sql = xstrdup(select), *frag, did[32];
 	struct match_params mp = {0};
 	const char *p[4 + MATCH_MAX_PARAMS];
-	int np = 0, grams;
+	int np = 0, grams = (how & ROWS_GRAMS) != 0;
 	enum search_object obj = object_of(col);
 	enum vm_status st;
-
 	char *expr = xasprintf("(%s || '')", col);
-	const char *kcol;
-
 	/* the domain's trigrams imply the domain and are the only index such a
-	 * query needs: the select names the domain without its index (keysel
-	 * of index_page), and the key's bounds use an expression, so that the
-	 * planner cannot AND them with the domain's whole btree range (the
-	 * wide shape's 10,000-row domain: 4.3 against 0.6 ms for '*777*') */
-	grams = (how & ROWS_GRAMS) && search_domain_grams(vm, NULL, obj, domain_id, glob, NULL);
-	kcol = grams ? expr : col;
+	 * query needs: the key's bounds use an expression, so that the planner
+	 * cannot AND them with the domain's whole btree range (the wide shape's
+	 * 10,000-row domain: 4.3 against 0.6 ms for '*777*') */
+	const char *kcol = grams ? expr : col;
+
 	snprintf(did, sizeof did, "%lld", domain_id);
 	p[np++] = did;
 	if (!desc) {
@@ -339,7 +336,8 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 	char **keys = xcalloc((size_t)nrows, sizeof *keys), *pos = key ? xstrdup(key) : NULL, *bound = NULL;
 	long scanned = 0, w = MATCH_SCAN_ROWS;
 	int found = 0, end = 0;
-	enum search_object obj = object_of(col);
+	/* PostgreSQL, mailboxes: the domain's own trigrams serve glob */
+	int grams = search_domain_grams(vm, NULL, object_of(col), domain_id, glob, NULL);
 	struct db_result *win = NULL;
 	enum vm_status st = VM_OK;
 
@@ -373,7 +371,7 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 			w = MATCH_SCAN_MAX - scanned;
 		/* PostgreSQL's domain trigrams fetch the domain's matches alone:
 		 * fewer rows than a long window when the text is this rare */
-		if (w > GRAMS_WINDOW && search_domain_grams(vm, NULL, obj, domain_id, glob, NULL))
+		if (w > GRAMS_WINDOW && grams)
 			break;
 	}
 	if (st == VM_OK && !end && found < nrows) {
@@ -381,12 +379,10 @@ static enum vm_status index_page(struct vm *vm, const char *select, const char *
 		 * domain's trigrams for mailboxes, search_domain_grams; otherwise
 		 * the plain query, which its planner serves from pg_trgm); the
 		 * domain's trigrams name the domain: no index for its condition */
-		char *sel = search_domain_grams(vm, NULL, obj, domain_id, glob, NULL)
-				    ? xasprintf("SELECT %s FROM %s WHERE %.2s.domain_id + 0 = ?", col, table, col)
-				    : NULL;
+		char *sel = grams ? xasprintf("SELECT %s FROM %s WHERE %.2s.domain_id + 0 = ?", col, table, col) : NULL;
 
 		st = rows_query(vm, sel ? sel : keysel, col, domain_id, pos, desc, NULL, NULL, glob,
-				ROWS_CAND | ROWS_GRAMS, nrows - found, &win, err, what);
+				ROWS_CAND | (grams ? ROWS_GRAMS : 0), nrows - found, &win, err, what);
 		free(sel);
 		if (st == VM_OK)
 			take_keys(&win, keys, &found, nrows);
